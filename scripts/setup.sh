@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs roofspan's build and test dependencies from Debian 12's archive.
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+
+packages=(
+  cmake g++ make ccache pkg-config
+  libdeal.ii-dev          # deal.II 9.4 with PETSc, p4est, MPI, HDF5
+  libvtk9-dev             # VTK XML readers for output checks and rendering
+  openmpi-bin libopenmpi-dev
+  nlohmann-json3-dev      # summary.json
+  numdiff                 # tolerance-based comparison of blessed results
+  gmsh                    # .geo -> .msh
+  xvfb                    # off-screen rendering with Debian's VTK
+  python3                 # test drivers (standard library only)
+  clang-format-14
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "roofspan setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "roofspan setup: all packages present"
+fi

@@ -1,0 +1,217 @@
+// The roofspan command line: run, validate or document a case file.
+#include <roofspan/core/input_error.h>
+#include <roofspan/materials/material_library.h>
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace
+{
+  using namespace roofspan;
+  using dealii::ParameterHandler;
+
+  const char *usage = R"(usage: roofspan [options] case.prm
+
+Runs the finite-element analysis of a case and writes its output directory
+(solution.pvd/pvtu, solution.xdmf/h5, summary.json).
+
+options:
+  --help                  this text
+  --version               the version
+  --validate              check the case (parameters, materials, geometry,
+                          mesh) and run nothing
+  --set "Section/Key=v"   override one parameter (repeatable), e.g.
+                          --set "Geometry/Room and pillar/Room span=3.5"
+  --output-dir DIR        write results to DIR
+  --print-parameters      print every case parameter with its documentation
+                          (and those of a rock-unit file), then exit
+
+Exit codes: 0 success, 1 failure during the run, 2 bad input.
+MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
+)";
+
+  // deal.II exceptions carry a long preamble; the user needs the message.
+  std::string essential(const std::string &what)
+  {
+    const std::string marker = "Additional information:";
+    const auto        pos    = what.find(marker);
+    std::string       s = pos == std::string::npos ? what : what.substr(pos + marker.size());
+    const auto        end = s.find("\n\nStacktrace");
+    if (end != std::string::npos)
+      s = s.substr(0, end);
+    std::string out;
+    bool        space = false;
+    for (const char c : s)
+      {
+        if (std::isspace(static_cast<unsigned char>(c)))
+          space = !out.empty();
+        else
+          {
+            if (space)
+              out += ' ';
+            out += c;
+            space = false;
+          }
+      }
+    return out;
+  }
+
+  struct Options
+  {
+    std::string                                      case_file;
+    std::string                                      output_dir;
+    std::vector<std::pair<std::string, std::string>> overrides;
+    bool                                             validate = false;
+  };
+
+  void apply_override(ParameterHandler &prm, const std::string &path, const std::string &value)
+  {
+    auto parts = dealii::Utilities::split_string_list(path, '/');
+    if (parts.empty())
+      throw InputError("command line", path, "expected --set \"Section/Key=value\"");
+    const std::string key = parts.back();
+    parts.pop_back();
+    for (const auto &s : parts)
+      prm.enter_subsection(s);
+    try
+      {
+        prm.set(key, value);
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError("command line --set", path, essential(e.what()));
+      }
+    for (unsigned int i = 0; i < parts.size(); ++i)
+      prm.leave_subsection();
+  }
+
+  template <int dim>
+  void read_case(ParameterHandler &prm, const Options &options)
+  {
+    Simulator<dim>::declare_parameters(prm);
+    try
+      {
+        prm.parse_input(options.case_file, "", false, true);
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError(options.case_file, "", essential(e.what()));
+      }
+    for (const auto &[path, value] : options.overrides)
+      apply_override(prm, path, value);
+  }
+
+  template <int dim>
+  int run(const Options &options, MPI_Comm comm)
+  {
+    ParameterHandler prm;
+    read_case<dim>(prm, options);
+    Simulator<dim> simulator(prm, options.case_file, options.output_dir, comm);
+    if (options.validate)
+      {
+        simulator.make_mesh();
+        if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+          std::cout << options.case_file << ": valid (" << dim << "D)\n";
+        return 0;
+      }
+    simulator.run();
+    return 0;
+  }
+} // namespace
+
+int main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  const MPI_Comm comm = MPI_COMM_WORLD;
+  const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+
+  try
+    {
+      Options options;
+      for (int i = 1; i < argc; ++i)
+        {
+          const std::string arg = argv[i];
+          const auto        next = [&]() -> std::string {
+            if (i + 1 >= argc)
+              throw InputError("command line", arg, "expects a value");
+            return argv[++i];
+          };
+          if (arg == "--help" || arg == "-h")
+            {
+              if (root)
+                std::cout << usage;
+              return 0;
+            }
+          else if (arg == "--version")
+            {
+              if (root)
+                std::cout << "roofspan " << ROOFSPAN_VERSION << '\n';
+              return 0;
+            }
+          else if (arg == "--print-parameters")
+            {
+              if (root)
+                {
+                  ParameterHandler prm;
+                  Simulator<2>::declare_parameters(prm);
+                  std::cout << "# roofspan " << ROOFSPAN_VERSION
+                            << ": every case-file parameter (generated by "
+                               "roofspan --print-parameters)\n";
+                  prm.print_parameters(std::cout, ParameterHandler::PRM);
+                  ParameterHandler unit;
+                  MaterialLibrary::declare_unit_parameters(unit);
+                  std::cout << "\n# A rock-unit file of the material library\n";
+                  unit.print_parameters(std::cout, ParameterHandler::PRM);
+                }
+              return 0;
+            }
+          else if (arg == "--validate")
+            options.validate = true;
+          else if (arg == "--output-dir")
+            options.output_dir = next();
+          else if (arg == "--set")
+            {
+              const std::string s  = next();
+              const auto        eq = s.find('=');
+              if (eq == std::string::npos)
+                throw InputError("command line", "--set " + s, "expected \"Section/Key=value\"");
+              options.overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+            }
+          else if (arg.rfind("-", 0) == 0)
+            throw InputError("command line", arg, "unknown option; see roofspan --help");
+          else if (options.case_file.empty())
+            options.case_file = arg;
+          else
+            throw InputError("command line", arg, "only one case file can be given");
+        }
+      if (options.case_file.empty())
+        throw InputError("command line", "", "no case file given; see roofspan --help");
+      if (!std::filesystem::is_regular_file(options.case_file))
+        throw InputError(options.case_file, "", "the case file does not exist");
+
+      // The dimension decides which Simulator to build: read it first.
+      unsigned int dim = 2;
+      {
+        ParameterHandler prm;
+        read_case<2>(prm, options);
+        dim = prm.get_integer("Dimension");
+      }
+      return dim == 2 ? run<2>(options, comm) : run<3>(options, comm);
+    }
+  catch (const InputError &e)
+    {
+      if (root)
+        std::cerr << "roofspan: " << e.what() << '\n';
+      return input_error_exit_code;
+    }
+  catch (const std::exception &e)
+    {
+      if (root)
+        std::cerr << "roofspan: error: " << essential(e.what()) << '\n';
+      return 1;
+    }
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace roofspan
+{
+  /// Exit code for bad input: the command line, a parameter file, a material
+  /// file or a mesh file asked for something roofspan cannot do.
+  constexpr int input_error_exit_code = 2;
+
+  /**
+   * Bad input, reported the way a user can act on it: which file, which
+   * parameter, what was found and what was expected. Thrown before any output
+   * is written, so an earlier good result is never touched.
+   */
+  class InputError : public std::runtime_error
+  {
+  public:
+    InputError(const std::string &file,
+               const std::string &parameter,
+               const std::string &problem);
+
+    const std::string file;
+    const std::string parameter;
+  };
+
+  /// Throws InputError(file, parameter, problem) unless condition holds.
+  void require(bool               condition,
+               const std::string &file,
+               const std::string &parameter,
+               const std::string &problem);
+} // namespace roofspan

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <roofspan/geometry/stratigraphy.h>
+
+#include <deal.II/base/point.h>
+#include <deal.II/base/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dealii
+{
+  class ParameterHandler;
+  template <int dim, int spacedim>
+  class Triangulation;
+} // namespace dealii
+
+namespace roofspan
+{
+  class MaterialLibrary;
+
+  /**
+   * What every model shape provides to the simulator: the coarse mesh (with
+   * manifolds), named boundaries, and which rock unit each material id is.
+   * Built-in shapes (RoomAndPillar, LayeredBlock, CircularOpening) and Gmsh
+   * meshes (GmshModel) derive from it. The vertical axis is the last
+   * coordinate (y in 2D, z in 3D); in 3D, y runs along the drift.
+   */
+  template <int dim>
+  class ModelGeometry
+  {
+  public:
+    virtual ~ModelGeometry() = default;
+
+    /// Declares the `Geometry` subsection and the subsections of all shapes.
+    static void declare_parameters(dealii::ParameterHandler &prm);
+
+    /// Reads `Geometry/Model` and returns the shape it names, parsed and
+    /// checked against the library and the stratigraphy.
+    static std::unique_ptr<ModelGeometry<dim>>
+    create(dealii::ParameterHandler &prm,
+           const std::string        &file,
+           const MaterialLibrary    &library,
+           const Stratigraphy       &stratigraphy);
+
+    /// Builds the coarse mesh into `tria` (material and boundary ids set).
+    virtual void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const = 0;
+
+    /// True if boundaries are curved (the simulator then uses a mapping of
+    /// the element's degree).
+    virtual bool has_curved_boundaries() const
+    {
+      return false;
+    }
+
+    /// A region of the mesh (one material id).
+    struct Region
+    {
+      std::string label; ///< e.g. "layer 3 (breccia)"
+      std::string unit;  ///< rock unit name
+      bool        in_roof = false; ///< lies above the roof line
+    };
+
+    /// Where roof results are taken (only for shapes with an opening roof).
+    struct Roof
+    {
+      bool                 present = false;
+      double               elevation = 0;  ///< roof line elevation [m]
+      dealii::Point<dim>   mid_span;       ///< centre of the opening's roof
+      dealii::types::boundary_id boundary = 0; ///< id of the opening surface
+    };
+
+    std::map<dealii::types::boundary_id, std::string> boundary_names;
+    std::map<dealii::types::material_id, Region>      regions;
+    Roof                                              roof;
+    std::string                                       description;
+  };
+} // namespace roofspan

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/numerics/data_postprocessor.h>
+
+#include <functional>
+
+namespace roofspan
+{
+  /**
+   * Derived output fields at every output point, from the displacement
+   * gradient of the cell the point belongs to (so stress jumps at layer
+   * interfaces stay visible): the total stress tensor (in-plane block; in 2D
+   * also the out-of-plane stress_zz) and the principal stresses, sigma_1 the
+   * most tensile. Tension positive, Pa.
+   */
+  template <int dim>
+  class StressPostprocessor : public dealii::DataPostprocessor<dim>
+  {
+  public:
+    using StressFunction = std::function<dealii::SymmetricTensor<2, 3>(
+      dealii::types::material_id,
+      const std::vector<dealii::Tensor<1, dim>> &,
+      const dealii::Point<dim> &)>;
+
+    explicit StressPostprocessor(StressFunction stress);
+
+    void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<dim> &inputs,
+                               std::vector<dealii::Vector<double>> &computed) const override;
+
+    std::vector<std::string> get_names() const override;
+
+    std::vector<dealii::DataComponentInterpretation::DataComponentInterpretation>
+    get_data_component_interpretation() const override;
+
+    dealii::UpdateFlags get_needed_update_flags() const override;
+
+  private:
+    StressFunction stress;
+  };
+} // namespace roofspan

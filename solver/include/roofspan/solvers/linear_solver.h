@@ -1,0 +1,67 @@
+#pragma once
+
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <string>
+#include <vector>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
+namespace roofspan
+{
+  /**
+   * Conjugate gradients with algebraic multigrid for elasticity, driven
+   * through PETSc's own KSP so that the traps in shared/solver-notes are
+   * handled where they arise:
+   *  - convergence is judged on the true (unpreconditioned) residual;
+   *  - the matrix gets block size dim (checked, not assumed, by the caller
+   *    that passes the node coordinates), which turns on hypre's systems AMG
+   *    and is required by GAMG;
+   *  - GAMG gets the rigid-body near-nullspace from the node coordinates;
+   *  - BoomerAMG gets tuned coarsening/interpolation instead of its defaults.
+   * Further PETSc options can be given per case (`Extra PETSc options`).
+   */
+  class LinearSolver
+  {
+  public:
+    struct Statistics
+    {
+      unsigned int iterations        = 0;
+      double       relative_residual = 0; ///< ||b - A x|| / ||b||, recomputed
+      double       setup_seconds     = 0; ///< preconditioner setup
+      double       solve_seconds     = 0; ///< CG iterations
+    };
+
+    static void declare_parameters(dealii::ParameterHandler &prm);
+    void        parse_parameters(dealii::ParameterHandler &prm);
+
+    /// Solves A x = b. `coordinates` holds, for each locally owned row, the
+    /// coordinate of its node in the row's component direction (length =
+    /// locally owned rows); rows must come in node blocks of `dim`.
+    Statistics solve(dealii::PETScWrappers::MPI::SparseMatrix &A,
+                     dealii::PETScWrappers::MPI::Vector       &x,
+                     const dealii::PETScWrappers::MPI::Vector &b,
+                     unsigned int                              dim,
+                     const std::vector<double>                &coordinates) const;
+
+    const std::string &preconditioner_name() const
+    {
+      return preconditioner;
+    }
+
+    double tolerance() const
+    {
+      return relative_tolerance;
+    }
+
+  private:
+    std::string  preconditioner = "boomeramg";
+    double       relative_tolerance = 1e-8;
+    unsigned int max_iterations     = 1000;
+    std::string  extra_options;
+  };
+} // namespace roofspan

@@ -1,0 +1,154 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/geometry/gmsh_model.h>
+#include <roofspan/materials/material_library.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
+#include <deal.II/grid/grid_in.h>
+#include <deal.II/grid/tria.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace roofspan
+{
+  using namespace dealii;
+  namespace fs = std::filesystem;
+
+  namespace
+  {
+    struct PhysicalName
+    {
+      int         dimension;
+      int         tag;
+      std::string name;
+    };
+
+    // The $PhysicalNames section of a .msh file (same layout in format 2
+    // and 4); GridIn keeps only the numeric tags.
+    std::vector<PhysicalName> read_physical_names(const std::string &file)
+    {
+      std::ifstream             in(file);
+      std::vector<PhysicalName> names;
+      std::string               line;
+      while (std::getline(in, line))
+        if (line.rfind("$PhysicalNames", 0) == 0)
+          {
+            unsigned int n = 0;
+            in >> n;
+            for (unsigned int i = 0; i < n; ++i)
+              {
+                PhysicalName p;
+                in >> p.dimension >> p.tag;
+                std::getline(in, p.name);
+                const auto first = p.name.find('"');
+                const auto last  = p.name.rfind('"');
+                if (first != std::string::npos && last > first)
+                  p.name = p.name.substr(first + 1, last - first - 1);
+                names.push_back(p);
+              }
+            break;
+          }
+      return names;
+    }
+  } // namespace
+
+  template <int dim>
+  void GmshModel<dim>::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Gmsh");
+    prm.declare_entry("Mesh file",
+                      "",
+                      Patterns::Anything(),
+                      "Gmsh mesh (.msh); relative paths are taken relative to "
+                      "the case file's directory.");
+    prm.declare_entry("Materials",
+                      "",
+                      Patterns::Anything(),
+                      "Rock unit of each region, as 'physical group name: unit "
+                      "name' separated by commas.");
+    prm.leave_subsection();
+  }
+
+  template <int dim>
+  GmshModel<dim>::GmshModel(ParameterHandler      &prm,
+                            const std::string     &file,
+                            const MaterialLibrary &library)
+  {
+    const std::string s = "Geometry/Gmsh/";
+    prm.enter_subsection("Geometry");
+    prm.enter_subsection("Gmsh");
+    fs::path mesh(prm.get("Mesh file"));
+    const std::string materials = prm.get("Materials");
+    prm.leave_subsection();
+    prm.leave_subsection();
+
+    require(!mesh.empty(), file, s + "Mesh file", "no mesh file given");
+    if (mesh.is_relative())
+      mesh = fs::path(file).parent_path() / mesh;
+    mesh_file = mesh.string();
+    require(fs::is_regular_file(mesh),
+            file,
+            s + "Mesh file",
+            "mesh file '" + mesh_file + "' does not exist");
+
+    std::map<std::string, std::string> unit_of;
+    for (const auto &entry : Utilities::split_string_list(materials, ','))
+      {
+        const auto parts = Utilities::split_string_list(entry, ':');
+        require(parts.size() == 2,
+                file,
+                s + "Materials",
+                "expected 'physical group: unit' entries, got '" + entry + "'");
+        library.unit(parts[1], file, s + "Materials");
+        unit_of[parts[0]] = parts[1];
+      }
+
+    for (const auto &p : read_physical_names(mesh_file))
+      {
+        if (p.dimension == dim)
+          {
+            require(unit_of.count(p.name) == 1,
+                    file,
+                    s + "Materials",
+                    "region '" + p.name + "' of " + mesh_file + " has no rock unit");
+            this->regions[p.tag] = {p.name, unit_of[p.name], false};
+            unit_of.erase(p.name);
+          }
+        else if (p.dimension == dim - 1)
+          this->boundary_names[p.tag] = p.name;
+      }
+    for (const auto &[name, unit] : unit_of)
+      throw InputError(file,
+                       s + "Materials",
+                       "region '" + name + "' is not a physical group of dimension " +
+                         std::to_string(dim) + " in " + mesh_file);
+    this->description = "Gmsh mesh " + mesh.filename().string();
+  }
+
+  template <int dim>
+  void GmshModel<dim>::create_coarse_mesh(Triangulation<dim, dim> &tria) const
+  {
+    GridIn<dim> grid_in;
+    grid_in.attach_triangulation(tria);
+    std::ifstream in(mesh_file);
+    try
+      {
+        grid_in.read_msh(in);
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError(mesh_file, "", std::string("cannot read the mesh: ") + e.what());
+      }
+    for (const auto &cell : tria.active_cell_iterators())
+      require(this->regions.count(cell->material_id()) == 1,
+              mesh_file,
+              "",
+              "a cell has physical tag " + std::to_string(cell->material_id()) +
+                ", which has no name in $PhysicalNames");
+  }
+
+  template class GmshModel<2>;
+  template class GmshModel<3>;
+} // namespace roofspan

@@ -1,0 +1,259 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/geometry/graded_spacing.h>
+#include <roofspan/geometry/room_and_pillar.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/table.h>
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/tria.h>
+
+#include <algorithm>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace boundary
+  {
+    // Boundary ids of the built-in room-and-pillar shapes.
+    constexpr types::boundary_id room_centre = 0, far_side = 1, bottom = 2,
+                                 top = 3, opening = 4, front = 5, back = 6;
+  } // namespace boundary
+
+  template <int dim>
+  void RoomAndPillar<dim>::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Room and pillar");
+    prm.declare_entry("Room span", "4.5", Patterns::Double(), "Full span of the room (rib to rib) [m].");
+    prm.declare_entry("Room height", "2.5", Patterns::Double(), "Height of the opening above its floor [m]; the roof line.");
+    prm.declare_entry("Layout",
+                      "room and pillar",
+                      Patterns::Selection("room and pillar|single opening"),
+                      "'room and pillar': the far side is a pillar centre "
+                      "line (symmetry). 'single opening': an isolated opening, "
+                      "the far side a distant boundary at the model half-width.");
+    prm.declare_entry("Pillar width", "6", Patterns::Double(), "Pillar width (rib to rib) [m].");
+    prm.declare_entry("Model half-width",
+                      "30",
+                      Patterns::Double(),
+                      "Distance from the room centre line to the far boundary "
+                      "for layout 'single opening' [m].");
+    prm.declare_entry("Drift length",
+                      "12",
+                      Patterns::Double(),
+                      "3D drift: open length from the symmetry plane y = 0 to "
+                      "the face [m].");
+    prm.declare_entry("Solid ahead of face", "12", Patterns::Double(), "3D drift: rock modelled beyond the face [m].");
+    prm.declare_entry("Cell size at opening", "0.25", Patterns::Double(), "Cell size at the roof line, ribs and layer interfaces [m].");
+    prm.declare_entry("Growth ratio", "1.3", Patterns::Double(), "Geometric growth of cell size away from the opening (>= 1).");
+    prm.declare_entry("Maximum cell size", "2", Patterns::Double(), "Largest cell size [m].");
+    prm.leave_subsection();
+  }
+
+  template <int dim>
+  RoomAndPillar<dim>::RoomAndPillar(const Shape         shape,
+                                    ParameterHandler   &prm,
+                                    const std::string  &file,
+                                    const Stratigraphy &stratigraphy)
+    : shape(shape)
+    , stratigraphy(stratigraphy)
+  {
+    prm.enter_subsection("Geometry");
+    prm.enter_subsection("Room and pillar");
+    span           = prm.get_double("Room span");
+    height         = prm.get_double("Room height");
+    single_opening = prm.get("Layout") == "single opening";
+    pillar_width   = prm.get_double("Pillar width");
+    half_width     = prm.get_double("Model half-width");
+    drift_length   = prm.get_double("Drift length");
+    solid_ahead    = prm.get_double("Solid ahead of face");
+    fine_size      = prm.get_double("Cell size at opening");
+    growth_ratio   = prm.get_double("Growth ratio");
+    max_size       = prm.get_double("Maximum cell size");
+    prm.leave_subsection();
+    prm.leave_subsection();
+
+    const std::string s = "Geometry/Room and pillar/";
+    require(span > 0, file, s + "Room span", "expected a span > 0 m, got " + std::to_string(span));
+    require(height > 0, file, s + "Room height", "expected a height > 0 m, got " + std::to_string(height));
+    require(stratigraphy.base_elevation() < 0,
+            file,
+            "Stratigraphy/Layers below floor",
+            "room models need at least one layer below the floor");
+    require(height < stratigraphy.top_elevation(),
+            file,
+            s + "Room height",
+            "the opening (" + std::to_string(height) +
+              " m) is as tall as or taller than the layers above the floor (" +
+              std::to_string(stratigraphy.top_elevation()) + " m)");
+    if (single_opening)
+      {
+        require(half_width > span / 2,
+                file,
+                s + "Model half-width",
+                "the opening is wider than the model: half-span " +
+                  std::to_string(span / 2) + " m >= model half-width " +
+                  std::to_string(half_width) + " m");
+      }
+    else
+      {
+        require(pillar_width > 0,
+                file,
+                s + "Pillar width",
+                "expected a pillar width > 0 m, got " + std::to_string(pillar_width));
+        half_width = (span + pillar_width) / 2;
+      }
+    if (shape == Shape::drift)
+      {
+        require(drift_length > 0, file, s + "Drift length", "expected > 0 m");
+        require(solid_ahead > 0, file, s + "Solid ahead of face", "expected > 0 m");
+      }
+    require(fine_size > 0 && fine_size <= max_size,
+            file,
+            s + "Cell size at opening",
+            "expected 0 < cell size at opening <= maximum cell size");
+    require(growth_ratio >= 1, file, s + "Growth ratio", "expected >= 1");
+
+    const char *names[] = {"roof section", "drift", "intersection"};
+    this->description   = std::string(names[static_cast<int>(shape)]) + ", span " +
+                        std::to_string(span) + " m";
+    this->boundary_names = {{boundary::room_centre, "room_centre"},
+                            {boundary::far_side, single_opening ? "far_side" : "pillar_centre"},
+                            {boundary::bottom, "bottom"},
+                            {boundary::top, "top"},
+                            {boundary::opening, "opening"}};
+    if (dim == 3)
+      {
+        this->boundary_names[boundary::front] = "front";
+        this->boundary_names[boundary::back]  = "back";
+      }
+    const auto &layers = stratigraphy.layers();
+    for (unsigned int i = 0; i < layers.size(); ++i)
+      this->regions[i] = {"layer " + std::to_string(i) + " (" + layers[i].unit + ")",
+                          layers[i].unit,
+                          layers[i].top > height + 1e-9};
+    this->roof.present   = true;
+    this->roof.elevation = height;
+    this->roof.boundary  = boundary::opening;
+    this->roof.mid_span  = Point<dim>();
+    this->roof.mid_span[dim - 1] = height;
+  }
+
+  template <int dim>
+  void RoomAndPillar<dim>::create_coarse_mesh(Triangulation<dim, dim> &tria) const
+  {
+    const double half_span = span / 2;
+
+    std::vector<double> z_breaks = stratigraphy.interfaces();
+    z_breaks.push_back(0.);
+    z_breaks.push_back(height);
+    std::sort(z_breaks.begin(), z_breaks.end());
+    z_breaks.erase(std::unique(z_breaks.begin(),
+                               z_breaks.end(),
+                               [](double a, double b) { return std::abs(a - b) < 1e-9; }),
+                   z_breaks.end());
+
+    std::vector<std::vector<double>> spacing(dim);
+    spacing[0] = graded_spacing({0., half_span, half_width},
+                                {0., half_span},
+                                fine_size,
+                                growth_ratio,
+                                max_size);
+    double y_extent = 0;
+    if (dim == 3)
+      {
+        if (shape == Shape::drift)
+          {
+            y_extent   = drift_length + solid_ahead;
+            spacing[1] = graded_spacing({0., drift_length, y_extent},
+                                        {drift_length},
+                                        fine_size,
+                                        growth_ratio,
+                                        max_size);
+          }
+        else
+          {
+            y_extent   = half_width;
+            spacing[1] = graded_spacing({0., half_span, half_width},
+                                        {0., half_span},
+                                        fine_size,
+                                        growth_ratio,
+                                        max_size);
+          }
+      }
+    spacing[dim - 1] = graded_spacing(z_breaks, z_breaks, fine_size, growth_ratio, max_size);
+
+    // Material id per cell from its centre: the layer, or "removed" inside
+    // the opening.
+    TableIndices<dim> sizes;
+    for (unsigned int d = 0; d < dim; ++d)
+      sizes[d] = spacing[d].size();
+    Table<dim, types::material_id> material;
+    material.reinit(sizes);
+    std::vector<std::vector<double>> centres(dim);
+    for (unsigned int d = 0; d < dim; ++d)
+      {
+        double x = d == dim - 1 ? stratigraphy.base_elevation() : 0.;
+        for (const double h : spacing[d])
+          {
+            centres[d].push_back(x + h / 2);
+            x += h;
+          }
+      }
+    const unsigned int n_cells = material.n_elements();
+    for (unsigned int flat = 0; flat < n_cells; ++flat)
+      {
+        TableIndices<dim> idx;
+        unsigned int      rest = flat;
+        for (unsigned int d = 0; d < dim; ++d)
+          {
+            idx[d] = rest % sizes[d];
+            rest /= sizes[d];
+          }
+        const double x = centres[0][idx[0]];
+        const double z = centres[dim - 1][idx[dim - 1]];
+        bool         in_opening = x < half_span && z > 0 && z < height;
+        if (dim == 3)
+          {
+            const double y = centres[1][idx[1]];
+            if (shape == Shape::drift)
+              in_opening = in_opening && y < drift_length;
+            else
+              in_opening = (x < half_span || y < half_span) && z > 0 && z < height;
+          }
+        material(idx) =
+          in_opening ? numbers::invalid_material_id : stratigraphy.layer_at(z);
+      }
+
+    Point<dim> origin;
+    origin[dim - 1] = stratigraphy.base_elevation();
+    GridGenerator::subdivided_hyper_rectangle(tria, spacing, origin, material, false);
+
+    const double top  = stratigraphy.top_elevation();
+    const double base = stratigraphy.base_elevation();
+    const double tol  = 1e-6 * fine_size;
+    for (const auto &cell : tria.active_cell_iterators())
+      for (const auto &face : cell->face_iterators())
+        if (face->at_boundary())
+          {
+            const Point<dim> c = face->center();
+            types::boundary_id id = boundary::opening;
+            if (std::abs(c[0]) < tol)
+              id = boundary::room_centre;
+            else if (std::abs(c[0] - half_width) < tol)
+              id = boundary::far_side;
+            else if (std::abs(c[dim - 1] - base) < tol)
+              id = boundary::bottom;
+            else if (std::abs(c[dim - 1] - top) < tol)
+              id = boundary::top;
+            else if (dim == 3 && std::abs(c[1]) < tol)
+              id = boundary::front;
+            else if (dim == 3 && std::abs(c[1] - y_extent) < tol)
+              id = boundary::back;
+            face->set_boundary_id(id);
+          }
+  }
+
+  template class RoomAndPillar<2>;
+  template class RoomAndPillar<3>;
+} // namespace roofspan

@@ -1,0 +1,177 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/geometry/stratigraphy.h>
+#include <roofspan/materials/material_library.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
+
+#include <algorithm>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    // "unit: thickness, unit: thickness" -> pairs, with errors that name the
+    // parameter and the offending entry.
+    std::vector<std::pair<std::string, double>>
+    parse_layer_list(const std::string &text,
+                     const std::string &file,
+                     const std::string &parameter)
+    {
+      std::vector<std::pair<std::string, double>> result;
+      for (const std::string &entry : Utilities::split_string_list(text, ','))
+        {
+          const auto parts = Utilities::split_string_list(entry, ':');
+          require(parts.size() == 2,
+                  file,
+                  parameter,
+                  "expected 'unit name: thickness' entries separated by "
+                  "commas, got '" +
+                    entry + "'");
+          double thickness = 0;
+          try
+            {
+              thickness = std::stod(parts[1]);
+            }
+          catch (...)
+            {
+              throw InputError(file,
+                               parameter,
+                               "thickness '" + parts[1] + "' of '" + parts[0] +
+                                 "' is not a number");
+            }
+          require(thickness > 0,
+                  file,
+                  parameter,
+                  "layer '" + parts[0] + "' has thickness " + parts[1] +
+                    " m; thicknesses must be positive");
+          result.emplace_back(parts[0], thickness);
+        }
+      return result;
+    }
+  } // namespace
+
+  void Stratigraphy::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Stratigraphy");
+    prm.declare_entry("Depth of floor",
+                      "200",
+                      Patterns::Double(0),
+                      "Depth below surface of the opening's floor [m].");
+    prm.declare_entry("Layers above floor",
+                      "",
+                      Patterns::Anything(),
+                      "Layers from the opening floor upward, as 'unit: "
+                      "thickness [m]' separated by commas. The first layers "
+                      "hold the opening; the ones above the roof line form "
+                      "the immediate roof.");
+    prm.declare_entry("Layers below floor",
+                      "",
+                      Patterns::Anything(),
+                      "Layers from the opening floor downward, as 'unit: "
+                      "thickness [m]' separated by commas (may be empty).");
+    prm.declare_entry("Overburden unit weight",
+                      "23000",
+                      Patterns::Double(0),
+                      "Mean unit weight of the rock above the model top "
+                      "[N/m^3]; sets the vertical stress there.");
+    prm.leave_subsection();
+  }
+
+  void Stratigraphy::parse_parameters(ParameterHandler &prm,
+                                      const std::string &case_file)
+  {
+    file = case_file;
+    prm.enter_subsection("Stratigraphy");
+    floor_depth            = prm.get_double("Depth of floor");
+    overburden_unit_weight = prm.get_double("Overburden unit weight");
+    const auto above       = parse_layer_list(prm.get("Layers above floor"),
+                                        file,
+                                        "Stratigraphy/Layers above floor");
+    const auto below       = parse_layer_list(prm.get("Layers below floor"),
+                                        file,
+                                        "Stratigraphy/Layers below floor");
+    prm.leave_subsection();
+
+    layer_list.clear();
+    double z = 0;
+    for (const auto &[unit, t] : below)
+      z -= t;
+    for (auto it = below.rbegin(); it != below.rend(); ++it)
+      {
+        layer_list.push_back({it->first, z, z + it->second});
+        z += it->second;
+      }
+    for (const auto &[unit, t] : above)
+      {
+        layer_list.push_back({unit, z, z + t});
+        z += t;
+      }
+  }
+
+  void Stratigraphy::resolve(const MaterialLibrary &library)
+  {
+    for (auto &layer : layer_list)
+      layer.unit_weight =
+        library.unit(layer.unit, file, "Stratigraphy/Layers").unit_weight;
+    require(top_elevation() <= floor_depth,
+            file,
+            "Stratigraphy/Depth of floor",
+            "the model top lies above the ground surface (depth of floor " +
+              std::to_string(floor_depth) + " m < " +
+              std::to_string(top_elevation()) + " m of layers above it)");
+  }
+
+  const std::vector<Stratigraphy::Layer> &Stratigraphy::layers() const
+  {
+    return layer_list;
+  }
+
+  double Stratigraphy::base_elevation() const
+  {
+    return layer_list.empty() ? 0. : layer_list.front().bottom;
+  }
+
+  double Stratigraphy::top_elevation() const
+  {
+    return layer_list.empty() ? 0. : layer_list.back().top;
+  }
+
+  double Stratigraphy::depth_of_floor() const
+  {
+    return floor_depth;
+  }
+
+  unsigned int Stratigraphy::layer_at(const double z) const
+  {
+    for (unsigned int i = 0; i < layer_list.size(); ++i)
+      if (z < layer_list[i].top)
+        return i;
+    return layer_list.size() - 1;
+  }
+
+  double Stratigraphy::vertical_stress(const double z) const
+  {
+    const double top = top_elevation();
+    double       sv  = overburden_unit_weight * (floor_depth - top);
+    for (const auto &layer : layer_list)
+      {
+        const double lo = std::max(layer.bottom, z);
+        if (layer.top > lo)
+          sv += layer.unit_weight * (layer.top - lo);
+      }
+    return -sv;
+  }
+
+  std::vector<double> Stratigraphy::interfaces() const
+  {
+    std::vector<double> z;
+    for (const auto &layer : layer_list)
+      z.push_back(layer.bottom);
+    if (!layer_list.empty())
+      z.push_back(top_elevation());
+    return z;
+  }
+} // namespace roofspan

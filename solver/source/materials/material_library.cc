@@ -1,0 +1,202 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/materials/material_library.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace roofspan
+{
+  namespace fs = std::filesystem;
+  using dealii::ParameterHandler;
+  using dealii::Patterns::Anything;
+  using dealii::Patterns::Double;
+
+  void MaterialLibrary::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Materials");
+    prm.declare_entry("Library directories",
+                      "../materials",
+                      Anything(),
+                      "Comma-separated directories holding rock-unit files "
+                      "(*.prm, one unit each). Relative paths are taken "
+                      "relative to the case file's directory.");
+    prm.leave_subsection();
+  }
+
+  void MaterialLibrary::declare_unit_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Rock unit");
+    prm.declare_entry("Name", "", Anything(), "Name cases use for this unit.");
+    prm.declare_entry("Source",
+                      "",
+                      Anything(),
+                      "Where the values come from; mark values chosen inside "
+                      "a literature range as 'assumption'.");
+    prm.declare_entry("Unit weight", "-1", Double(), "Unit weight [N/m^3].");
+    prm.declare_entry("Young's modulus",
+                      "-1",
+                      Double(),
+                      "Rock-mass Young's modulus [Pa].");
+    prm.declare_entry("Poisson's ratio", "-1", Double(), "Poisson's ratio [-].");
+    prm.declare_entry("Cohesion", "0", Double(), "Cohesion c' [Pa].");
+    prm.declare_entry("Friction angle",
+                      "0",
+                      Double(),
+                      "Friction angle phi' [degrees].");
+    prm.declare_entry("Dilation angle",
+                      "0",
+                      Double(),
+                      "Dilation angle psi [degrees], 0 <= psi <= phi.");
+    prm.declare_entry("Tensile strength",
+                      "0",
+                      Double(),
+                      "Tensile strength [Pa], at most the Mohr-Coulomb apex "
+                      "c / tan(phi).");
+    prm.leave_subsection();
+  }
+
+  void MaterialLibrary::parse_parameters(ParameterHandler  &prm,
+                                         const std::string &case_file)
+  {
+    prm.enter_subsection("Materials");
+    const std::string list = prm.get("Library directories");
+    prm.leave_subsection();
+
+    const fs::path base = fs::path(case_file).parent_path();
+    for (const std::string &entry : dealii::Utilities::split_string_list(list))
+      {
+        fs::path dir(entry);
+        if (dir.is_relative())
+          dir = base / dir;
+        require(fs::is_directory(dir),
+                case_file,
+                "Materials/Library directories",
+                "directory '" + dir.string() + "' does not exist");
+        std::vector<fs::path> files;
+        for (const auto &f : fs::directory_iterator(dir))
+          if (f.path().extension() == ".prm")
+            files.push_back(f.path());
+        std::sort(files.begin(), files.end());
+        for (const auto &f : files)
+          load_file(f.string());
+      }
+    require(!units.empty(),
+            case_file,
+            "Materials/Library directories",
+            "no rock-unit files (*.prm) found in '" + list + "'");
+  }
+
+  void MaterialLibrary::load_file(const std::string &file)
+  {
+    ParameterHandler prm;
+    declare_unit_parameters(prm);
+    try
+      {
+        prm.parse_input(file, "", false, true);
+      }
+    catch (const std::exception &e)
+      {
+        throw InputError(file, "", std::string("cannot parse: ") + e.what());
+      }
+
+    prm.enter_subsection("Rock unit");
+    RockUnit u;
+    u.file             = file;
+    u.name             = prm.get("Name");
+    u.source           = prm.get("Source");
+    u.unit_weight      = prm.get_double("Unit weight");
+    u.youngs_modulus   = prm.get_double("Young's modulus");
+    u.poissons_ratio   = prm.get_double("Poisson's ratio");
+    u.cohesion         = prm.get_double("Cohesion");
+    u.friction_angle   = prm.get_double("Friction angle");
+    u.dilation_angle   = prm.get_double("Dilation angle");
+    u.tensile_strength = prm.get_double("Tensile strength");
+    prm.leave_subsection();
+
+    const auto p = [](const std::string &key) { return "Rock unit/" + key; };
+    require(!u.name.empty(), file, p("Name"), "a unit needs a name");
+    require(units.count(u.name) == 0,
+            file,
+            p("Name"),
+            "unit '" + u.name + "' is already defined in " +
+              (units.count(u.name) ? units.at(u.name).file : ""));
+    require(!u.source.empty(),
+            file,
+            p("Source"),
+            "give the source of the values or mark them as an assumption");
+    require(u.unit_weight >= 0 && u.unit_weight < 1e5,
+            file,
+            p("Unit weight"),
+            "expected 0 <= unit weight < 1e5 N/m^3, got " +
+              std::to_string(u.unit_weight));
+    require(u.youngs_modulus > 0,
+            file,
+            p("Young's modulus"),
+            "expected E > 0 Pa, got " + std::to_string(u.youngs_modulus));
+    require(u.poissons_ratio > -1 && u.poissons_ratio < 0.5,
+            file,
+            p("Poisson's ratio"),
+            "expected -1 < nu < 0.5, got " + std::to_string(u.poissons_ratio));
+    require(u.cohesion >= 0,
+            file,
+            p("Cohesion"),
+            "expected c >= 0, got " + std::to_string(u.cohesion));
+    require(u.friction_angle >= 0 && u.friction_angle < 90,
+            file,
+            p("Friction angle"),
+            "expected 0 <= phi < 90 degrees, got " +
+              std::to_string(u.friction_angle));
+    require(u.dilation_angle >= 0 && u.dilation_angle <= u.friction_angle,
+            file,
+            p("Dilation angle"),
+            "expected 0 <= psi <= phi (" + std::to_string(u.friction_angle) +
+              "), got " + std::to_string(u.dilation_angle));
+    require(u.tensile_strength >= 0,
+            file,
+            p("Tensile strength"),
+            "expected a tensile strength >= 0, got " +
+              std::to_string(u.tensile_strength));
+    if (u.friction_angle > 0)
+      {
+        const double apex =
+          u.cohesion / std::tan(u.friction_angle * M_PI / 180.);
+        require(u.tensile_strength <= apex * (1 + 1e-12),
+                file,
+                p("Tensile strength"),
+                "tensile strength " + std::to_string(u.tensile_strength) +
+                  " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " +
+                  std::to_string(apex) + " Pa");
+      }
+    units.emplace(u.name, u);
+  }
+
+  const RockUnit &MaterialLibrary::unit(const std::string &name,
+                                        const std::string &file,
+                                        const std::string &parameter) const
+  {
+    const auto it = units.find(name);
+    if (it == units.end())
+      {
+        std::string known;
+        for (const auto &[n, u] : units)
+          known += (known.empty() ? "" : ", ") + ("'" + n + "'");
+        throw InputError(file,
+                         parameter,
+                         "unknown material '" + name +
+                           "'; the library has " + known);
+      }
+    return it->second;
+  }
+
+  std::vector<std::string> MaterialLibrary::unit_names() const
+  {
+    std::vector<std::string> names;
+    for (const auto &[n, u] : units)
+      names.push_back(n);
+    return names;
+  }
+} // namespace roofspan

@@ -1,0 +1,193 @@
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
+
+#include <cmath>
+#include <map>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    // Cells that are translated copies of each other (same material, same
+    // vertex offsets) have the same stiffness matrix. Layered and graded
+    // meshes are built of few distinct cell shapes, so caching the matrices
+    // removes most of the assembly work. Only valid with a Q1 mapping.
+    template <int dim, typename CellIterator>
+    std::vector<std::int64_t> congruence_key(const CellIterator &cell)
+    {
+      std::vector<std::int64_t> key;
+      key.reserve(1 + dim * GeometryInfo<dim>::vertices_per_cell);
+      key.push_back(cell->material_id());
+      const Point<dim> origin = cell->vertex(0);
+      const double     unit   = 1e-9 * origin.distance(cell->vertex(1));
+      for (const unsigned int v : cell->vertex_indices())
+        for (unsigned int d = 0; d < dim; ++d)
+          key.push_back(std::llround((cell->vertex(v)[d] - origin[d]) / unit));
+      return key;
+    }
+  } // namespace
+
+  template <int dim>
+  void Simulator<dim>::assemble_system()
+  {
+    TimerOutput::Scope t(computing_timer, "assembly");
+    Timer              timer(mpi_communicator, true);
+
+    const QGauss<dim>     quadrature(degree + 1);
+    const QGauss<dim - 1> face_quadrature(degree + 1);
+    FEValues<dim>         fe_values(*mapping,
+                            *fe,
+                            quadrature,
+                            update_values | update_gradients | update_quadrature_points |
+                              update_JxW_values);
+    FEFaceValues<dim>     fe_face_values(*mapping,
+                                     *fe,
+                                     face_quadrature,
+                                     update_values | update_quadrature_points |
+                                       update_normal_vectors | update_JxW_values);
+
+    const unsigned int dofs_per_cell = fe->n_dofs_per_cell();
+    const unsigned int n_q           = quadrature.size();
+    FullMatrix<double> cell_matrix(dofs_per_cell, dofs_per_cell);
+    Vector<double>     cell_rhs(dofs_per_cell);
+    std::vector<types::global_dof_index> dof_indices(dofs_per_cell);
+
+    // Each shape function of FESystem(FE_Q, dim) has one nonzero component.
+    std::vector<unsigned int> component(dofs_per_cell);
+    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+      component[i] = fe->system_to_component_index(i).first;
+    std::vector<Tensor<1, dim>> grad(dofs_per_cell);
+
+    const bool   use_cache       = !geometry->has_curved_boundaries();
+    const size_t max_cache_bytes = size_t(128) << 20;
+    std::map<std::vector<std::int64_t>, FullMatrix<double>> cache;
+    const size_t bytes_per_matrix = sizeof(double) * dofs_per_cell * dofs_per_cell;
+
+    system_matrix = 0;
+    system_rhs    = 0;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        fe_values.reinit(cell);
+        const ElasticConstants &m = elastic.at(cell->material_id());
+
+        const FullMatrix<double> *cached = nullptr;
+        std::vector<std::int64_t> key;
+        if (use_cache)
+          {
+            key           = congruence_key<dim>(cell);
+            const auto it = cache.find(key);
+            if (it != cache.end())
+              cached = &it->second;
+          }
+        if (cached == nullptr)
+          {
+            cell_matrix = 0;
+            for (unsigned int q = 0; q < n_q; ++q)
+              {
+                const double JxW = fe_values.JxW(q);
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  grad[i] = fe_values.shape_grad_component(i, q, component[i]);
+                // K_ij = lambda g_i[c_i] g_j[c_j]
+                //      + mu (g_i.g_j delta_{c_i c_j} + g_i[c_j] g_j[c_i])
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  {
+                    const unsigned int ci = component[i];
+                    for (unsigned int j = 0; j <= i; ++j)
+                      {
+                        const unsigned int cj = component[j];
+                        double             k  = m.lambda * grad[i][ci] * grad[j][cj] +
+                                   m.mu * grad[i][cj] * grad[j][ci];
+                        if (ci == cj)
+                          k += m.mu * (grad[i] * grad[j]);
+                        cell_matrix(i, j) += k * JxW;
+                      }
+                  }
+              }
+            for (unsigned int i = 0; i < dofs_per_cell; ++i)
+              for (unsigned int j = 0; j < i; ++j)
+                cell_matrix(j, i) = cell_matrix(i, j);
+            if (use_cache && (cache.size() + 1) * bytes_per_matrix <= max_cache_bytes)
+              cache.emplace(std::move(key), cell_matrix);
+          }
+        else
+          cell_matrix = *cached;
+
+        // Excavation load: gravity minus the divergence of the in-situ
+        // stress over the remaining rock. With the in-situ stress in
+        // equilibrium, this equals the traction released on the opening.
+        cell_rhs = 0;
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            const double                JxW    = fe_values.JxW(q);
+            const SymmetricTensor<2, 3> sigma0 = in_situ.stress(fe_values.quadrature_point(q));
+            const double weight = gravity ? -m.unit_weight : 0.; // body force, vertical
+            for (unsigned int i = 0; i < dofs_per_cell; ++i)
+              {
+                const unsigned int    ci = component[i];
+                const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, ci);
+                double                v  = 0;
+                for (unsigned int d = 0; d < dim; ++d)
+                  v -= sigma0[ci][d] * g[d];
+                if (ci == dim - 1)
+                  v += weight * fe_values.shape_value_component(i, q, ci);
+                cell_rhs(i) += v * JxW;
+              }
+          }
+
+        for (const unsigned int f : cell->face_indices())
+          {
+            if (!cell->face(f)->at_boundary())
+              continue;
+            const types::boundary_id id = cell->face(f)->boundary_id();
+            const Tensor<1, dim>    *t  = boundary_conditions.traction(id);
+            const bool in_situ_t        = boundary_conditions.has_in_situ_traction(id);
+            if (t == nullptr && !in_situ_t)
+              continue;
+            fe_face_values.reinit(cell, f);
+            for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+              {
+                Tensor<1, dim> traction;
+                if (t != nullptr)
+                  traction = *t;
+                else
+                  {
+                    const SymmetricTensor<2, 3> s =
+                      in_situ.stress(fe_face_values.quadrature_point(q));
+                    const Tensor<1, dim> n = fe_face_values.normal_vector(q);
+                    for (unsigned int a = 0; a < dim; ++a)
+                      for (unsigned int b = 0; b < dim; ++b)
+                        traction[a] += s[a][b] * n[b];
+                  }
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  cell_rhs(i) += traction[component[i]] *
+                                 fe_face_values.shape_value_component(i, q, component[i]) *
+                                 fe_face_values.JxW(q);
+              }
+          }
+
+        cell->get_dof_indices(dof_indices);
+        constraints.distribute_local_to_global(
+          cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
+      }
+    system_matrix.compress(VectorOperation::add);
+    system_rhs.compress(VectorOperation::add);
+
+    n_cached_cell_matrices = cache.size();
+    timer.stop();
+    assembly_seconds = timer.last_wall_time();
+    pcout << "  assembly " << assembly_seconds << " s (" << n_cached_cell_matrices
+          << " distinct cell matrices on rank 0)\n";
+  }
+
+  template void Simulator<2>::assemble_system();
+  template void Simulator<3>::assemble_system();
+} // namespace roofspan

@@ -1,0 +1,302 @@
+#include <roofspan/core/output_directory.h>
+#include <roofspan/output/stress_postprocessor.h>
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/numerics/data_out.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    // A value and where it occurs, reduced over all ranks (largest value
+    // wins; on equal values the smallest coordinates, so the answer does not
+    // depend on the partition).
+    template <int dim>
+    struct Extreme
+    {
+      double     value = -std::numeric_limits<double>::infinity();
+      Point<dim> where;
+
+      void offer(const double v, const Point<dim> &p)
+      {
+        if (!std::isfinite(v))
+          return;
+        if (!std::isfinite(value) || v > value + 1e-12 * std::abs(value) ||
+            (std::abs(v - value) <= 1e-12 * std::abs(value) && std::lexicographical_compare(
+                                                                   &p[0], &p[0] + dim, &where[0], &where[0] + dim)))
+          {
+            value = v;
+            where = p;
+          }
+      }
+
+      Extreme reduce(MPI_Comm comm) const
+      {
+        Extreme best;
+        for (const auto &e : Utilities::MPI::all_gather(comm, std::make_pair(value, where)))
+          best.offer(e.first, e.second);
+        return best;
+      }
+    };
+
+    template <int dim>
+    nlohmann::json to_json(const Point<dim> &p)
+    {
+      std::vector<double> v(&p[0], &p[0] + dim);
+      return v;
+    }
+
+    nlohmann::json to_json(const SymmetricTensor<2, 3> &s)
+    {
+      return {{"xx", s[0][0]}, {"yy", s[1][1]}, {"zz", s[2][2]}, {"xy", s[0][1]}, {"xz", s[0][2]}, {"yz", s[1][2]}};
+    }
+  } // namespace
+
+  template <int dim>
+  SymmetricTensor<2, 3> Simulator<dim>::total_stress(const types::material_id     material,
+                                                      const std::vector<Tensor<1, dim>> &gradient,
+                                                      const Point<dim>             &point) const
+  {
+    const ElasticConstants &m = elastic.at(material);
+    SymmetricTensor<2, 3>   strain;
+    for (unsigned int a = 0; a < dim; ++a)
+      for (unsigned int b = 0; b <= a; ++b)
+        strain[a][b] = 0.5 * (gradient[a][b] + gradient[b][a]);
+    // Plane strain: eps_zz = 0, so the same 3x3 Hooke's law gives sigma_zz.
+    SymmetricTensor<2, 3> s = 2 * m.mu * strain + m.lambda * trace(strain) *
+                                                    unit_symmetric_tensor<3>();
+    return s + in_situ.stress(point);
+  }
+
+  template <int dim>
+  void Simulator<dim>::write_fields(OutputDirectory &out) const
+  {
+    if (!write_vtu && !write_hdf5)
+      return;
+    DataOut<dim> data_out;
+    data_out.attach_dof_handler(dof_handler);
+    const std::vector<std::string> names(dim, "displacement");
+    data_out.add_data_vector(locally_relevant_solution,
+                             names,
+                             DataOut<dim>::type_dof_data,
+                             std::vector<DataComponentInterpretation::DataComponentInterpretation>(
+                               dim, DataComponentInterpretation::component_is_part_of_vector));
+    StressPostprocessor<dim> stress(
+      [this](const types::material_id m, const std::vector<Tensor<1, dim>> &g, const Point<dim> &p) {
+        return total_stress(m, g, p);
+      });
+    data_out.add_data_vector(locally_relevant_solution, stress);
+
+    Vector<float> material(triangulation.n_active_cells()), rank(triangulation.n_active_cells());
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          material(cell->active_cell_index()) = cell->material_id();
+          rank(cell->active_cell_index())     = triangulation.locally_owned_subdomain();
+        }
+    data_out.add_data_vector(material, "material_id");
+    data_out.add_data_vector(rank, "mpi_rank");
+    // Quadratic elements: subdivide so ParaView shows the curvature.
+    data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
+
+    const std::string dir = out.staging_path("");
+    if (write_vtu)
+      {
+        const std::string pvtu =
+          data_out.write_vtu_with_pvtu_record(dir, "solution", 0, mpi_communicator, 2);
+        if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+          {
+            std::ofstream pvd(out.staging_path("solution.pvd"));
+            DataOutBase::write_pvd_record(pvd, {{0., pvtu}});
+          }
+      }
+    if (write_hdf5)
+      {
+        DataOutBase::DataOutFilter filter(DataOutBase::DataOutFilterFlags(false, true));
+        data_out.write_filtered_data(filter);
+        data_out.write_hdf5_parallel(filter, out.staging_path("solution_00.h5"), mpi_communicator);
+        const auto entry =
+          data_out.create_xdmf_entry(filter, "solution_00.h5", 0., mpi_communicator);
+        data_out.write_xdmf_file({entry}, out.staging_path("solution.xdmf"), mpi_communicator);
+      }
+  }
+
+  template <int dim>
+  void Simulator<dim>::evaluate_results(nlohmann::json &summary) const
+  {
+    const unsigned int        n_points = degree + 1;
+    const QGaussLobatto<dim>  lobatto(n_points);
+    FEValues<dim>             fe_values(*mapping,
+                            *fe,
+                            lobatto,
+                            update_values | update_gradients | update_quadrature_points);
+    const FEValuesExtractors::Vector u(0);
+    std::vector<Tensor<1, dim>>      displacement(lobatto.size());
+    std::vector<Tensor<2, dim>>      gradient(lobatto.size());
+
+    Extreme<dim> max_displacement;
+    std::map<types::material_id, Extreme<dim>> max_principal;
+    const auto &roof = geometry->roof;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          fe_values[u].get_function_values(locally_relevant_solution, displacement);
+          fe_values[u].get_function_gradients(locally_relevant_solution, gradient);
+          const bool above_roof = roof.present &&
+                                  geometry->regions.at(cell->material_id()).in_roof &&
+                                  cell->center()[dim - 1] > roof.elevation;
+          for (unsigned int q = 0; q < lobatto.size(); ++q)
+            {
+              const Point<dim> &p = fe_values.quadrature_point(q);
+              max_displacement.offer(displacement[q].norm(), p);
+              if (above_roof)
+                {
+                  std::vector<Tensor<1, dim>> g(dim);
+                  for (unsigned int a = 0; a < dim; ++a)
+                    g[a] = gradient[q][a];
+                  max_principal[cell->material_id()].offer(
+                    eigenvalues(total_stress(cell->material_id(), g, p))[0], p);
+                }
+            }
+        }
+    const auto md = max_displacement.reduce(mpi_communicator);
+    summary["displacement"] = {{"max_magnitude", md.value}, {"max_location", to_json(md.where)}};
+
+    if (roof.present)
+      {
+        // Sag = downward displacement of the roof surface.
+        const QGaussLobatto<dim - 1> face_points(n_points);
+        FEFaceValues<dim>            face_values(*mapping,
+                                      *fe,
+                                      face_points,
+                                      update_values | update_quadrature_points |
+                                        update_normal_vectors);
+        std::vector<Tensor<1, dim>> face_u(face_points.size());
+        Extreme<dim>                sag;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (const unsigned int f : cell->face_indices())
+              if (cell->face(f)->at_boundary() && cell->face(f)->boundary_id() == roof.boundary &&
+                  std::abs(cell->face(f)->center()[dim - 1] - roof.elevation) < 1e-9)
+                {
+                  face_values.reinit(cell, f);
+                  face_values[u].get_function_values(locally_relevant_solution, face_u);
+                  for (unsigned int q = 0; q < face_points.size(); ++q)
+                    sag.offer(-face_u[q][dim - 1], face_values.quadrature_point(q));
+                }
+        const auto s = sag.reduce(mpi_communicator);
+        summary["roof"] = {{"elevation", roof.elevation},
+                           {"sag_max", s.value},
+                           {"sag_max_location", to_json(s.where)}};
+
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto &[id, region] : geometry->regions)
+          if (region.in_roof)
+            {
+              const auto e = max_principal[id].reduce(mpi_communicator);
+              if (std::isfinite(e.value))
+                layers.push_back({{"region", region.label},
+                                  {"unit", region.unit},
+                                  {"max_principal_stress", e.value},
+                                  {"location", to_json(e.where)}});
+            }
+        summary["roof_layers"] = layers;
+      }
+
+    // Probes: the owner of the first cell containing the point evaluates.
+    nlohmann::json probe_results = nlohmann::json::array();
+    for (const auto &[name, point] : probes)
+      {
+        std::vector<double> values(dim + 6, 0.);
+        int                 found = 0;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          {
+            if (!cell->is_locally_owned())
+              continue;
+            const BoundingBox<dim> box = cell->bounding_box();
+            if (!box.point_inside(point, 1e-8 * (1 + point.norm())))
+              continue;
+            Point<dim> unit;
+            try
+              {
+                unit = mapping->transform_real_to_unit_cell(cell, point);
+              }
+            catch (...)
+              {
+                continue;
+              }
+            if (!GeometryInfo<dim>::is_inside_unit_cell(unit, 1e-8))
+              continue;
+            unit = GeometryInfo<dim>::project_to_unit_cell(unit);
+            FEValues<dim> one(*mapping,
+                              *fe,
+                              Quadrature<dim>(std::vector<Point<dim>>{unit}),
+                              update_values | update_gradients | update_quadrature_points);
+            one.reinit(cell);
+            std::vector<Tensor<1, dim>> v(1);
+            std::vector<Tensor<2, dim>> g(1);
+            one[u].get_function_values(locally_relevant_solution, v);
+            one[u].get_function_gradients(locally_relevant_solution, g);
+            std::vector<Tensor<1, dim>> rows(dim);
+            for (unsigned int a = 0; a < dim; ++a)
+              rows[a] = g[0][a];
+            const auto s = total_stress(cell->material_id(), rows, point);
+            for (unsigned int d = 0; d < dim; ++d)
+              values[d] = v[0][d];
+            const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
+            std::copy(comps, comps + 6, values.begin() + dim);
+            found = 1;
+            break;
+          }
+        const unsigned int me    = Utilities::MPI::this_mpi_process(mpi_communicator);
+        const unsigned int owner = Utilities::MPI::min(found ? me : numbers::invalid_unsigned_int,
+                                                       mpi_communicator);
+        nlohmann::json result = {{"name", name}, {"point", to_json(point)}};
+        if (owner == numbers::invalid_unsigned_int)
+          result["error"] = "point outside the mesh";
+        else
+          {
+            values = Utilities::MPI::broadcast(mpi_communicator, values, owner);
+            result["displacement"] = std::vector<double>(values.begin(), values.begin() + dim);
+            SymmetricTensor<2, 3> s;
+            s[0][0] = values[dim];
+            s[1][1] = values[dim + 1];
+            s[2][2] = values[dim + 2];
+            s[0][1] = values[dim + 3];
+            s[0][2] = values[dim + 4];
+            s[1][2] = values[dim + 5];
+            result["stress"] = to_json(s);
+            if (name == "roof_mid_span")
+              summary["roof"]["sag_mid_span"] = -values[dim - 1];
+          }
+        probe_results.push_back(result);
+      }
+    summary["probes"] = probe_results;
+
+    nlohmann::json regions = nlohmann::json::object();
+    for (const auto &[id, region] : geometry->regions)
+      regions[std::to_string(id)] = {{"label", region.label}, {"unit", region.unit}};
+    summary["regions"] = regions;
+  }
+
+  template SymmetricTensor<2, 3>
+  Simulator<2>::total_stress(types::material_id, const std::vector<Tensor<1, 2>> &, const Point<2> &) const;
+  template SymmetricTensor<2, 3>
+  Simulator<3>::total_stress(types::material_id, const std::vector<Tensor<1, 3>> &, const Point<3> &) const;
+  template void Simulator<2>::write_fields(OutputDirectory &) const;
+  template void Simulator<3>::write_fields(OutputDirectory &) const;
+  template void Simulator<2>::evaluate_results(nlohmann::json &) const;
+  template void Simulator<3>::evaluate_results(nlohmann::json &) const;
+} // namespace roofspan

@@ -1,0 +1,199 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/core/output_directory.h>
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/utilities.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  template <int dim>
+  void Simulator<dim>::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Dimension",
+                      "2",
+                      Patterns::Integer(2, 3),
+                      "2 (plane strain) or 3.");
+    prm.declare_entry("Output directory",
+                      "",
+                      Patterns::Anything(),
+                      "Where results go; empty means output/<case name> "
+                      "under the current directory. --output-dir overrides.");
+    prm.enter_subsection("Discretization");
+    prm.declare_entry("Polynomial degree",
+                      "2",
+                      Patterns::Integer(1, 2),
+                      "Degree of the FE_Q displacement elements. Quadratic "
+                      "elements do not lock in bending of thin layers.");
+    prm.declare_entry("Global refinements", "0", Patterns::Integer(0, 10), "Uniform refinements of the built mesh.");
+    prm.leave_subsection();
+    prm.enter_subsection("Loads");
+    prm.declare_entry("Gravity", "true", Patterns::Bool(), "Body force from the unit weights.");
+    prm.leave_subsection();
+    prm.enter_subsection("Output");
+    prm.declare_entry("Write VTU", "true", Patterns::Bool(), "pvd + pvtu/vtu for ParaView.");
+    prm.declare_entry("Write HDF5", "true", Patterns::Bool(), "HDF5 + XDMF with the same fields.");
+    prm.declare_entry("Probe points",
+                      "",
+                      Patterns::Anything(),
+                      "Points whose displacement and total stress go into "
+                      "summary.json: comma-separated 'name: x y [z]'.");
+    prm.leave_subsection();
+
+    MaterialLibrary::declare_parameters(prm);
+    Stratigraphy::declare_parameters(prm);
+    ModelGeometry<dim>::declare_parameters(prm);
+    InSituStress<dim>::declare_parameters(prm);
+    BoundaryConditions<dim>::declare_parameters(prm);
+    LinearSolver::declare_parameters(prm);
+  }
+
+  template <int dim>
+  Simulator<dim>::Simulator(ParameterHandler  &prm,
+                            const std::string &file,
+                            const std::string &output_dir,
+                            MPI_Comm           comm)
+    : mpi_communicator(comm)
+    , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+    , computing_timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+    , case_file(file)
+    , triangulation(comm,
+                    typename Triangulation<dim>::MeshSmoothing(
+                      Triangulation<dim>::smoothing_on_refinement |
+                      Triangulation<dim>::smoothing_on_coarsening))
+    , dof_handler(triangulation)
+  {
+    output_directory = output_dir.empty() ? prm.get("Output directory") : output_dir;
+    if (output_directory.empty())
+      output_directory = "output/" + std::filesystem::path(file).stem().string();
+
+    prm.enter_subsection("Discretization");
+    degree             = prm.get_integer("Polynomial degree");
+    global_refinements = prm.get_integer("Global refinements");
+    prm.leave_subsection();
+    prm.enter_subsection("Loads");
+    gravity = prm.get_bool("Gravity");
+    prm.leave_subsection();
+    prm.enter_subsection("Output");
+    write_vtu  = prm.get_bool("Write VTU");
+    write_hdf5 = prm.get_bool("Write HDF5");
+    for (const auto &entry : Utilities::split_string_list(prm.get("Probe points"), ','))
+      {
+        const auto parts = Utilities::split_string_list(entry, ':');
+        require(parts.size() == 2, file, "Output/Probe points", "expected 'name: x y" + std::string(dim == 3 ? " z" : "") + "', got '" + entry + "'");
+        const auto coords = Utilities::split_string_list(parts[1], ' ');
+        require(coords.size() == dim, file, "Output/Probe points", "point '" + parts[0] + "' needs " + std::to_string(dim) + " coordinates");
+        Point<dim> p;
+        for (unsigned int d = 0; d < dim; ++d)
+          p[d] = Utilities::string_to_double(coords[d]);
+        probes.emplace_back(parts[0], p);
+      }
+    prm.leave_subsection();
+
+    library.parse_parameters(prm, file);
+    stratigraphy.parse_parameters(prm, file);
+    stratigraphy.resolve(library);
+    geometry = ModelGeometry<dim>::create(prm, file, library, stratigraphy);
+    in_situ.parse_parameters(prm, file, stratigraphy, gravity);
+    boundary_conditions.parse_parameters(prm, file, geometry->boundary_names);
+    linear_solver.parse_parameters(prm);
+
+    for (const auto &[id, region] : geometry->regions)
+      {
+        const RockUnit &unit = library.unit(region.unit, file, "region " + region.label);
+        elastic[id]          = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
+      }
+    if (geometry->roof.present)
+      probes.emplace_back("roof_mid_span", geometry->roof.mid_span);
+  }
+
+  template <int dim>
+  Simulator<dim>::~Simulator() = default;
+
+  template <int dim>
+  void Simulator<dim>::run()
+  {
+    OutputDirectory out(output_directory, mpi_communicator);
+    try
+      {
+        pcout << "roofspan " << ROOFSPAN_VERSION << ": " << case_file << " (" << dim
+              << "D, " << geometry->description << ", Q" << degree << ", "
+              << Utilities::MPI::n_mpi_processes(mpi_communicator) << " MPI ranks)\n";
+        Timer total(mpi_communicator, true);
+        make_mesh();
+        setup_system();
+        assemble_system();
+        solve();
+
+        nlohmann::json summary;
+        {
+          TimerOutput::Scope t(computing_timer, "output");
+          Timer              timer(mpi_communicator, true);
+          write_fields(out);
+          evaluate_results(summary);
+          timer.stop();
+          output_seconds = timer.last_wall_time();
+        }
+        total.stop();
+
+        const auto memory = [] {
+          Utilities::System::MemoryStats stats;
+          Utilities::System::get_memory_stats(stats);
+          return 1024. * stats.VmHWM;
+        }();
+        summary["schema"]   = "roofspan-summary/1";
+        summary["case"]     = std::filesystem::path(case_file).stem().string();
+        summary["case_file"] = case_file;
+        summary["model"]    = geometry->description;
+        summary["dim"]      = dim;
+        summary["degree"]   = degree;
+        summary["ranks"]    = Utilities::MPI::n_mpi_processes(mpi_communicator);
+        summary["cells"]    = triangulation.n_global_active_cells();
+        summary["dofs"]     = dof_handler.n_dofs();
+        summary["stage"]    = "excavation";
+        summary["boundary_conditions"] = boundary_conditions.describe();
+        summary["in_situ_model"]       = in_situ.model_name();
+        summary["solver"] = {{"method", "CG"},
+                             {"preconditioner", linear_solver.preconditioner_name()},
+                             {"iterations", solver_statistics.iterations},
+                             {"relative_residual", solver_statistics.relative_residual},
+                             {"tolerance", linear_solver.tolerance()}};
+        summary["times"] = {{"setup", setup_seconds},
+                            {"assembly", assembly_seconds},
+                            {"amg_setup", solver_statistics.setup_seconds},
+                            {"cg", solver_statistics.solve_seconds},
+                            {"output", output_seconds},
+                            {"total", total.last_wall_time()}};
+        summary["memory"] = {
+          {"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
+          {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
+
+        if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+          {
+            std::ofstream f(out.staging_path("summary.json"));
+            f << summary.dump(2) << '\n';
+            f.close();
+            if (!f)
+              throw std::runtime_error("cannot write summary.json");
+          }
+        out.commit();
+        pcout << "results in " << output_directory << "/ (summary.json)\n";
+        computing_timer.print_summary();
+      }
+    catch (...)
+      {
+        out.abandon();
+        throw;
+      }
+  }
+
+  template class Simulator<2>;
+  template class Simulator<3>;
+} // namespace roofspan

@@ -1,0 +1,186 @@
+#include <roofspan/solvers/linear_solver.h>
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/timer.h>
+
+#include <petscksp.h>
+
+#include <cctype>
+#include <sstream>
+#include <stdexcept>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    void check(const PetscErrorCode code, const char *call)
+    {
+      if (code != 0)
+        throw std::runtime_error(std::string("PETSc call failed: ") + call +
+                                 " (error " + std::to_string(code) + ")");
+    }
+#define ROOFSPAN_PETSC(call) check((call), #call)
+
+    // Options live under a private prefix so they never leak into other
+    // PETSc objects (and a case's own options can override them).
+    const char *prefix = "roofspan_";
+
+    void set_option(const std::string &key, const std::string &value)
+    {
+      ROOFSPAN_PETSC(PetscOptionsSetValue(nullptr,
+                                          ("-" + std::string(prefix) + key).c_str(),
+                                          value.c_str()));
+    }
+  } // namespace
+
+  void LinearSolver::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Linear solver");
+    prm.declare_entry("Preconditioner",
+                      "boomeramg",
+                      Patterns::Selection("boomeramg|gamg"),
+                      "Algebraic multigrid for CG: hypre BoomerAMG (systems "
+                      "AMG, HMIS coarsening, ext+i interpolation) or PETSc "
+                      "GAMG with the rigid-body near-nullspace.");
+    prm.declare_entry("Relative tolerance",
+                      "1e-8",
+                      Patterns::Double(0, 1),
+                      "Stop when the true residual ||b - A x|| <= tolerance * ||b||.");
+    prm.declare_entry("Maximum iterations", "1000", Patterns::Integer(1));
+    prm.declare_entry("Extra PETSc options",
+                      "",
+                      Patterns::Anything(),
+                      "Further PETSc options for the solver, written without "
+                      "the 'roofspan_' prefix, e.g. "
+                      "'-pc_hypre_boomeramg_strong_threshold 0.6'.");
+    prm.leave_subsection();
+  }
+
+  void LinearSolver::parse_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Linear solver");
+    preconditioner     = prm.get("Preconditioner");
+    relative_tolerance = prm.get_double("Relative tolerance");
+    max_iterations     = prm.get_integer("Maximum iterations");
+    extra_options      = prm.get("Extra PETSc options");
+    prm.leave_subsection();
+  }
+
+  LinearSolver::Statistics
+  LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
+                      PETScWrappers::MPI::Vector       &x,
+                      const PETScWrappers::MPI::Vector &b,
+                      const unsigned int                dim,
+                      const std::vector<double>        &coordinates) const
+  {
+    Statistics stats;
+    const MPI_Comm comm = A.get_mpi_communicator();
+    Mat            mat  = A.petsc_matrix();
+
+    // Rows come in node blocks of dim (checked by the caller): tell PETSc.
+    ROOFSPAN_PETSC(MatSetBlockSize(mat, dim));
+
+    // Defaults first, then the case's own options on top.
+    if (preconditioner == "boomeramg")
+      {
+        set_option("pc_hypre_boomeramg_coarsen_type", "HMIS");
+        set_option("pc_hypre_boomeramg_interp_type", "ext+i");
+        set_option("pc_hypre_boomeramg_P_max", "4");
+        set_option("pc_hypre_boomeramg_agg_nl", "1");
+        set_option("pc_hypre_boomeramg_strong_threshold", dim == 3 ? "0.5" : "0.25");
+        set_option("pc_hypre_boomeramg_relax_type_all", "Chebyshev");
+      }
+    else
+      {
+        set_option("pc_gamg_type", "agg");
+        set_option("pc_gamg_agg_nsmooths", "1");
+        set_option("pc_gamg_threshold", "0.01");
+        set_option("mg_levels_ksp_type", "chebyshev");
+        set_option("mg_levels_pc_type", "jacobi");
+      }
+    if (!extra_options.empty())
+      {
+        std::string prefixed;
+        std::istringstream words(extra_options);
+        for (std::string w; words >> w;)
+          prefixed += (w.rfind("-", 0) == 0 && w.size() > 1 && !std::isdigit(w[1]) && w[1] != '.'
+                         ? "-" + std::string(prefix) + w.substr(1)
+                         : w) +
+                      " ";
+        ROOFSPAN_PETSC(PetscOptionsInsertString(nullptr, prefixed.c_str()));
+      }
+
+    MatNullSpace near_nullspace = nullptr;
+    if (preconditioner == "gamg")
+      {
+        Vec coords;
+        const PetscInt n_local = coordinates.size();
+        ROOFSPAN_PETSC(VecCreateMPI(comm, n_local, PETSC_DETERMINE, &coords));
+        ROOFSPAN_PETSC(VecSetBlockSize(coords, dim));
+        PetscScalar *c;
+        ROOFSPAN_PETSC(VecGetArray(coords, &c));
+        std::copy(coordinates.begin(), coordinates.end(), c);
+        ROOFSPAN_PETSC(VecRestoreArray(coords, &c));
+        ROOFSPAN_PETSC(MatNullSpaceCreateRigidBody(coords, &near_nullspace));
+        ROOFSPAN_PETSC(MatSetNearNullSpace(mat, near_nullspace));
+        ROOFSPAN_PETSC(VecDestroy(&coords));
+      }
+
+    KSP ksp;
+    PC  pc;
+    ROOFSPAN_PETSC(KSPCreate(comm, &ksp));
+    ROOFSPAN_PETSC(KSPSetOptionsPrefix(ksp, prefix));
+    ROOFSPAN_PETSC(KSPSetOperators(ksp, mat, mat));
+    ROOFSPAN_PETSC(KSPSetType(ksp, KSPCG));
+    // The trap: PETSc's default CG norm is the preconditioned residual.
+    ROOFSPAN_PETSC(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+    ROOFSPAN_PETSC(KSPSetTolerances(ksp, relative_tolerance, 0.0, PETSC_DEFAULT, max_iterations));
+    ROOFSPAN_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_FALSE));
+    ROOFSPAN_PETSC(KSPGetPC(ksp, &pc));
+    if (preconditioner == "boomeramg")
+      {
+        ROOFSPAN_PETSC(PCSetType(pc, PCHYPRE));
+        ROOFSPAN_PETSC(PCHYPRESetType(pc, "boomeramg"));
+      }
+    else
+      ROOFSPAN_PETSC(PCSetType(pc, PCGAMG));
+    ROOFSPAN_PETSC(KSPSetFromOptions(ksp));
+
+    Timer timer(comm, true);
+    ROOFSPAN_PETSC(KSPSetUp(ksp));
+    ROOFSPAN_PETSC(PCSetUp(pc));
+    timer.stop();
+    stats.setup_seconds = timer.last_wall_time();
+
+    timer.restart();
+    ROOFSPAN_PETSC(KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<const Vec &>(x)));
+    timer.stop();
+    stats.solve_seconds = timer.last_wall_time();
+
+    PetscInt its;
+    ROOFSPAN_PETSC(KSPGetIterationNumber(ksp, &its));
+    stats.iterations = its;
+    KSPConvergedReason reason;
+    ROOFSPAN_PETSC(KSPGetConvergedReason(ksp, &reason));
+
+    // The true residual, recomputed: what we report is what we got.
+    PETScWrappers::MPI::Vector r(b);
+    A.vmult(r, x);
+    r -= b;
+    const double b_norm     = b.l2_norm();
+    stats.relative_residual = b_norm > 0 ? r.l2_norm() / b_norm : r.l2_norm();
+
+    ROOFSPAN_PETSC(KSPDestroy(&ksp));
+    if (near_nullspace)
+      ROOFSPAN_PETSC(MatNullSpaceDestroy(&near_nullspace));
+
+    if (reason < 0)
+      throw std::runtime_error("the linear solver did not converge (PETSc reason " +
+                               std::to_string(reason) + ") after " +
+                               std::to_string(its) + " iterations; true relative residual " +
+                               std::to_string(stats.relative_residual));
+    return stats;
+  }
+} // namespace roofspan
