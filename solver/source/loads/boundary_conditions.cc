@@ -167,6 +167,12 @@ namespace roofspan
   }
 
   template <int dim>
+  const Function<dim> &BoundaryConditions<dim>::displacement_function() const
+  {
+    return *displacement;
+  }
+
+  template <int dim>
   std::string BoundaryConditions<dim>::describe() const
   {
     std::string s;

@@ -6,6 +6,7 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/vector_tools.h>
 
 #include <nlohmann/json.hpp>
 
@@ -215,18 +216,27 @@ namespace roofspan
         summary["roof_layers"] = layers;
       }
 
-    // Probes: the owner of the first cell containing the point evaluates.
+    // Probes: a point on a cell boundary (a rib corner, an interface) lies
+    // in several cells, and stress jumps there. Of all cells that contain
+    // the point, the one with the lexicographically smallest centre
+    // evaluates, whichever rank owns it: the answer does not depend on the
+    // partition.
     nlohmann::json probe_results = nlohmann::json::array();
     for (const auto &[name, point] : probes)
       {
         std::vector<double> values(dim + 6, 0.);
-        int                 found = 0;
+        Point<dim>          best_centre;
+        bool                found = false;
         for (const auto &cell : dof_handler.active_cell_iterators())
           {
             if (!cell->is_locally_owned())
               continue;
             const BoundingBox<dim> box = cell->bounding_box();
             if (!box.point_inside(point, 1e-8 * (1 + point.norm())))
+              continue;
+            const Point<dim> centre = cell->center();
+            if (found && !std::lexicographical_compare(
+                           &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
               continue;
             Point<dim> unit;
             try
@@ -257,12 +267,20 @@ namespace roofspan
               values[d] = v[0][d];
             const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
             std::copy(comps, comps + 6, values.begin() + dim);
-            found = 1;
-            break;
+            best_centre = centre;
+            found       = true;
           }
-        const unsigned int me    = Utilities::MPI::this_mpi_process(mpi_communicator);
-        const unsigned int owner = Utilities::MPI::min(found ? me : numbers::invalid_unsigned_int,
-                                                       mpi_communicator);
+        const auto candidates = Utilities::MPI::all_gather(mpi_communicator,
+                                                           std::make_pair(found, best_centre));
+        unsigned int owner = numbers::invalid_unsigned_int;
+        for (unsigned int r = 0; r < candidates.size(); ++r)
+          if (candidates[r].first &&
+              (owner == numbers::invalid_unsigned_int ||
+               std::lexicographical_compare(&candidates[r].second[0],
+                                            &candidates[r].second[0] + dim,
+                                            &candidates[owner].second[0],
+                                            &candidates[owner].second[0] + dim)))
+            owner = r;
         nlohmann::json result = {{"name", name}, {"point", to_json(point)}};
         if (owner == numbers::invalid_unsigned_int)
           result["error"] = "point outside the mesh";
@@ -284,6 +302,36 @@ namespace roofspan
         probe_results.push_back(result);
       }
     summary["probes"] = probe_results;
+
+    if (compare_with_displacement_function)
+      {
+        const auto &exact = boundary_conditions.displacement_function();
+        const QGauss<dim> quadrature(degree + 3);
+        Vector<float>     cellwise(triangulation.n_active_cells());
+        const auto        norm = [&](const VectorTools::NormType type) {
+          VectorTools::integrate_difference(
+            *mapping, dof_handler, locally_relevant_solution, exact, cellwise, quadrature, type);
+          return VectorTools::compute_global_error(triangulation, cellwise, type);
+        };
+        Vector<float> reference(triangulation.n_active_cells());
+        VectorTools::integrate_difference(*mapping,
+                                          dof_handler,
+                                          PETScWrappers::MPI::Vector(locally_owned_dofs,
+                                                                     locally_relevant_dofs,
+                                                                     mpi_communicator),
+                                          exact,
+                                          reference,
+                                          quadrature,
+                                          VectorTools::L2_norm);
+        const double exact_l2 =
+          VectorTools::compute_global_error(triangulation, reference, VectorTools::L2_norm);
+        const double l2 = norm(VectorTools::L2_norm);
+        summary["error"] = {{"l2", l2},
+                            {"l2_relative", l2 / exact_l2},
+                            {"h1_seminorm", norm(VectorTools::H1_seminorm)},
+                            {"h_min", GridTools::minimal_cell_diameter(triangulation, *mapping)},
+                            {"h_max", GridTools::maximal_cell_diameter(triangulation, *mapping)}};
+      }
 
     nlohmann::json regions = nlohmann::json::object();
     for (const auto &[id, region] : geometry->regions)

@@ -40,6 +40,12 @@ namespace roofspan
     prm.enter_subsection("Output");
     prm.declare_entry("Write VTU", "true", Patterns::Bool(), "pvd + pvtu/vtu for ParaView.");
     prm.declare_entry("Write HDF5", "true", Patterns::Bool(), "HDF5 + XDMF with the same fields.");
+    prm.declare_entry("Compare with displacement function",
+                      "false",
+                      Patterns::Bool(),
+                      "Verification: report the L2 and H1-seminorm errors of "
+                      "the displacement against 'Boundary conditions/"
+                      "Displacement function' (a closed-form solution).");
     prm.declare_entry("Probe points",
                       "",
                       Patterns::Anything(),
@@ -84,6 +90,7 @@ namespace roofspan
     prm.enter_subsection("Output");
     write_vtu  = prm.get_bool("Write VTU");
     write_hdf5 = prm.get_bool("Write HDF5");
+    compare_with_displacement_function = prm.get_bool("Compare with displacement function");
     for (const auto &entry : Utilities::split_string_list(prm.get("Probe points"), ','))
       {
         const auto parts = Utilities::split_string_list(entry, ':');

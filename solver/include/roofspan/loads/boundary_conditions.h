@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deal.II/base/function.h>
 #include <deal.II/base/tensor.h>
 #include <deal.II/base/types.h>
 
@@ -59,6 +60,9 @@ namespace roofspan
     const dealii::Tensor<1, dim> *traction(dealii::types::boundary_id id) const;
 
     bool has_in_situ_traction(dealii::types::boundary_id id) const;
+
+    /// The `Displacement function` (also a reference solution for errors).
+    const dealii::Function<dim> &displacement_function() const;
 
     /// Readable description, e.g. "top: in-situ traction, bottom: roller".
     std::string describe() const;

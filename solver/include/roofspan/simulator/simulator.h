@@ -98,6 +98,7 @@ namespace roofspan
     unsigned int       global_refinements = 0;
     bool               gravity            = true;
     bool               write_vtu = true, write_hdf5 = true;
+    bool               compare_with_displacement_function = false;
     std::vector<std::pair<std::string, dealii::Point<dim>>> probes;
 
     MaterialLibrary                     library;

@@ -1,0 +1,139 @@
+"""Shared helpers of roofspan's test drivers (standard library only).
+
+Every driver gets the roofspan executable from $ROOFSPAN and a scratch
+directory from $ROOFSPAN_TEST_DIR (set by CTest), runs cases through
+run_roofspan(), and fails by raising SystemExit with a readable message.
+"""
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
+MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+SCRATCH = os.environ.get("ROOFSPAN_TEST_DIR", os.path.join(ROOT, "build", "test-output"))
+
+
+def scratch(name):
+    path = os.path.join(SCRATCH, name)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True):
+    """Runs roofspan on `case`; returns (exit code, stdout, stderr)."""
+    cmd = [EXE, case]
+    if output_dir:
+        cmd += ["--output-dir", output_dir]
+    for s in sets:
+        cmd += ["--set", s]
+    cmd += list(extra)
+    if ranks > 1:
+        cmd = [MPIRUN, str(ranks)] + cmd
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        sys.stdout.write(proc.stdout)
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"FAILED: {' '.join(cmd)} exited with {proc.returncode}")
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def load_summary(output_dir):
+    with open(os.path.join(output_dir, "summary.json")) as f:
+        return json.load(f)
+
+
+def probe(summary, name):
+    for p in summary["probes"]:
+        if p["name"] == name:
+            return p
+    raise SystemExit(f"FAILED: probe {name} missing from summary")
+
+
+class Checks:
+    """Collects value-vs-reference checks, prints a table, fails at the end."""
+
+    def __init__(self, title):
+        self.title = title
+        self.failures = []
+        print(f"== {title}")
+        print(f"{'quantity':44s} {'computed':>14s} {'reference':>14s} {'error':>9s} {'limit':>7s}")
+
+    def relative(self, name, value, reference, limit):
+        error = abs(value - reference) / abs(reference)
+        ok = error <= limit
+        print(f"{name:44s} {value:14.6g} {reference:14.6g} {100*error:8.3f}% {100*limit:6.2f}% {'ok' if ok else 'FAIL'}")
+        if not ok:
+            self.failures.append(name)
+        return error
+
+    def condition(self, name, ok, detail=""):
+        print(f"{name:44s} {detail} {'ok' if ok else 'FAIL'}")
+        if not ok:
+            self.failures.append(name)
+
+    def finish(self):
+        if self.failures:
+            raise SystemExit(f"FAILED {self.title}: " + ", ".join(self.failures))
+        print(f"PASSED {self.title}")
+
+
+# Keys that legitimately differ between runs, machines or rank counts.
+VOLATILE = ("times", "memory", "ranks", "case_file", "solver.iterations",
+            "solver.relative_residual")
+
+
+def flatten(value, prefix=""):
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    if isinstance(value, list):
+        # Lists of named records are keyed by their name, others by index.
+        out = {}
+        for i, v in enumerate(value):
+            key = v.get("name", v.get("region", str(i))) if isinstance(v, dict) else str(i)
+            out.update(flatten(v, f"{prefix}[{key}]"))
+        return out
+    return {prefix: value}
+
+
+def tolerance_for(key):
+    """(relative, absolute) tolerance of a summary value, numdiff style:
+    values agree if |a - b| <= abs + rel * |b|. The CG tolerance is 1e-8 on
+    the residual; solution values agree to about 1e-7 relative across rank
+    counts, so 1e-5 leaves margin without hiding real changes. Absolute
+    floors are set per physical kind so that near-zero values compare."""
+    if "location" in key or key.endswith(".point") or ".point[" in key:
+        return 1e-6, 1e-6          # m
+    if "stress" in key or key.startswith("probes") and ".stress." in key:
+        return 1e-5, 50.0          # Pa
+    if "displacement" in key or "sag" in key:
+        return 1e-5, 1e-9          # m
+    if key.startswith("error."):
+        return 1e-3, 1e-14
+    return 1e-5, 1e-12
+
+
+def compare(result, blessed):
+    """Differences between two summaries, ignoring volatile keys."""
+    a, b = flatten(result), flatten(blessed)
+    problems = []
+    for key in sorted(set(a) | set(b)):
+        if any(key == v or key.startswith(v + ".") for v in VOLATILE):
+            continue
+        if key not in a or key not in b:
+            problems.append(f"{key}: only in {'result' if key in a else 'blessed'}")
+            continue
+        x, y = a[key], b[key]
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool):
+            rel, absolute = tolerance_for(key)
+            if not (abs(x - y) <= absolute + rel * abs(y)) or math.isnan(x) != math.isnan(y):
+                problems.append(f"{key}: {x!r} vs blessed {y!r} (tolerance {rel:g} rel + {absolute:g} abs)")
+        elif x != y:
+            problems.append(f"{key}: {x!r} vs blessed {y!r}")
+    return problems
