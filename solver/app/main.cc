@@ -39,8 +39,8 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
   {
     const std::string marker = "Additional information:";
     const auto        pos    = what.find(marker);
-    std::string       s = pos == std::string::npos ? what : what.substr(pos + marker.size());
-    const auto        end = s.find("\n\nStacktrace");
+    std::string       s      = pos == std::string::npos ? what : what.substr(pos + marker.size());
+    const auto        end    = s.find("\n\nStacktrace");
     if (end != std::string::npos)
       s = s.substr(0, end);
     std::string out;
@@ -126,15 +126,15 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
 int main(int argc, char **argv)
 {
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
-  const MPI_Comm comm = MPI_COMM_WORLD;
-  const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+  const MPI_Comm                           comm = MPI_COMM_WORLD;
+  const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
 
   try
     {
       Options options;
       for (int i = 1; i < argc; ++i)
         {
-          const std::string arg = argv[i];
+          const std::string arg  = argv[i];
           const auto        next = [&]() -> std::string {
             if (i + 1 >= argc)
               throw InputError("command line", arg, "expects a value");

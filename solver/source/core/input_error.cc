@@ -4,9 +4,8 @@ namespace roofspan
 {
   namespace
   {
-    std::string compose(const std::string &file,
-                        const std::string &parameter,
-                        const std::string &problem)
+    std::string
+    compose(const std::string &file, const std::string &parameter, const std::string &problem)
     {
       std::string message = "input error";
       if (!file.empty())
@@ -20,10 +19,11 @@ namespace roofspan
   InputError::InputError(const std::string &file,
                          const std::string &parameter,
                          const std::string &problem)
-    : std::runtime_error(compose(file, parameter, problem))
-    , file(file)
-    , parameter(parameter)
-  {}
+      : std::runtime_error(compose(file, parameter, problem))
+      , file(file)
+      , parameter(parameter)
+  {
+  }
 
   void require(const bool         condition,
                const std::string &file,

@@ -11,15 +11,13 @@ namespace roofspan
   namespace fs = std::filesystem;
 
   OutputDirectory::OutputDirectory(const std::string &dir, MPI_Comm comm)
-    : directory(dir)
-    , comm(comm)
+      : directory(dir)
+      , comm(comm)
   {
     // One name for all ranks: rank 0 picks it, everyone else receives it.
-    long long stamp =
-      std::chrono::steady_clock::now().time_since_epoch().count();
-    stamp = dealii::Utilities::MPI::broadcast(comm, stamp, 0);
-    staging = (fs::path(directory) / (".incoming-" + std::to_string(stamp)))
-                .string();
+    long long stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+    stamp           = dealii::Utilities::MPI::broadcast(comm, stamp, 0);
+    staging         = (fs::path(directory) / (".incoming-" + std::to_string(stamp))).string();
     if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
       fs::create_directories(staging);
     MPI_Barrier(comm);

@@ -20,8 +20,14 @@ namespace roofspan
     prm.enter_subsection("Circular opening");
     prm.declare_entry("Radius", "1", Patterns::Double(), "Opening radius a [m].");
     prm.declare_entry("Outer radius", "10", Patterns::Double(), "Outer radius R of the model [m].");
-    prm.declare_entry("Radial cells", "8", Patterns::Integer(1), "Coarse cells from wall to outer boundary.");
-    prm.declare_entry("Angular cells", "8", Patterns::Integer(1), "Coarse cells over the quarter circle.");
+    prm.declare_entry("Radial cells",
+                      "8",
+                      Patterns::Integer(1),
+                      "Coarse cells from wall to outer boundary.");
+    prm.declare_entry("Angular cells",
+                      "8",
+                      Patterns::Integer(1),
+                      "Coarse cells over the quarter circle.");
     prm.declare_entry("Material", "", Patterns::Anything(), "Rock unit of the whole block.");
     prm.leave_subsection();
   }
@@ -35,11 +41,11 @@ namespace roofspan
     require(dim == 2, file, "Dimension", "model 'circular opening' is 2D only");
     prm.enter_subsection("Geometry");
     prm.enter_subsection("Circular opening");
-    radius            = prm.get_double("Radius");
-    outer_radius      = prm.get_double("Outer radius");
-    radial_cells      = prm.get_integer("Radial cells");
-    angular_cells     = prm.get_integer("Angular cells");
-    const auto unit   = prm.get("Material");
+    radius          = prm.get_double("Radius");
+    outer_radius    = prm.get_double("Outer radius");
+    radial_cells    = prm.get_integer("Radial cells");
+    angular_cells   = prm.get_integer("Angular cells");
+    const auto unit = prm.get("Material");
     prm.leave_subsection();
     prm.leave_subsection();
     require(radius > 0, file, s + "Radius", "expected a radius > 0 m");
@@ -67,11 +73,11 @@ namespace roofspan
                                                   Point<2>(1, M_PI / 2));
         const double a = radius, R = outer_radius;
         GridTools::transform(
-          [a, R](const Point<2> &p) {
-            const double r = a * std::pow(R / a, p[0]);
-            return Point<2>(r * std::cos(p[1]), r * std::sin(p[1]));
-          },
-          tria);
+            [a, R](const Point<2> &p) {
+              const double r = a * std::pow(R / a, p[0]);
+              return Point<2>(r * std::cos(p[1]), r * std::sin(p[1]));
+            },
+            tria);
         tria.set_all_manifold_ids(0);
         tria.set_manifold(0, PolarManifold<2>(Point<2>()));
         for (const auto &cell : tria.active_cell_iterators())

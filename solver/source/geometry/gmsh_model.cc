@@ -79,7 +79,7 @@ namespace roofspan
     const std::string s = "Geometry/Gmsh/";
     prm.enter_subsection("Geometry");
     prm.enter_subsection("Gmsh");
-    fs::path mesh(prm.get("Mesh file"));
+    fs::path          mesh(prm.get("Mesh file"));
     const std::string materials = prm.get("Materials");
     prm.leave_subsection();
     prm.leave_subsection();
@@ -123,7 +123,7 @@ namespace roofspan
       throw InputError(file,
                        s + "Materials",
                        "region '" + name + "' is not a physical group of dimension " +
-                         std::to_string(dim) + " in " + mesh_file);
+                           std::to_string(dim) + " in " + mesh_file);
     this->description = "Gmsh mesh " + mesh.filename().string();
   }
 
@@ -146,7 +146,7 @@ namespace roofspan
               mesh_file,
               "",
               "a cell has physical tag " + std::to_string(cell->material_id()) +
-                ", which has no name in $PhysicalNames");
+                  ", which has no name in $PhysicalNames");
   }
 
   template class GmshModel<2>;

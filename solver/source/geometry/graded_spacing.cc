@@ -35,25 +35,21 @@ namespace roofspan
         std::vector<double> cumulative(n_sample + 1, 0.);
         for (unsigned int k = 0; k < n_sample; ++k)
           {
-            const double x = a + (b - a) * (k + 0.5) / n_sample;
-            cumulative[k + 1] =
-              cumulative[k] + (b - a) / n_sample / target(x);
+            const double x    = a + (b - a) * (k + 0.5) / n_sample;
+            cumulative[k + 1] = cumulative[k] + (b - a) / n_sample / target(x);
           }
-        const unsigned int n =
-          std::max<unsigned int>(1, std::ceil(cumulative.back() - 1e-9));
-        double previous = a;
+        const unsigned int n = std::max<unsigned int>(1, std::ceil(cumulative.back() - 1e-9));
+        double             previous = a;
         for (unsigned int c = 1; c <= n; ++c)
           {
             double x = b;
             if (c < n)
               {
                 const double level = cumulative.back() * c / n;
-                const auto   it =
-                  std::lower_bound(cumulative.begin(), cumulative.end(), level);
+                const auto   it    = std::lower_bound(cumulative.begin(), cumulative.end(), level);
                 const unsigned int k = it - cumulative.begin();
-                const double       t =
-                  (level - cumulative[k - 1]) / (cumulative[k] - cumulative[k - 1]);
-                x = a + (b - a) * (k - 1 + t) / n_sample;
+                const double t = (level - cumulative[k - 1]) / (cumulative[k] - cumulative[k - 1]);
+                x              = a + (b - a) * (k - 1 + t) / n_sample;
               }
             sizes.push_back(x - previous);
             previous = x;

@@ -30,7 +30,7 @@ namespace roofspan
   LayeredBlock<dim>::LayeredBlock(ParameterHandler   &prm,
                                   const std::string  &file,
                                   const Stratigraphy &stratigraphy)
-    : stratigraphy(stratigraphy)
+      : stratigraphy(stratigraphy)
   {
     prm.enter_subsection("Geometry");
     prm.enter_subsection("Layered block");
@@ -52,7 +52,8 @@ namespace roofspan
     if (dim == 2)
       this->boundary_names = {{0, "x_min"}, {1, "x_max"}, {2, "bottom"}, {3, "top"}};
     else
-      this->boundary_names = {{0, "x_min"}, {1, "x_max"}, {2, "y_min"}, {3, "y_max"}, {4, "bottom"}, {5, "top"}};
+      this->boundary_names = {
+          {0, "x_min"}, {1, "x_max"}, {2, "y_min"}, {3, "y_max"}, {4, "bottom"}, {5, "top"}};
     const auto &layers = stratigraphy.layers();
     for (unsigned int i = 0; i < layers.size(); ++i)
       this->regions[i] = {"layer " + std::to_string(i) + " (" + layers[i].unit + ")",
@@ -81,7 +82,7 @@ namespace roofspan
     Table<dim, types::material_id> material;
     material.reinit(sizes);
     std::vector<double> z_centre;
-    double z = 0;
+    double              z = 0;
     for (const double h : spacing[dim - 1])
       {
         z_centre.push_back(z + h / 2);

@@ -32,11 +32,10 @@ namespace roofspan
   }
 
   template <int dim>
-  std::unique_ptr<ModelGeometry<dim>>
-  ModelGeometry<dim>::create(ParameterHandler      &prm,
-                             const std::string     &file,
-                             const MaterialLibrary &library,
-                             const Stratigraphy    &stratigraphy)
+  std::unique_ptr<ModelGeometry<dim>> ModelGeometry<dim>::create(ParameterHandler      &prm,
+                                                                 const std::string     &file,
+                                                                 const MaterialLibrary &library,
+                                                                 const Stratigraphy &stratigraphy)
   {
     prm.enter_subsection("Geometry");
     const std::string model = prm.get("Model");
@@ -47,8 +46,8 @@ namespace roofspan
       require(dim == d,
               file,
               "Dimension",
-              "model '" + model + "' is " + std::to_string(d) + "D; set Dimension = " +
-                std::to_string(d));
+              "model '" + model + "' is " + std::to_string(d) +
+                  "D; set Dimension = " + std::to_string(d));
     };
     if (model == "roof section")
       {
@@ -59,7 +58,7 @@ namespace roofspan
       {
         need_dim(3);
         return std::make_unique<RoomAndPillar<dim>>(
-          model == "drift" ? Shape::drift : Shape::intersection, prm, file, stratigraphy);
+            model == "drift" ? Shape::drift : Shape::intersection, prm, file, stratigraphy);
       }
     if (model == "layered block")
       return std::make_unique<LayeredBlock<dim>>(prm, file, stratigraphy);

@@ -16,16 +16,22 @@ namespace roofspan
   namespace boundary
   {
     // Boundary ids of the built-in room-and-pillar shapes.
-    constexpr types::boundary_id room_centre = 0, far_side = 1, bottom = 2,
-                                 top = 3, opening = 4, front = 5, back = 6;
+    constexpr types::boundary_id room_centre = 0, far_side = 1, bottom = 2, top = 3, opening = 4,
+                                 front = 5, back = 6;
   } // namespace boundary
 
   template <int dim>
   void RoomAndPillar<dim>::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Room and pillar");
-    prm.declare_entry("Room span", "4.5", Patterns::Double(), "Full span of the room (rib to rib) [m].");
-    prm.declare_entry("Room height", "2.5", Patterns::Double(), "Height of the opening above its floor [m]; the roof line.");
+    prm.declare_entry("Room span",
+                      "4.5",
+                      Patterns::Double(),
+                      "Full span of the room (rib to rib) [m].");
+    prm.declare_entry("Room height",
+                      "2.5",
+                      Patterns::Double(),
+                      "Height of the opening above its floor [m]; the roof line.");
     prm.declare_entry("Layout",
                       "room and pillar",
                       Patterns::Selection("room and pillar|single opening"),
@@ -43,9 +49,18 @@ namespace roofspan
                       Patterns::Double(),
                       "3D drift: open length from the symmetry plane y = 0 to "
                       "the face [m].");
-    prm.declare_entry("Solid ahead of face", "12", Patterns::Double(), "3D drift: rock modelled beyond the face [m].");
-    prm.declare_entry("Cell size at opening", "0.25", Patterns::Double(), "Cell size at the roof line, ribs and layer interfaces [m].");
-    prm.declare_entry("Growth ratio", "1.3", Patterns::Double(), "Geometric growth of cell size away from the opening (>= 1).");
+    prm.declare_entry("Solid ahead of face",
+                      "12",
+                      Patterns::Double(),
+                      "3D drift: rock modelled beyond the face [m].");
+    prm.declare_entry("Cell size at opening",
+                      "0.25",
+                      Patterns::Double(),
+                      "Cell size at the roof line, ribs and layer interfaces [m].");
+    prm.declare_entry("Growth ratio",
+                      "1.3",
+                      Patterns::Double(),
+                      "Geometric growth of cell size away from the opening (>= 1).");
     prm.declare_entry("Maximum cell size", "2", Patterns::Double(), "Largest cell size [m].");
     prm.leave_subsection();
   }
@@ -55,8 +70,8 @@ namespace roofspan
                                     ParameterHandler   &prm,
                                     const std::string  &file,
                                     const Stratigraphy &stratigraphy)
-    : shape(shape)
-    , stratigraphy(stratigraphy)
+      : shape(shape)
+      , stratigraphy(stratigraphy)
   {
     prm.enter_subsection("Geometry");
     prm.enter_subsection("Room and pillar");
@@ -75,7 +90,10 @@ namespace roofspan
 
     const std::string s = "Geometry/Room and pillar/";
     require(span > 0, file, s + "Room span", "expected a span > 0 m, got " + std::to_string(span));
-    require(height > 0, file, s + "Room height", "expected a height > 0 m, got " + std::to_string(height));
+    require(height > 0,
+            file,
+            s + "Room height",
+            "expected a height > 0 m, got " + std::to_string(height));
     require(stratigraphy.base_elevation() < 0,
             file,
             "Stratigraphy/Layers below floor",
@@ -84,16 +102,15 @@ namespace roofspan
             file,
             s + "Room height",
             "the opening (" + std::to_string(height) +
-              " m) is as tall as or taller than the layers above the floor (" +
-              std::to_string(stratigraphy.top_elevation()) + " m)");
+                " m) is as tall as or taller than the layers above the floor (" +
+                std::to_string(stratigraphy.top_elevation()) + " m)");
     if (single_opening)
       {
         require(half_width > span / 2,
                 file,
                 s + "Model half-width",
-                "the opening is wider than the model: half-span " +
-                  std::to_string(span / 2) + " m >= model half-width " +
-                  std::to_string(half_width) + " m");
+                "the opening is wider than the model: half-span " + std::to_string(span / 2) +
+                    " m >= model half-width " + std::to_string(half_width) + " m");
       }
     else
       {
@@ -115,8 +132,8 @@ namespace roofspan
     require(growth_ratio >= 1, file, s + "Growth ratio", "expected >= 1");
 
     const char *names[] = {"roof section", "drift", "intersection"};
-    this->description   = std::string(names[static_cast<int>(shape)]) + ", span " +
-                        std::to_string(span) + " m";
+    this->description =
+        std::string(names[static_cast<int>(shape)]) + ", span " + std::to_string(span) + " m";
     this->boundary_names = {{boundary::room_centre, "room_centre"},
                             {boundary::far_side, single_opening ? "far_side" : "pillar_centre"},
                             {boundary::bottom, "bottom"},
@@ -132,10 +149,10 @@ namespace roofspan
       this->regions[i] = {"layer " + std::to_string(i) + " (" + layers[i].unit + ")",
                           layers[i].unit,
                           layers[i].top > height + 1e-9};
-    this->roof.present   = true;
-    this->roof.elevation = height;
-    this->roof.boundary  = boundary::opening;
-    this->roof.mid_span  = Point<dim>();
+    this->roof.present           = true;
+    this->roof.elevation         = height;
+    this->roof.boundary          = boundary::opening;
+    this->roof.mid_span          = Point<dim>();
     this->roof.mid_span[dim - 1] = height;
   }
 
@@ -154,31 +171,22 @@ namespace roofspan
                    z_breaks.end());
 
     std::vector<std::vector<double>> spacing(dim);
-    spacing[0] = graded_spacing({0., half_span, half_width},
-                                {0., half_span},
-                                fine_size,
-                                growth_ratio,
-                                max_size);
+    spacing[0] = graded_spacing(
+        {0., half_span, half_width}, {0., half_span}, fine_size, growth_ratio, max_size);
     double y_extent = 0;
     if (dim == 3)
       {
         if (shape == Shape::drift)
           {
             y_extent   = drift_length + solid_ahead;
-            spacing[1] = graded_spacing({0., drift_length, y_extent},
-                                        {drift_length},
-                                        fine_size,
-                                        growth_ratio,
-                                        max_size);
+            spacing[1] = graded_spacing(
+                {0., drift_length, y_extent}, {drift_length}, fine_size, growth_ratio, max_size);
           }
         else
           {
             y_extent   = half_width;
-            spacing[1] = graded_spacing({0., half_span, half_width},
-                                        {0., half_span},
-                                        fine_size,
-                                        growth_ratio,
-                                        max_size);
+            spacing[1] = graded_spacing(
+                {0., half_span, half_width}, {0., half_span}, fine_size, growth_ratio, max_size);
           }
       }
     spacing[dim - 1] = graded_spacing(z_breaks, z_breaks, fine_size, growth_ratio, max_size);
@@ -210,8 +218,8 @@ namespace roofspan
             idx[d] = rest % sizes[d];
             rest /= sizes[d];
           }
-        const double x = centres[0][idx[0]];
-        const double z = centres[dim - 1][idx[dim - 1]];
+        const double x          = centres[0][idx[0]];
+        const double z          = centres[dim - 1][idx[dim - 1]];
         bool         in_opening = x < half_span && z > 0 && z < height;
         if (dim == 3)
           {
@@ -221,8 +229,7 @@ namespace roofspan
             else
               in_opening = (x < half_span || y < half_span) && z > 0 && z < height;
           }
-        material(idx) =
-          in_opening ? numbers::invalid_material_id : stratigraphy.layer_at(z);
+        material(idx) = in_opening ? numbers::invalid_material_id : stratigraphy.layer_at(z);
       }
 
     Point<dim> origin;
@@ -236,7 +243,7 @@ namespace roofspan
       for (const auto &face : cell->face_iterators())
         if (face->at_boundary())
           {
-            const Point<dim> c = face->center();
+            const Point<dim>   c  = face->center();
             types::boundary_id id = boundary::opening;
             if (std::abs(c[0]) < tol)
               id = boundary::room_centre;

@@ -16,9 +16,7 @@ namespace roofspan
     // "unit: thickness, unit: thickness" -> pairs, with errors that name the
     // parameter and the offending entry.
     std::vector<std::pair<std::string, double>>
-    parse_layer_list(const std::string &text,
-                     const std::string &file,
-                     const std::string &parameter)
+    parse_layer_list(const std::string &text, const std::string &file, const std::string &parameter)
     {
       std::vector<std::pair<std::string, double>> result;
       for (const std::string &entry : Utilities::split_string_list(text, ','))
@@ -29,7 +27,7 @@ namespace roofspan
                   parameter,
                   "expected 'unit name: thickness' entries separated by "
                   "commas, got '" +
-                    entry + "'");
+                      entry + "'");
           double thickness = 0;
           try
             {
@@ -40,13 +38,13 @@ namespace roofspan
               throw InputError(file,
                                parameter,
                                "thickness '" + parts[1] + "' of '" + parts[0] +
-                                 "' is not a number");
+                                   "' is not a number");
             }
           require(thickness > 0,
                   file,
                   parameter,
                   "layer '" + parts[0] + "' has thickness " + parts[1] +
-                    " m; thicknesses must be positive");
+                      " m; thicknesses must be positive");
           result.emplace_back(parts[0], thickness);
         }
       return result;
@@ -80,19 +78,16 @@ namespace roofspan
     prm.leave_subsection();
   }
 
-  void Stratigraphy::parse_parameters(ParameterHandler &prm,
-                                      const std::string &case_file)
+  void Stratigraphy::parse_parameters(ParameterHandler &prm, const std::string &case_file)
   {
     file = case_file;
     prm.enter_subsection("Stratigraphy");
     floor_depth            = prm.get_double("Depth of floor");
     overburden_unit_weight = prm.get_double("Overburden unit weight");
-    const auto above       = parse_layer_list(prm.get("Layers above floor"),
-                                        file,
-                                        "Stratigraphy/Layers above floor");
-    const auto below       = parse_layer_list(prm.get("Layers below floor"),
-                                        file,
-                                        "Stratigraphy/Layers below floor");
+    const auto above =
+        parse_layer_list(prm.get("Layers above floor"), file, "Stratigraphy/Layers above floor");
+    const auto below =
+        parse_layer_list(prm.get("Layers below floor"), file, "Stratigraphy/Layers below floor");
     prm.leave_subsection();
 
     layer_list.clear();
@@ -114,14 +109,13 @@ namespace roofspan
   void Stratigraphy::resolve(const MaterialLibrary &library)
   {
     for (auto &layer : layer_list)
-      layer.unit_weight =
-        library.unit(layer.unit, file, "Stratigraphy/Layers").unit_weight;
+      layer.unit_weight = library.unit(layer.unit, file, "Stratigraphy/Layers").unit_weight;
     require(top_elevation() <= floor_depth,
             file,
             "Stratigraphy/Depth of floor",
             "the model top lies above the ground surface (depth of floor " +
-              std::to_string(floor_depth) + " m < " +
-              std::to_string(top_elevation()) + " m of layers above it)");
+                std::to_string(floor_depth) + " m < " + std::to_string(top_elevation()) +
+                " m of layers above it)");
   }
 
   const std::vector<Stratigraphy::Layer> &Stratigraphy::layers() const

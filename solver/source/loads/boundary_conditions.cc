@@ -42,9 +42,9 @@ namespace roofspan
 
   template <int dim>
   void BoundaryConditions<dim>::parse_parameters(
-    ParameterHandler                                 &prm,
-    const std::string                                &file,
-    const std::map<types::boundary_id, std::string> &boundary_names)
+      ParameterHandler                                &prm,
+      const std::string                               &file,
+      const std::map<types::boundary_id, std::string> &boundary_names)
   {
     names = boundary_names;
     std::map<std::string, types::boundary_id> id_of;
@@ -69,20 +69,23 @@ namespace roofspan
         const auto parts = Utilities::split_string_list(entry, ':');
         require(parts.size() == 2, file, p, "expected 'boundary: type', got '" + entry + "'");
         const std::set<std::string> types = {
-          "free", "fixed", "roller", "symmetry", "traction", "in-situ traction", "displacement"};
+            "free", "fixed", "roller", "symmetry", "traction", "in-situ traction", "displacement"};
         require(types.count(parts[1]) == 1,
                 file,
                 p,
                 "unknown type '" + parts[1] +
-                  "'; expected free, fixed, roller, symmetry, traction, "
-                  "in-situ traction or displacement");
+                    "'; expected free, fixed, roller, symmetry, traction, "
+                    "in-situ traction or displacement");
         kind[lookup(parts[0], p)] = parts[1] == "symmetry" ? "roller" : parts[1];
       }
     const std::string pt = "Boundary conditions/Tractions";
     for (const auto &entry : Utilities::split_string_list(prm.get("Tractions"), ','))
       {
         const auto parts = Utilities::split_string_list(entry, ':');
-        require(parts.size() == 2, file, pt, "expected 'boundary: tx ty [tz]', got '" + entry + "'");
+        require(parts.size() == 2,
+                file,
+                pt,
+                "expected 'boundary: tx ty [tz]', got '" + entry + "'");
         const auto values = Utilities::split_string_list(parts[1], ' ');
         require(values.size() == dim,
                 file,
@@ -132,7 +135,8 @@ namespace roofspan
       if (k == "roller")
         rollers.insert(id);
     if (!rollers.empty())
-      VectorTools::compute_no_normal_flux_constraints(dof_handler, 0, rollers, constraints, mapping);
+      VectorTools::compute_no_normal_flux_constraints(
+          dof_handler, 0, rollers, constraints, mapping);
 
     for (const auto &[id, k] : kind)
       if (k == "fixed" || k == "displacement")
@@ -140,9 +144,10 @@ namespace roofspan
           std::map<types::global_dof_index, double> values;
           if (k == "fixed")
             VectorTools::interpolate_boundary_values(
-              mapping, dof_handler, id, Functions::ZeroFunction<dim>(dim), values);
+                mapping, dof_handler, id, Functions::ZeroFunction<dim>(dim), values);
           else
-            VectorTools::interpolate_boundary_values(mapping, dof_handler, id, *displacement, values);
+            VectorTools::interpolate_boundary_values(
+                mapping, dof_handler, id, *displacement, values);
           for (const auto &[dof, value] : values)
             if (constraints.can_store_line(dof) && !constraints.is_constrained(dof))
               {

@@ -66,10 +66,10 @@ namespace roofspan
     SymmetricTensor<2, 3> s;
     if (model == "none")
       return s;
-    const double sv = model == "uniform" ? uniform_vertical :
-                                           stratigraphy.vertical_stress(p[dim - 1]);
-    s[dim - 1][dim - 1]                               = sv;
-    s[0][0]                                           = k0_in_plane * sv;
+    const double sv =
+        model == "uniform" ? uniform_vertical : stratigraphy.vertical_stress(p[dim - 1]);
+    s[dim - 1][dim - 1]                                 = sv;
+    s[0][0]                                             = k0_in_plane * sv;
     s[out_of_plane_index<dim>][out_of_plane_index<dim>] = k0_out_of_plane * sv;
     return s;
   }

@@ -37,16 +37,10 @@ namespace roofspan
                       "Where the values come from; mark values chosen inside "
                       "a literature range as 'assumption'.");
     prm.declare_entry("Unit weight", "-1", Double(), "Unit weight [N/m^3].");
-    prm.declare_entry("Young's modulus",
-                      "-1",
-                      Double(),
-                      "Rock-mass Young's modulus [Pa].");
+    prm.declare_entry("Young's modulus", "-1", Double(), "Rock-mass Young's modulus [Pa].");
     prm.declare_entry("Poisson's ratio", "-1", Double(), "Poisson's ratio [-].");
     prm.declare_entry("Cohesion", "0", Double(), "Cohesion c' [Pa].");
-    prm.declare_entry("Friction angle",
-                      "0",
-                      Double(),
-                      "Friction angle phi' [degrees].");
+    prm.declare_entry("Friction angle", "0", Double(), "Friction angle phi' [degrees].");
     prm.declare_entry("Dilation angle",
                       "0",
                       Double(),
@@ -59,8 +53,7 @@ namespace roofspan
     prm.leave_subsection();
   }
 
-  void MaterialLibrary::parse_parameters(ParameterHandler  &prm,
-                                         const std::string &case_file)
+  void MaterialLibrary::parse_parameters(ParameterHandler &prm, const std::string &case_file)
   {
     prm.enter_subsection("Materials");
     const std::string list = prm.get("Library directories");
@@ -123,7 +116,7 @@ namespace roofspan
             file,
             p("Name"),
             "unit '" + u.name + "' is already defined in " +
-              (units.count(u.name) ? units.at(u.name).file : ""));
+                (units.count(u.name) ? units.at(u.name).file : ""));
     require(!u.source.empty(),
             file,
             p("Source"),
@@ -131,8 +124,7 @@ namespace roofspan
     require(u.unit_weight >= 0 && u.unit_weight < 1e5,
             file,
             p("Unit weight"),
-            "expected 0 <= unit weight < 1e5 N/m^3, got " +
-              std::to_string(u.unit_weight));
+            "expected 0 <= unit weight < 1e5 N/m^3, got " + std::to_string(u.unit_weight));
     require(u.youngs_modulus > 0,
             file,
             p("Young's modulus"),
@@ -148,28 +140,25 @@ namespace roofspan
     require(u.friction_angle >= 0 && u.friction_angle < 90,
             file,
             p("Friction angle"),
-            "expected 0 <= phi < 90 degrees, got " +
-              std::to_string(u.friction_angle));
+            "expected 0 <= phi < 90 degrees, got " + std::to_string(u.friction_angle));
     require(u.dilation_angle >= 0 && u.dilation_angle <= u.friction_angle,
             file,
             p("Dilation angle"),
-            "expected 0 <= psi <= phi (" + std::to_string(u.friction_angle) +
-              "), got " + std::to_string(u.dilation_angle));
+            "expected 0 <= psi <= phi (" + std::to_string(u.friction_angle) + "), got " +
+                std::to_string(u.dilation_angle));
     require(u.tensile_strength >= 0,
             file,
             p("Tensile strength"),
-            "expected a tensile strength >= 0, got " +
-              std::to_string(u.tensile_strength));
+            "expected a tensile strength >= 0, got " + std::to_string(u.tensile_strength));
     if (u.friction_angle > 0)
       {
-        const double apex =
-          u.cohesion / std::tan(u.friction_angle * M_PI / 180.);
+        const double apex = u.cohesion / std::tan(u.friction_angle * M_PI / 180.);
         require(u.tensile_strength <= apex * (1 + 1e-12),
                 file,
                 p("Tensile strength"),
                 "tensile strength " + std::to_string(u.tensile_strength) +
-                  " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " +
-                  std::to_string(apex) + " Pa");
+                    " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + std::to_string(apex) +
+                    " Pa");
       }
     units.emplace(u.name, u);
   }
@@ -186,8 +175,7 @@ namespace roofspan
           known += (known.empty() ? "" : ", ") + ("'" + n + "'");
         throw InputError(file,
                          parameter,
-                         "unknown material '" + name +
-                           "'; the library has " + known);
+                         "unknown material '" + name + "'; the library has " + known);
       }
     return it->second;
   }

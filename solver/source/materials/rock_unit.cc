@@ -4,8 +4,7 @@ namespace roofspan
 {
   double RockUnit::lame_lambda() const
   {
-    return youngs_modulus * poissons_ratio /
-           ((1. + poissons_ratio) * (1. - 2. * poissons_ratio));
+    return youngs_modulus * poissons_ratio / ((1. + poissons_ratio) * (1. - 2. * poissons_ratio));
   }
 
   double RockUnit::shear_modulus() const

@@ -37,7 +37,7 @@ namespace roofspan
   template <int dim>
   void Simulator<dim>::assemble_system()
   {
-    TimerOutput::Scope t(computing_timer, "assembly");
+    TimerOutput::Scope t(*computing_timer, "assembly");
     Timer              timer(mpi_communicator, true);
 
     const QGauss<dim>     quadrature(degree + 1);
@@ -46,17 +46,17 @@ namespace roofspan
                             *fe,
                             quadrature,
                             update_values | update_gradients | update_quadrature_points |
-                              update_JxW_values);
+                                update_JxW_values);
     FEFaceValues<dim>     fe_face_values(*mapping,
                                      *fe,
                                      face_quadrature,
                                      update_values | update_quadrature_points |
-                                       update_normal_vectors | update_JxW_values);
+                                         update_normal_vectors | update_JxW_values);
 
-    const unsigned int dofs_per_cell = fe->n_dofs_per_cell();
-    const unsigned int n_q           = quadrature.size();
-    FullMatrix<double> cell_matrix(dofs_per_cell, dofs_per_cell);
-    Vector<double>     cell_rhs(dofs_per_cell);
+    const unsigned int                   dofs_per_cell = fe->n_dofs_per_cell();
+    const unsigned int                   n_q           = quadrature.size();
+    FullMatrix<double>                   cell_matrix(dofs_per_cell, dofs_per_cell);
+    Vector<double>                       cell_rhs(dofs_per_cell);
     std::vector<types::global_dof_index> dof_indices(dofs_per_cell);
 
     // Each shape function of FESystem(FE_Q, dim) has one nonzero component.
@@ -104,8 +104,8 @@ namespace roofspan
                     for (unsigned int j = 0; j <= i; ++j)
                       {
                         const unsigned int cj = component[j];
-                        double             k  = m.lambda * grad[i][ci] * grad[j][cj] +
-                                   m.mu * grad[i][cj] * grad[j][ci];
+                        double             k =
+                            m.lambda * grad[i][ci] * grad[j][cj] + m.mu * grad[i][cj] * grad[j][ci];
                         if (ci == cj)
                           k += m.mu * (grad[i] * grad[j]);
                         cell_matrix(i, j) += k * JxW;
@@ -132,9 +132,9 @@ namespace roofspan
             const double weight = gravity ? -m.unit_weight : 0.; // body force, vertical
             for (unsigned int i = 0; i < dofs_per_cell; ++i)
               {
-                const unsigned int    ci = component[i];
+                const unsigned int   ci = component[i];
                 const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, ci);
-                double                v  = 0;
+                double               v  = 0;
                 for (unsigned int d = 0; d < dim; ++d)
                   v -= sigma0[ci][d] * g[d];
                 if (ci == dim - 1)
@@ -147,9 +147,9 @@ namespace roofspan
           {
             if (!cell->face(f)->at_boundary())
               continue;
-            const types::boundary_id id = cell->face(f)->boundary_id();
-            const Tensor<1, dim>    *t  = boundary_conditions.traction(id);
-            const bool in_situ_t        = boundary_conditions.has_in_situ_traction(id);
+            const types::boundary_id id        = cell->face(f)->boundary_id();
+            const Tensor<1, dim>    *t         = boundary_conditions.traction(id);
+            const bool               in_situ_t = boundary_conditions.has_in_situ_traction(id);
             if (t == nullptr && !in_situ_t)
               continue;
             fe_face_values.reinit(cell, f);
@@ -161,7 +161,7 @@ namespace roofspan
                 else
                   {
                     const SymmetricTensor<2, 3> s =
-                      in_situ.stress(fe_face_values.quadrature_point(q));
+                        in_situ.stress(fe_face_values.quadrature_point(q));
                     const Tensor<1, dim> n = fe_face_values.normal_vector(q);
                     for (unsigned int a = 0; a < dim; ++a)
                       for (unsigned int b = 0; b < dim; ++b)
@@ -176,7 +176,7 @@ namespace roofspan
 
         cell->get_dof_indices(dof_indices);
         constraints.distribute_local_to_global(
-          cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
+            cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
       }
     system_matrix.compress(VectorOperation::add);
     system_rhs.compress(VectorOperation::add);

@@ -34,8 +34,8 @@ namespace roofspan
         if (!std::isfinite(v))
           return;
         if (!std::isfinite(value) || v > value + 1e-12 * std::abs(value) ||
-            (std::abs(v - value) <= 1e-12 * std::abs(value) && std::lexicographical_compare(
-                                                                   &p[0], &p[0] + dim, &where[0], &where[0] + dim)))
+            (std::abs(v - value) <= 1e-12 * std::abs(value) &&
+             std::lexicographical_compare(&p[0], &p[0] + dim, &where[0], &where[0] + dim)))
           {
             value = v;
             where = p;
@@ -60,14 +60,19 @@ namespace roofspan
 
     nlohmann::json to_json(const SymmetricTensor<2, 3> &s)
     {
-      return {{"xx", s[0][0]}, {"yy", s[1][1]}, {"zz", s[2][2]}, {"xy", s[0][1]}, {"xz", s[0][2]}, {"yz", s[1][2]}};
+      return {{"xx", s[0][0]},
+              {"yy", s[1][1]},
+              {"zz", s[2][2]},
+              {"xy", s[0][1]},
+              {"xz", s[0][2]},
+              {"yz", s[1][2]}};
     }
   } // namespace
 
   template <int dim>
-  SymmetricTensor<2, 3> Simulator<dim>::total_stress(const types::material_id     material,
-                                                      const std::vector<Tensor<1, dim>> &gradient,
-                                                      const Point<dim>             &point) const
+  SymmetricTensor<2, 3> Simulator<dim>::total_stress(const types::material_id           material,
+                                                     const std::vector<Tensor<1, dim>> &gradient,
+                                                     const Point<dim>                  &point) const
   {
     const ElasticConstants &m = elastic.at(material);
     SymmetricTensor<2, 3>   strain;
@@ -75,30 +80,14 @@ namespace roofspan
       for (unsigned int b = 0; b <= a; ++b)
         strain[a][b] = 0.5 * (gradient[a][b] + gradient[b][a]);
     // Plane strain: eps_zz = 0, so the same 3x3 Hooke's law gives sigma_zz.
-    SymmetricTensor<2, 3> s = 2 * m.mu * strain + m.lambda * trace(strain) *
-                                                    unit_symmetric_tensor<3>();
+    SymmetricTensor<2, 3> s =
+        2 * m.mu * strain + m.lambda * trace(strain) * unit_symmetric_tensor<3>();
     return s + in_situ.stress(point);
   }
 
   template <int dim>
   void Simulator<dim>::write_fields(OutputDirectory &out) const
   {
-    if (!write_vtu && !write_hdf5)
-      return;
-    DataOut<dim> data_out;
-    data_out.attach_dof_handler(dof_handler);
-    const std::vector<std::string> names(dim, "displacement");
-    data_out.add_data_vector(locally_relevant_solution,
-                             names,
-                             DataOut<dim>::type_dof_data,
-                             std::vector<DataComponentInterpretation::DataComponentInterpretation>(
-                               dim, DataComponentInterpretation::component_is_part_of_vector));
-    StressPostprocessor<dim> stress(
-      [this](const types::material_id m, const std::vector<Tensor<1, dim>> &g, const Point<dim> &p) {
-        return total_stress(m, g, p);
-      });
-    data_out.add_data_vector(locally_relevant_solution, stress);
-
     Vector<float> material(triangulation.n_active_cells()), rank(triangulation.n_active_cells());
     for (const auto &cell : triangulation.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -106,39 +95,61 @@ namespace roofspan
           material(cell->active_cell_index()) = cell->material_id();
           rank(cell->active_cell_index())     = triangulation.locally_owned_subdomain();
         }
-    data_out.add_data_vector(material, "material_id");
-    data_out.add_data_vector(rank, "mpi_rank");
-    // Quadratic elements: subdivide so ParaView shows the curvature.
-    data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
+    const auto stress_function = [this](const types::material_id           m,
+                                        const std::vector<Tensor<1, dim>> &g,
+                                        const Point<dim> &p) { return total_stress(m, g, p); };
 
-    const std::string dir = out.staging_path("");
+    // The same fields for both formats; only the stress tensor's form differs.
+    const auto write = [&](const bool for_hdf5) {
+      DataOut<dim> data_out;
+      data_out.attach_dof_handler(dof_handler);
+      data_out.add_data_vector(
+          locally_relevant_solution,
+          std::vector<std::string>(dim, "displacement"),
+          DataOut<dim>::type_dof_data,
+          std::vector<DataComponentInterpretation::DataComponentInterpretation>(
+              dim, DataComponentInterpretation::component_is_part_of_vector));
+      StressPostprocessor<dim> stress(stress_function, for_hdf5);
+      data_out.add_data_vector(locally_relevant_solution, stress);
+      data_out.add_data_vector(material, "material_id");
+      data_out.add_data_vector(rank, "mpi_rank");
+      // Quadratic elements: subdivide so ParaView shows the curvature.
+      data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
+
+      if (!for_hdf5)
+        {
+          const std::string pvtu = data_out.write_vtu_with_pvtu_record(
+              out.staging_path(""), "solution", 0, mpi_communicator, 2);
+          if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+            {
+              std::ofstream pvd(out.staging_path("solution.pvd"));
+              DataOutBase::write_pvd_record(pvd, {{0., pvtu}});
+            }
+        }
+      else
+        {
+          DataOutBase::DataOutFilter filter(DataOutBase::DataOutFilterFlags(false, true));
+          data_out.write_filtered_data(filter);
+          data_out.write_hdf5_parallel(filter,
+                                       out.staging_path("solution_00.h5"),
+                                       mpi_communicator);
+          const auto entry =
+              data_out.create_xdmf_entry(filter, "solution_00.h5", 0., mpi_communicator);
+          data_out.write_xdmf_file({entry}, out.staging_path("solution.xdmf"), mpi_communicator);
+        }
+    };
     if (write_vtu)
-      {
-        const std::string pvtu =
-          data_out.write_vtu_with_pvtu_record(dir, "solution", 0, mpi_communicator, 2);
-        if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
-          {
-            std::ofstream pvd(out.staging_path("solution.pvd"));
-            DataOutBase::write_pvd_record(pvd, {{0., pvtu}});
-          }
-      }
+      write(false);
     if (write_hdf5)
-      {
-        DataOutBase::DataOutFilter filter(DataOutBase::DataOutFilterFlags(false, true));
-        data_out.write_filtered_data(filter);
-        data_out.write_hdf5_parallel(filter, out.staging_path("solution_00.h5"), mpi_communicator);
-        const auto entry =
-          data_out.create_xdmf_entry(filter, "solution_00.h5", 0., mpi_communicator);
-        data_out.write_xdmf_file({entry}, out.staging_path("solution.xdmf"), mpi_communicator);
-      }
+      write(true);
   }
 
   template <int dim>
   void Simulator<dim>::evaluate_results(nlohmann::json &summary) const
   {
-    const unsigned int        n_points = degree + 1;
-    const QGaussLobatto<dim>  lobatto(n_points);
-    FEValues<dim>             fe_values(*mapping,
+    const unsigned int               n_points = degree + 1;
+    const QGaussLobatto<dim>         lobatto(n_points);
+    FEValues<dim>                    fe_values(*mapping,
                             *fe,
                             lobatto,
                             update_values | update_gradients | update_quadrature_points);
@@ -146,9 +157,9 @@ namespace roofspan
     std::vector<Tensor<1, dim>>      displacement(lobatto.size());
     std::vector<Tensor<2, dim>>      gradient(lobatto.size());
 
-    Extreme<dim> max_displacement;
+    Extreme<dim>                               max_displacement;
     std::map<types::material_id, Extreme<dim>> max_principal;
-    const auto &roof = geometry->roof;
+    const auto                                &roof = geometry->roof;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -168,11 +179,11 @@ namespace roofspan
                   for (unsigned int a = 0; a < dim; ++a)
                     g[a] = gradient[q][a];
                   max_principal[cell->material_id()].offer(
-                    eigenvalues(total_stress(cell->material_id(), g, p))[0], p);
+                      eigenvalues(total_stress(cell->material_id(), g, p))[0], p);
                 }
             }
         }
-    const auto md = max_displacement.reduce(mpi_communicator);
+    const auto md           = max_displacement.reduce(mpi_communicator);
     summary["displacement"] = {{"max_magnitude", md.value}, {"max_location", to_json(md.where)}};
 
     if (roof.present)
@@ -183,9 +194,9 @@ namespace roofspan
                                       *fe,
                                       face_points,
                                       update_values | update_quadrature_points |
-                                        update_normal_vectors);
-        std::vector<Tensor<1, dim>> face_u(face_points.size());
-        Extreme<dim>                sag;
+                                          update_normal_vectors);
+        std::vector<Tensor<1, dim>>  face_u(face_points.size());
+        Extreme<dim>                 sag;
         for (const auto &cell : dof_handler.active_cell_iterators())
           if (cell->is_locally_owned())
             for (const unsigned int f : cell->face_indices())
@@ -197,7 +208,7 @@ namespace roofspan
                   for (unsigned int q = 0; q < face_points.size(); ++q)
                     sag.offer(-face_u[q][dim - 1], face_values.quadrature_point(q));
                 }
-        const auto s = sag.reduce(mpi_communicator);
+        const auto s    = sag.reduce(mpi_communicator);
         summary["roof"] = {{"elevation", roof.elevation},
                            {"sag_max", s.value},
                            {"sag_max_location", to_json(s.where)}};
@@ -236,7 +247,7 @@ namespace roofspan
               continue;
             const Point<dim> centre = cell->center();
             if (found && !std::lexicographical_compare(
-                           &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
+                             &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
               continue;
             Point<dim> unit;
             try
@@ -270,8 +281,8 @@ namespace roofspan
             best_centre = centre;
             found       = true;
           }
-        const auto candidates = Utilities::MPI::all_gather(mpi_communicator,
-                                                           std::make_pair(found, best_centre));
+        const auto candidates =
+            Utilities::MPI::all_gather(mpi_communicator, std::make_pair(found, best_centre));
         unsigned int owner = numbers::invalid_unsigned_int;
         for (unsigned int r = 0; r < candidates.size(); ++r)
           if (candidates[r].first &&
@@ -286,15 +297,15 @@ namespace roofspan
           result["error"] = "point outside the mesh";
         else
           {
-            values = Utilities::MPI::broadcast(mpi_communicator, values, owner);
+            values                 = Utilities::MPI::broadcast(mpi_communicator, values, owner);
             result["displacement"] = std::vector<double>(values.begin(), values.begin() + dim);
             SymmetricTensor<2, 3> s;
-            s[0][0] = values[dim];
-            s[1][1] = values[dim + 1];
-            s[2][2] = values[dim + 2];
-            s[0][1] = values[dim + 3];
-            s[0][2] = values[dim + 4];
-            s[1][2] = values[dim + 5];
+            s[0][0]          = values[dim];
+            s[1][1]          = values[dim + 1];
+            s[2][2]          = values[dim + 2];
+            s[0][1]          = values[dim + 3];
+            s[0][2]          = values[dim + 4];
+            s[1][2]          = values[dim + 5];
             result["stress"] = to_json(s);
             if (name == "roof_mid_span")
               summary["roof"]["sag_mid_span"] = -values[dim - 1];
@@ -305,12 +316,12 @@ namespace roofspan
 
     if (compare_with_displacement_function)
       {
-        const auto &exact = boundary_conditions.displacement_function();
+        const auto       &exact = boundary_conditions.displacement_function();
         const QGauss<dim> quadrature(degree + 3);
         Vector<float>     cellwise(triangulation.n_active_cells());
         const auto        norm = [&](const VectorTools::NormType type) {
           VectorTools::integrate_difference(
-            *mapping, dof_handler, locally_relevant_solution, exact, cellwise, quadrature, type);
+              *mapping, dof_handler, locally_relevant_solution, exact, cellwise, quadrature, type);
           return VectorTools::compute_global_error(triangulation, cellwise, type);
         };
         Vector<float> reference(triangulation.n_active_cells());
@@ -324,8 +335,8 @@ namespace roofspan
                                           quadrature,
                                           VectorTools::L2_norm);
         const double exact_l2 =
-          VectorTools::compute_global_error(triangulation, reference, VectorTools::L2_norm);
-        const double l2 = norm(VectorTools::L2_norm);
+            VectorTools::compute_global_error(triangulation, reference, VectorTools::L2_norm);
+        const double l2  = norm(VectorTools::L2_norm);
         summary["error"] = {{"l2", l2},
                             {"l2_relative", l2 / exact_l2},
                             {"h1_seminorm", norm(VectorTools::H1_seminorm)},
@@ -339,12 +350,14 @@ namespace roofspan
     summary["regions"] = regions;
   }
 
-  template SymmetricTensor<2, 3>
-  Simulator<2>::total_stress(types::material_id, const std::vector<Tensor<1, 2>> &, const Point<2> &) const;
-  template SymmetricTensor<2, 3>
-  Simulator<3>::total_stress(types::material_id, const std::vector<Tensor<1, 3>> &, const Point<3> &) const;
-  template void Simulator<2>::write_fields(OutputDirectory &) const;
-  template void Simulator<3>::write_fields(OutputDirectory &) const;
-  template void Simulator<2>::evaluate_results(nlohmann::json &) const;
-  template void Simulator<3>::evaluate_results(nlohmann::json &) const;
+  template SymmetricTensor<2, 3> Simulator<2>::total_stress(types::material_id,
+                                                            const std::vector<Tensor<1, 2>> &,
+                                                            const Point<2> &) const;
+  template SymmetricTensor<2, 3> Simulator<3>::total_stress(types::material_id,
+                                                            const std::vector<Tensor<1, 3>> &,
+                                                            const Point<3> &) const;
+  template void                  Simulator<2>::write_fields(OutputDirectory &) const;
+  template void                  Simulator<3>::write_fields(OutputDirectory &) const;
+  template void                  Simulator<2>::evaluate_results(nlohmann::json &) const;
+  template void                  Simulator<3>::evaluate_results(nlohmann::json &) const;
 } // namespace roofspan

@@ -32,7 +32,7 @@ namespace roofspan
   template <int dim>
   void Simulator<dim>::setup_system()
   {
-    TimerOutput::Scope t(computing_timer, "setup");
+    TimerOutput::Scope t(*computing_timer, "setup");
     Timer              timer(mpi_communicator, true);
 
     fe = std::make_unique<FESystem<dim>>(FE_Q<dim>(degree), dim);

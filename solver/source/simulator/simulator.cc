@@ -17,10 +17,7 @@ namespace roofspan
   template <int dim>
   void Simulator<dim>::declare_parameters(ParameterHandler &prm)
   {
-    prm.declare_entry("Dimension",
-                      "2",
-                      Patterns::Integer(2, 3),
-                      "2 (plane strain) or 3.");
+    prm.declare_entry("Dimension", "2", Patterns::Integer(2, 3), "2 (plane strain) or 3.");
     prm.declare_entry("Output directory",
                       "",
                       Patterns::Anything(),
@@ -32,7 +29,10 @@ namespace roofspan
                       Patterns::Integer(1, 2),
                       "Degree of the FE_Q displacement elements. Quadratic "
                       "elements do not lock in bending of thin layers.");
-    prm.declare_entry("Global refinements", "0", Patterns::Integer(0, 10), "Uniform refinements of the built mesh.");
+    prm.declare_entry("Global refinements",
+                      "0",
+                      Patterns::Integer(0, 10),
+                      "Uniform refinements of the built mesh.");
     prm.leave_subsection();
     prm.enter_subsection("Loads");
     prm.declare_entry("Gravity", "true", Patterns::Bool(), "Body force from the unit weights.");
@@ -66,15 +66,14 @@ namespace roofspan
                             const std::string &file,
                             const std::string &output_dir,
                             MPI_Comm           comm)
-    : mpi_communicator(comm)
-    , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-    , computing_timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
-    , case_file(file)
-    , triangulation(comm,
-                    typename Triangulation<dim>::MeshSmoothing(
-                      Triangulation<dim>::smoothing_on_refinement |
-                      Triangulation<dim>::smoothing_on_coarsening))
-    , dof_handler(triangulation)
+      : mpi_communicator(comm)
+      , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+      , case_file(file)
+      , triangulation(comm,
+                      typename Triangulation<dim>::MeshSmoothing(
+                          Triangulation<dim>::smoothing_on_refinement |
+                          Triangulation<dim>::smoothing_on_coarsening))
+      , dof_handler(triangulation)
   {
     output_directory = output_dir.empty() ? prm.get("Output directory") : output_dir;
     if (output_directory.empty())
@@ -88,20 +87,10 @@ namespace roofspan
     gravity = prm.get_bool("Gravity");
     prm.leave_subsection();
     prm.enter_subsection("Output");
-    write_vtu  = prm.get_bool("Write VTU");
-    write_hdf5 = prm.get_bool("Write HDF5");
+    write_vtu                          = prm.get_bool("Write VTU");
+    write_hdf5                         = prm.get_bool("Write HDF5");
     compare_with_displacement_function = prm.get_bool("Compare with displacement function");
-    for (const auto &entry : Utilities::split_string_list(prm.get("Probe points"), ','))
-      {
-        const auto parts = Utilities::split_string_list(entry, ':');
-        require(parts.size() == 2, file, "Output/Probe points", "expected 'name: x y" + std::string(dim == 3 ? " z" : "") + "', got '" + entry + "'");
-        const auto coords = Utilities::split_string_list(parts[1], ' ');
-        require(coords.size() == dim, file, "Output/Probe points", "point '" + parts[0] + "' needs " + std::to_string(dim) + " coordinates");
-        Point<dim> p;
-        for (unsigned int d = 0; d < dim; ++d)
-          p[d] = Utilities::string_to_double(coords[d]);
-        probes.emplace_back(parts[0], p);
-      }
+    const std::string probe_points     = prm.get("Probe points");
     prm.leave_subsection();
 
     library.parse_parameters(prm, file);
@@ -111,6 +100,25 @@ namespace roofspan
     in_situ.parse_parameters(prm, file, stratigraphy, gravity);
     boundary_conditions.parse_parameters(prm, file, geometry->boundary_names);
     linear_solver.parse_parameters(prm);
+
+    for (const auto &entry : Utilities::split_string_list(probe_points, ','))
+      {
+        const auto parts = Utilities::split_string_list(entry, ':');
+        require(parts.size() == 2,
+                file,
+                "Output/Probe points",
+                "expected 'name: x y" + std::string(dim == 3 ? " z" : "") + "', got '" + entry +
+                    "'");
+        const auto coords = Utilities::split_string_list(parts[1], ' ');
+        require(coords.size() == dim,
+                file,
+                "Output/Probe points",
+                "point '" + parts[0] + "' needs " + std::to_string(dim) + " coordinates");
+        Point<dim> p;
+        for (unsigned int d = 0; d < dim; ++d)
+          p[d] = Utilities::string_to_double(coords[d]);
+        probes.emplace_back(parts[0], p);
+      }
 
     for (const auto &[id, region] : geometry->regions)
       {
@@ -130,9 +138,13 @@ namespace roofspan
     OutputDirectory out(output_directory, mpi_communicator);
     try
       {
-        pcout << "roofspan " << ROOFSPAN_VERSION << ": " << case_file << " (" << dim
-              << "D, " << geometry->description << ", Q" << degree << ", "
+        pcout << "roofspan " << ROOFSPAN_VERSION << ": " << case_file << " (" << dim << "D, "
+              << geometry->description << ", Q" << degree << ", "
               << Utilities::MPI::n_mpi_processes(mpi_communicator) << " MPI ranks)\n";
+        computing_timer = std::make_unique<TimerOutput>(mpi_communicator,
+                                                        pcout,
+                                                        TimerOutput::never,
+                                                        TimerOutput::wall_times);
         Timer total(mpi_communicator, true);
         make_mesh();
         setup_system();
@@ -141,7 +153,7 @@ namespace roofspan
 
         nlohmann::json summary;
         {
-          TimerOutput::Scope t(computing_timer, "output");
+          TimerOutput::Scope t(*computing_timer, "output");
           Timer              timer(mpi_communicator, true);
           write_fields(out);
           evaluate_results(summary);
@@ -155,32 +167,31 @@ namespace roofspan
           Utilities::System::get_memory_stats(stats);
           return 1024. * stats.VmHWM;
         }();
-        summary["schema"]   = "roofspan-summary/1";
-        summary["case"]     = std::filesystem::path(case_file).stem().string();
-        summary["case_file"] = case_file;
-        summary["model"]    = geometry->description;
-        summary["dim"]      = dim;
-        summary["degree"]   = degree;
-        summary["ranks"]    = Utilities::MPI::n_mpi_processes(mpi_communicator);
-        summary["cells"]    = triangulation.n_global_active_cells();
-        summary["dofs"]     = dof_handler.n_dofs();
-        summary["stage"]    = "excavation";
+        summary["schema"]              = "roofspan-summary/1";
+        summary["case"]                = std::filesystem::path(case_file).stem().string();
+        summary["case_file"]           = case_file;
+        summary["model"]               = geometry->description;
+        summary["dim"]                 = dim;
+        summary["degree"]              = degree;
+        summary["ranks"]               = Utilities::MPI::n_mpi_processes(mpi_communicator);
+        summary["cells"]               = triangulation.n_global_active_cells();
+        summary["dofs"]                = dof_handler.n_dofs();
+        summary["stage"]               = "excavation";
         summary["boundary_conditions"] = boundary_conditions.describe();
         summary["in_situ_model"]       = in_situ.model_name();
-        summary["solver"] = {{"method", "CG"},
-                             {"preconditioner", linear_solver.preconditioner_name()},
-                             {"iterations", solver_statistics.iterations},
-                             {"relative_residual", solver_statistics.relative_residual},
-                             {"tolerance", linear_solver.tolerance()}};
-        summary["times"] = {{"setup", setup_seconds},
-                            {"assembly", assembly_seconds},
-                            {"amg_setup", solver_statistics.setup_seconds},
-                            {"cg", solver_statistics.solve_seconds},
-                            {"output", output_seconds},
-                            {"total", total.last_wall_time()}};
-        summary["memory"] = {
-          {"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
-          {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
+        summary["solver"]              = {{"method", "CG"},
+                                          {"preconditioner", linear_solver.preconditioner_name()},
+                                          {"iterations", solver_statistics.iterations},
+                                          {"relative_residual", solver_statistics.relative_residual},
+                                          {"tolerance", linear_solver.tolerance()}};
+        summary["times"]               = {{"setup", setup_seconds},
+                                          {"assembly", assembly_seconds},
+                                          {"amg_setup", solver_statistics.setup_seconds},
+                                          {"cg", solver_statistics.solve_seconds},
+                                          {"output", output_seconds},
+                                          {"total", total.last_wall_time()}};
+        summary["memory"] = {{"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
+                             {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
 
         if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
           {
@@ -192,11 +203,14 @@ namespace roofspan
           }
         out.commit();
         pcout << "results in " << output_directory << "/ (summary.json)\n";
-        computing_timer.print_summary();
+        computing_timer->print_summary();
       }
     catch (...)
       {
         out.abandon();
+        // Dropped here, not during unwinding: TimerOutput's destructor
+        // would otherwise print a warning about the pending exception.
+        computing_timer.reset();
         throw;
       }
   }

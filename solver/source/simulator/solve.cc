@@ -13,9 +13,9 @@ namespace roofspan
   template <int dim>
   std::vector<double> Simulator<dim>::node_coordinates_of_owned_rows() const
   {
-    const unsigned int  n_owned = locally_owned_dofs.n_elements();
-    std::vector<double> coordinate(n_owned, 0.);
-    std::vector<int>    comp(n_owned, -1);
+    const unsigned int      n_owned = locally_owned_dofs.n_elements();
+    std::vector<double>     coordinate(n_owned, 0.);
+    std::vector<int>        comp(n_owned, -1);
     std::vector<Point<dim>> where(n_owned);
 
     const Quadrature<dim> support(fe->get_unit_support_points());
@@ -50,10 +50,10 @@ namespace roofspan
   template <int dim>
   void Simulator<dim>::solve()
   {
-    TimerOutput::Scope t(computing_timer, "solve");
+    TimerOutput::Scope         t(*computing_timer, "solve");
     PETScWrappers::MPI::Vector solution(locally_owned_dofs, mpi_communicator);
     solver_statistics = linear_solver.solve(
-      system_matrix, solution, system_rhs, dim, node_coordinates_of_owned_rows());
+        system_matrix, solution, system_rhs, dim, node_coordinates_of_owned_rows());
     constraints.distribute(solution);
     locally_relevant_solution = solution;
     pcout << "  CG + " << linear_solver.preconditioner_name() << ": "
@@ -63,8 +63,8 @@ namespace roofspan
           << " s\n";
   }
 
-  template void Simulator<2>::solve();
-  template void Simulator<3>::solve();
+  template void                Simulator<2>::solve();
+  template void                Simulator<3>::solve();
   template std::vector<double> Simulator<2>::node_coordinates_of_owned_rows() const;
   template std::vector<double> Simulator<3>::node_coordinates_of_owned_rows() const;
 } // namespace roofspan

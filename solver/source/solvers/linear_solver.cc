@@ -18,8 +18,8 @@ namespace roofspan
     void check(const PetscErrorCode code, const char *call)
     {
       if (code != 0)
-        throw std::runtime_error(std::string("PETSc call failed: ") + call +
-                                 " (error " + std::to_string(code) + ")");
+        throw std::runtime_error(std::string("PETSc call failed: ") + call + " (error " +
+                                 std::to_string(code) + ")");
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
 
@@ -29,9 +29,8 @@ namespace roofspan
 
     void set_option(const std::string &key, const std::string &value)
     {
-      ROOFSPAN_PETSC(PetscOptionsSetValue(nullptr,
-                                          ("-" + std::string(prefix) + key).c_str(),
-                                          value.c_str()));
+      ROOFSPAN_PETSC(
+          PetscOptionsSetValue(nullptr, ("-" + std::string(prefix) + key).c_str(), value.c_str()));
     }
   } // namespace
 
@@ -68,14 +67,13 @@ namespace roofspan
     prm.leave_subsection();
   }
 
-  LinearSolver::Statistics
-  LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
-                      PETScWrappers::MPI::Vector       &x,
-                      const PETScWrappers::MPI::Vector &b,
-                      const unsigned int                dim,
-                      const std::vector<double>        &coordinates) const
+  LinearSolver::Statistics LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
+                                               PETScWrappers::MPI::Vector       &x,
+                                               const PETScWrappers::MPI::Vector &b,
+                                               const unsigned int                dim,
+                                               const std::vector<double>        &coordinates) const
   {
-    Statistics stats;
+    Statistics     stats;
     const MPI_Comm comm = A.get_mpi_communicator();
     Mat            mat  = A.petsc_matrix();
 
@@ -102,12 +100,12 @@ namespace roofspan
       }
     if (!extra_options.empty())
       {
-        std::string prefixed;
+        std::string        prefixed;
         std::istringstream words(extra_options);
         for (std::string w; words >> w;)
-          prefixed += (w.rfind("-", 0) == 0 && w.size() > 1 && !std::isdigit(w[1]) && w[1] != '.'
-                         ? "-" + std::string(prefix) + w.substr(1)
-                         : w) +
+          prefixed += (w.rfind("-", 0) == 0 && w.size() > 1 && !std::isdigit(w[1]) && w[1] != '.' ?
+                           "-" + std::string(prefix) + w.substr(1) :
+                           w) +
                       " ";
         ROOFSPAN_PETSC(PetscOptionsInsertString(nullptr, prefixed.c_str()));
       }
@@ -115,7 +113,7 @@ namespace roofspan
     MatNullSpace near_nullspace = nullptr;
     if (preconditioner == "gamg")
       {
-        Vec coords;
+        Vec            coords;
         const PetscInt n_local = coordinates.size();
         ROOFSPAN_PETSC(VecCreateMPI(comm, n_local, PETSC_DETERMINE, &coords));
         ROOFSPAN_PETSC(VecSetBlockSize(coords, dim));
@@ -178,8 +176,8 @@ namespace roofspan
 
     if (reason < 0)
       throw std::runtime_error("the linear solver did not converge (PETSc reason " +
-                               std::to_string(reason) + ") after " +
-                               std::to_string(its) + " iterations; true relative residual " +
+                               std::to_string(reason) + ") after " + std::to_string(its) +
+                               " iterations; true relative residual " +
                                std::to_string(stats.relative_residual));
     return stats;
   }

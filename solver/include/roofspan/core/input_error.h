@@ -17,9 +17,7 @@ namespace roofspan
   class InputError : public std::runtime_error
   {
   public:
-    InputError(const std::string &file,
-               const std::string &parameter,
-               const std::string &problem);
+    InputError(const std::string &file, const std::string &parameter, const std::string &problem);
 
     const std::string file;
     const std::string parameter;

@@ -39,11 +39,10 @@ namespace roofspan
 
     /// Reads `Geometry/Model` and returns the shape it names, parsed and
     /// checked against the library and the stratigraphy.
-    static std::unique_ptr<ModelGeometry<dim>>
-    create(dealii::ParameterHandler &prm,
-           const std::string        &file,
-           const MaterialLibrary    &library,
-           const Stratigraphy       &stratigraphy);
+    static std::unique_ptr<ModelGeometry<dim>> create(dealii::ParameterHandler &prm,
+                                                      const std::string        &file,
+                                                      const MaterialLibrary    &library,
+                                                      const Stratigraphy       &stratigraphy);
 
     /// Builds the coarse mesh into `tria` (material and boundary ids set).
     virtual void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const = 0;
@@ -58,18 +57,18 @@ namespace roofspan
     /// A region of the mesh (one material id).
     struct Region
     {
-      std::string label; ///< e.g. "layer 3 (breccia)"
-      std::string unit;  ///< rock unit name
+      std::string label;           ///< e.g. "layer 3 (breccia)"
+      std::string unit;            ///< rock unit name
       bool        in_roof = false; ///< lies above the roof line
     };
 
     /// Where roof results are taken (only for shapes with an opening roof).
     struct Roof
     {
-      bool                 present = false;
-      double               elevation = 0;  ///< roof line elevation [m]
-      dealii::Point<dim>   mid_span;       ///< centre of the opening's roof
-      dealii::types::boundary_id boundary = 0; ///< id of the opening surface
+      bool                       present   = false;
+      double                     elevation = 0; ///< roof line elevation [m]
+      dealii::Point<dim>         mid_span;      ///< centre of the opening's roof
+      dealii::types::boundary_id boundary = 0;  ///< id of the opening surface
     };
 
     std::map<dealii::types::boundary_id, std::string> boundary_names;

@@ -23,15 +23,14 @@ namespace roofspan
   public:
     struct Layer
     {
-      std::string unit;      ///< rock unit name in the material library
-      double      bottom;    ///< elevation of its base [m]
-      double      top;       ///< elevation of its top [m]
+      std::string unit;            ///< rock unit name in the material library
+      double      bottom;          ///< elevation of its base [m]
+      double      top;             ///< elevation of its top [m]
       double      unit_weight = 0; ///< filled in by resolve() [N/m^3]
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
-    void        parse_parameters(dealii::ParameterHandler &prm,
-                                 const std::string        &file);
+    void        parse_parameters(dealii::ParameterHandler &prm, const std::string &file);
 
     /// Looks up every unit in the library (InputError for unknown ones).
     void resolve(const MaterialLibrary &library);

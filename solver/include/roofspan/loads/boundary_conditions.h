@@ -46,15 +46,14 @@ namespace roofspan
     ~BoundaryConditions();
 
     static void declare_parameters(dealii::ParameterHandler &prm);
-    void        parse_parameters(
-             dealii::ParameterHandler                                &prm,
-             const std::string                                       &file,
-             const std::map<dealii::types::boundary_id, std::string> &names);
+    void        parse_parameters(dealii::ParameterHandler                                &prm,
+                                 const std::string                                       &file,
+                                 const std::map<dealii::types::boundary_id, std::string> &names);
 
     /// Adds fixed, roller and displacement constraints.
-    void apply(const dealii::DoFHandler<dim, dim>       &dof_handler,
-               const dealii::Mapping<dim, dim>          &mapping,
-               dealii::AffineConstraints<double>        &constraints) const;
+    void apply(const dealii::DoFHandler<dim, dim> &dof_handler,
+               const dealii::Mapping<dim, dim>    &mapping,
+               dealii::AffineConstraints<double>  &constraints) const;
 
     /// Constant traction on boundary `id`, if that boundary has one.
     const dealii::Tensor<1, dim> *traction(dealii::types::boundary_id id) const;

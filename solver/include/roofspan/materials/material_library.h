@@ -27,17 +27,15 @@ namespace roofspan
 
     /// Reads the library named in a parsed case file. Relative directories
     /// are taken relative to the case file's directory.
-    void parse_parameters(dealii::ParameterHandler &prm,
-                          const std::string        &case_file);
+    void parse_parameters(dealii::ParameterHandler &prm, const std::string &case_file);
 
     /// Loads one unit file (also used to check files on their own).
     void load_file(const std::string &file);
 
     /// The unit called `name`; InputError (naming `file` and `parameter`,
     /// and listing the known units) if there is none.
-    const RockUnit &unit(const std::string &name,
-                         const std::string &file,
-                         const std::string &parameter) const;
+    const RockUnit &
+    unit(const std::string &name, const std::string &file, const std::string &parameter) const;
 
     std::vector<std::string> unit_names() const;
 

@@ -18,12 +18,15 @@ namespace roofspan
   class StressPostprocessor : public dealii::DataPostprocessor<dim>
   {
   public:
-    using StressFunction = std::function<dealii::SymmetricTensor<2, 3>(
-      dealii::types::material_id,
-      const std::vector<dealii::Tensor<1, dim>> &,
-      const dealii::Point<dim> &)>;
+    using StressFunction =
+        std::function<dealii::SymmetricTensor<2, 3>(dealii::types::material_id,
+                                                    const std::vector<dealii::Tensor<1, dim>> &,
+                                                    const dealii::Point<dim> &)>;
 
-    explicit StressPostprocessor(StressFunction stress);
+    /// With `tensor_as_scalars` the stress components are written as
+    /// scalars stress_xx, stress_xy, ... (for HDF5/XDMF, which stores
+    /// vectors of at most 3 components but no tensors).
+    StressPostprocessor(StressFunction stress, bool tensor_as_scalars = false);
 
     void evaluate_vector_field(const dealii::DataPostprocessorInputs::Vector<dim> &inputs,
                                std::vector<dealii::Vector<double>> &computed) const override;
@@ -37,5 +40,6 @@ namespace roofspan
 
   private:
     StressFunction stress;
+    bool           tensor_as_scalars;
   };
 } // namespace roofspan

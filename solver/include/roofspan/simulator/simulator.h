@@ -62,10 +62,9 @@ namespace roofspan
     /// Total stress (in-situ + change) at a point of a cell with material
     /// `material`, from the displacement gradient. Full 3x3 tensor: in 2D the
     /// out-of-plane stress follows from plane strain. (output.cc)
-    dealii::SymmetricTensor<2, 3>
-    total_stress(dealii::types::material_id                             material,
-                 const std::vector<dealii::Tensor<1, dim>>             &gradient,
-                 const dealii::Point<dim>                              &point) const;
+    dealii::SymmetricTensor<2, 3> total_stress(dealii::types::material_id                 material,
+                                               const std::vector<dealii::Tensor<1, dim>> &gradient,
+                                               const dealii::Point<dim> &point) const;
 
   private:
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
@@ -87,18 +86,18 @@ namespace roofspan
     /// Fills the results part of the summary. (output.cc)
     void evaluate_results(nlohmann::json &summary) const;
 
-    MPI_Comm                   mpi_communicator;
-    dealii::ConditionalOStream pcout;
-    dealii::TimerOutput        computing_timer;
+    MPI_Comm                             mpi_communicator;
+    dealii::ConditionalOStream           pcout;
+    std::unique_ptr<dealii::TimerOutput> computing_timer; ///< created by run()
 
     // Case description (simulator.cc).
-    std::string        case_file;
-    std::string        output_directory;
-    unsigned int       degree = 2;
-    unsigned int       global_refinements = 0;
-    bool               gravity            = true;
-    bool               write_vtu = true, write_hdf5 = true;
-    bool               compare_with_displacement_function = false;
+    std::string  case_file;
+    std::string  output_directory;
+    unsigned int degree             = 2;
+    unsigned int global_refinements = 0;
+    bool         gravity            = true;
+    bool         write_vtu = true, write_hdf5 = true;
+    bool         compare_with_displacement_function = false;
     std::vector<std::pair<std::string, dealii::Point<dim>>> probes;
 
     MaterialLibrary                     library;
@@ -129,7 +128,7 @@ namespace roofspan
 
     // Measurements for the summary.
     LinearSolver::Statistics solver_statistics;
-    double setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
-    unsigned int n_cached_cell_matrices = 0;
+    double                   setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
+    unsigned int             n_cached_cell_matrices = 0;
   };
 } // namespace roofspan

@@ -59,7 +59,7 @@ namespace roofspan
     }
 
   private:
-    std::string  preconditioner = "boomeramg";
+    std::string  preconditioner     = "boomeramg";
     double       relative_tolerance = 1e-8;
     unsigned int max_iterations     = 1000;
     std::string  extra_options;

@@ -1,0 +1,83 @@
+"""Bad input gives a clear message naming the file and the parameter, exit
+code 2, and leaves an earlier result in the output directory untouched."""
+import os
+import re
+import shutil
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
+from harness import Checks, run_roofspan, scratch  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
+RP = "Geometry/Room and pillar/"
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def main():
+    work = scratch("input_errors")
+    # A case with a misspelt key.
+    with open(CASE) as f:
+        text = f.read()
+    typo_case = write(os.path.join(work, "typo.prm"),
+                      text.replace("Room span            = 4.5", "Room spam            = 4.5")
+                      .replace("../materials", os.path.join(ROOT, "materials")))
+    # A library whose only unit has nu = 0.5.
+    bad_lib = os.path.join(work, "bad_library")
+    os.makedirs(bad_lib, exist_ok=True)
+    with open(os.path.join(ROOT, "materials", "clay_manto.prm")) as f:
+        unit = f.read()
+    write(os.path.join(bad_lib, "clay_manto.prm"),
+          re.sub(r"Poisson's ratio\s*=\s*[0-9.]+", "Poisson's ratio  = 0.5", unit))
+    for name in ("breccia.prm", "sandstone.prm"):
+        shutil.copy(os.path.join(ROOT, "materials", name), bad_lib)
+
+    cases = [
+        # (what, case, --set overrides, words the message must contain)
+        ("unknown key", typo_case, [], ["typo.prm", "Room spam"]),
+        ("unknown material", CASE, ["Stratigraphy/Layers above floor=clay manto: 2.5, granite: 3"],
+         ["room_4.5m.prm", "Stratigraphy/Layers", "granite"]),
+        ("negative thickness", CASE, ["Stratigraphy/Layers above floor=clay manto: 2.5, breccia: -3"],
+         ["room_4.5m.prm", "Stratigraphy/Layers above floor", "-3"]),
+        ("nu >= 0.5", CASE, [f"Materials/Library directories={bad_lib}"],
+         ["clay_manto.prm", "Poisson's ratio", "nu < 0.5"]),
+        ("zero span", CASE, [RP + "Room span=0"], ["room_4.5m.prm", RP + "Room span"]),
+        ("missing mesh file", CASE, ["Geometry/Model=gmsh", "Geometry/Gmsh/Mesh file=no_such_mesh.msh"],
+         ["room_4.5m.prm", "Geometry/Gmsh/Mesh file", "no_such_mesh.msh"]),
+        ("opening wider than the model", CASE,
+         [RP + "Layout=single opening", RP + "Model half-width=2"],
+         ["room_4.5m.prm", RP + "Model half-width", "wider than the model"]),
+        ("unknown --set key", CASE, ["Geometry/Room and pillar/Span=4"], ["--set", "Span"]),
+        ("wrong dimension for model", CASE, ["Dimension=3"], ["room_4.5m.prm", "Dimension"]),
+    ]
+
+    c = Checks("Bad input: message, exit code 2, earlier output untouched")
+    for what, case, sets, words in cases:
+        out = os.path.join(work, "out_" + what.replace(" ", "_").replace(">=", "ge"))
+        os.makedirs(out, exist_ok=True)
+        sentinel = write(os.path.join(out, "summary.json"), '{"earlier": "good result"}\n')
+        code, stdout, stderr = run_roofspan(case, out, sets=sets, check=False)
+        message = stderr.strip()
+        print(f"  {what}: exit {code}: {message}")
+        c.condition(f"{what}: exit code 2", code == 2, str(code))
+        missing = [w for w in words if w not in message]
+        c.condition(f"{what}: message names {words}", not missing, f"missing {missing}" if missing else "")
+        with open(sentinel) as f:
+            untouched = f.read() == '{"earlier": "good result"}\n'
+        c.condition(f"{what}: earlier output untouched", untouched and os.listdir(out) == ["summary.json"])
+
+    # --validate accepts the good case and writes nothing.
+    out = os.path.join(work, "validate_out")
+    shutil.rmtree(out, ignore_errors=True)
+    code, stdout, _ = run_roofspan(CASE, out, extra=["--validate"], check=False)
+    c.condition("--validate on the default case: exit 0, no output", code == 0 and not os.path.exists(out),
+                stdout.strip())
+    c.finish()
+
+
+main()

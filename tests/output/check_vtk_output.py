@@ -1,0 +1,18 @@
+"""Runs the default case on 2 ranks and reads the ParaView files back with
+VTK's XML readers (tests/output/read_vtk_output.cc)."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
+from harness import ROOT, run_roofspan, scratch  # noqa: E402
+
+reader = sys.argv[1]
+for case, dim, sets in (("room_4.5m", 2, []),
+                        ("intersection_4.5m", 3, ["Geometry/Room and pillar/Cell size at opening=1",
+                                                  "Geometry/Room and pillar/Maximum cell size=4",
+                                                  "Discretization/Polynomial degree=1"])):
+    out = scratch(f"vtk_{case}")
+    run_roofspan(os.path.join(ROOT, "cases", case + ".prm"), out, ranks=2, sets=sets)
+    if subprocess.run([reader, out, str(dim)]).returncode != 0:
+        raise SystemExit(f"FAILED: VTK read-back of {case}")
