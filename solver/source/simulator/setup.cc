@@ -9,6 +9,8 @@
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/sparsity_tools.h>
 
+#include <cstdlib>
+
 namespace roofspan
 {
   using namespace dealii;
@@ -35,10 +37,18 @@ namespace roofspan
     TimerOutput::Scope t(*computing_timer, "setup");
     Timer              timer(mpi_communicator, true);
 
+    Timer      step(mpi_communicator, true);
+    const auto lap = [&](const char *what) {
+      step.stop();
+      if (std::getenv("ROOFSPAN_PROFILE_SETUP"))
+        pcout << "    setup/" << what << ": " << step.last_wall_time() << " s\n";
+      step.restart();
+    };
     fe = std::make_unique<FESystem<dim>>(FE_Q<dim>(degree), dim);
     dof_handler.distribute_dofs(*fe);
     // No renumbering: deal.II numbers the dim components of each node
     // consecutively, which the AMG block size relies on (checked in solve.cc).
+    lap("distribute dofs");
     locally_owned_dofs = dof_handler.locally_owned_dofs();
     DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant_dofs);
 
@@ -47,6 +57,7 @@ namespace roofspan
     DoFTools::make_hanging_node_constraints(dof_handler, constraints);
     boundary_conditions.apply(dof_handler, *mapping, constraints);
     constraints.close();
+    lap("constraints");
 
     {
       // Scoped: the dynamic pattern is freed once the matrix exists.
@@ -56,8 +67,10 @@ namespace roofspan
                                                  locally_owned_dofs,
                                                  mpi_communicator,
                                                  locally_relevant_dofs);
-      system_matrix.reinit(locally_owned_dofs, locally_owned_dofs, dsp, mpi_communicator);
+      lap("sparsity pattern");
+      system_matrix.create(locally_owned_dofs, dsp, dim, mpi_communicator);
     }
+    lap("matrix");
     system_rhs.reinit(locally_owned_dofs, mpi_communicator);
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
 

@@ -146,7 +146,13 @@ namespace roofspan
                                                         TimerOutput::never,
                                                         TimerOutput::wall_times);
         Timer total(mpi_communicator, true);
-        make_mesh();
+        {
+          Timer mesh_timer(mpi_communicator, true);
+          make_mesh();
+          mesh_timer.stop();
+          mesh_seconds = mesh_timer.last_wall_time();
+          pcout << "  mesh built in " << mesh_seconds << " s\n";
+        }
         setup_system();
         assemble_system();
         solve();

@@ -5,6 +5,7 @@
 #include <roofspan/loads/in_situ_stress.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/solvers/linear_solver.h>
+#include <roofspan/solvers/system_matrix.h>
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/index_set.h>
@@ -122,13 +123,13 @@ namespace roofspan
     dealii::IndexSet                                  locally_owned_dofs;
     dealii::IndexSet                                  locally_relevant_dofs;
     dealii::AffineConstraints<double>                 constraints;
-    dealii::PETScWrappers::MPI::SparseMatrix          system_matrix;
+    SystemMatrix                                      system_matrix;
     dealii::PETScWrappers::MPI::Vector                system_rhs;
     dealii::PETScWrappers::MPI::Vector                locally_relevant_solution;
 
     // Measurements for the summary.
     LinearSolver::Statistics solver_statistics;
-    double                   setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
-    unsigned int             n_cached_cell_matrices = 0;
+    double       mesh_seconds = 0, setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
+    unsigned int n_cached_cell_matrices = 0;
   };
 } // namespace roofspan
