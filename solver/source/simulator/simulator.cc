@@ -190,7 +190,8 @@ namespace roofspan
                                           {"iterations", solver_statistics.iterations},
                                           {"relative_residual", solver_statistics.relative_residual},
                                           {"tolerance", linear_solver.tolerance()}};
-        summary["times"]               = {{"setup", setup_seconds},
+        summary["times"]               = {{"mesh", mesh_seconds},
+                                          {"setup", setup_seconds},
                                           {"assembly", assembly_seconds},
                                           {"amg_setup", solver_statistics.setup_seconds},
                                           {"cg", solver_statistics.solve_seconds},

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""roofspan benchmark ladder: the 3D layered peer-comparison block (Q1, Q2)
+and the 2D roof section, from about 1e4 to 1.4e6 DoFs, on 1 and 2 ranks.
+Prints DoFs, CG iterations, phase times (mesh, setup, assembly, AMG setup,
+CG), total, peak memory (sum of ranks' VmHWM) and DoFs per second.
+
+    bench/run_bench.py [--quick] [--ranks 1,2] [--preconditioner boomeramg|gamg]
+                       [--only block-q1|block-q2|section]
+
+Numbers are for reading, not asserting; they go into closing notes."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
+MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+
+H = 1.0 / 7.0
+LADDERS = {
+    # name: (case, [(label, --set overrides, largest?)])
+    "block-q1": (os.path.join(HERE, "block.prm"), [
+        ("h=0.5", ["Discretization/Polynomial degree=1", "Geometry/Layered block/Cell size=0.5"], False),
+        ("h=0.25", ["Discretization/Polynomial degree=1", "Geometry/Layered block/Cell size=0.25"], False),
+        ("h=1/7", ["Discretization/Polynomial degree=1", f"Geometry/Layered block/Cell size={H}"], False),
+        ("h=1/14", ["Discretization/Polynomial degree=1", f"Geometry/Layered block/Cell size={H}",
+                    "Discretization/Global refinements=1"], True),
+    ]),
+    "block-q2": (os.path.join(HERE, "block.prm"), [
+        ("h=0.5", ["Geometry/Layered block/Cell size=0.5"], False),
+        ("h=0.25", ["Geometry/Layered block/Cell size=0.25"], False),
+        ("h=1/7", [f"Geometry/Layered block/Cell size={H}"], True),
+    ]),
+    "section": (os.path.join(ROOT, "cases", "room_4.5m.prm"), [
+        (f"ref {r}", [f"Discretization/Global refinements={r}", "Output/Write VTU=false",
+                      "Output/Write HDF5=false"], r == 3)
+        for r in range(4)
+    ]),
+}
+
+
+def run(case, sets, ranks, preconditioner):
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [EXE, case, "--output-dir", out, "--set", f"Linear solver/Preconditioner={preconditioner}"]
+        for s in sets:
+            cmd += ["--set", s]
+        if ranks > 1:
+            cmd = [MPIRUN, str(ranks)] + cmd
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout + proc.stderr)
+            raise SystemExit(f"benchmark run failed: {' '.join(cmd)}")
+        with open(os.path.join(out, "summary.json")) as f:
+            return json.load(f)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="skip the largest size of each ladder")
+    ap.add_argument("--ranks", default="1,2")
+    ap.add_argument("--preconditioner", default="boomeramg", choices=["boomeramg", "gamg"])
+    ap.add_argument("--only", choices=list(LADDERS))
+    args = ap.parse_args()
+
+    cols = ("ladder", "size", "np", "DoFs", "its", "mesh", "setup", "assemb", "amg", "cg", "total",
+            "mem GB", "DoF/s")
+    print(f"roofspan benchmark, preconditioner {args.preconditioner}; times in s, memory = sum of ranks' peak RSS")
+    print("{:9s} {:7s} {:>3s} {:>9s} {:>4s} {:>6s} {:>6s} {:>6s} {:>6s} {:>6s} {:>7s} {:>7s} {:>9s}".format(*cols))
+    for name, (case, sizes) in LADDERS.items():
+        if args.only and name != args.only:
+            continue
+        for label, sets, largest in sizes:
+            if largest and args.quick:
+                continue
+            for ranks in (int(r) for r in args.ranks.split(",")):
+                s = run(case, sets, ranks, args.preconditioner)
+                t = s["times"]
+                print(f"{name:9s} {label:7s} {ranks:3d} {s['dofs']:9d} {s['solver']['iterations']:4d} "
+                      f"{t.get('mesh', 0):6.2f} {t['setup']:6.2f} {t['assembly']:6.2f} {t['amg_setup']:6.2f} "
+                      f"{t['cg']:6.2f} {t['total']:7.2f} {s['memory']['peak_rss_sum'] / 1e9:7.2f} "
+                      f"{s['dofs'] / t['total']:9.0f}", flush=True)
+
+
+main()
