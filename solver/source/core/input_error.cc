@@ -1,5 +1,7 @@
 #include <roofspan/core/input_error.h>
 
+#include <sstream>
+
 namespace roofspan
 {
   namespace
@@ -23,6 +25,13 @@ namespace roofspan
       , file(file)
       , parameter(parameter)
   {
+  }
+
+  std::string format_number(const double value)
+  {
+    std::ostringstream s;
+    s << value;
+    return s.str();
   }
 
   void require(const bool         condition,

@@ -55,7 +55,7 @@ namespace roofspan
             "the opening is wider than the model: outer radius must exceed the radius");
     library.unit(unit, file, s + "Material");
 
-    this->description    = "circular opening, radius " + std::to_string(radius) + " m";
+    this->description    = "circular opening, radius " + format_number(radius) + " m";
     this->boundary_names = {{0, "wall"}, {1, "outer"}, {2, "x_axis"}, {3, "y_axis"}};
     this->regions[0]     = {"block (" + unit + ")", unit, false};
   }

@@ -123,7 +123,7 @@ namespace roofspan
       throw InputError(file,
                        s + "Materials",
                        "region '" + name + "' is not a physical group of dimension " +
-                           std::to_string(dim) + " in " + mesh_file);
+                           format_number(dim) + " in " + mesh_file);
     this->description = "Gmsh mesh " + mesh.filename().string();
   }
 
@@ -145,7 +145,7 @@ namespace roofspan
       require(this->regions.count(cell->material_id()) == 1,
               mesh_file,
               "",
-              "a cell has physical tag " + std::to_string(cell->material_id()) +
+              "a cell has physical tag " + format_number(cell->material_id()) +
                   ", which has no name in $PhysicalNames");
   }
 

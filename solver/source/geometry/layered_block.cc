@@ -56,7 +56,7 @@ namespace roofspan
           {0, "x_min"}, {1, "x_max"}, {2, "y_min"}, {3, "y_max"}, {4, "bottom"}, {5, "top"}};
     const auto &layers = stratigraphy.layers();
     for (unsigned int i = 0; i < layers.size(); ++i)
-      this->regions[i] = {"layer " + std::to_string(i) + " (" + layers[i].unit + ")",
+      this->regions[i] = {"layer " + format_number(i) + " (" + layers[i].unit + ")",
                           layers[i].unit,
                           false};
   }

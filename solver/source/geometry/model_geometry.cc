@@ -46,8 +46,8 @@ namespace roofspan
       require(dim == d,
               file,
               "Dimension",
-              "model '" + model + "' is " + std::to_string(d) +
-                  "D; set Dimension = " + std::to_string(d));
+              "model '" + model + "' is " + format_number(d) +
+                  "D; set Dimension = " + format_number(d));
     };
     if (model == "roof section")
       {

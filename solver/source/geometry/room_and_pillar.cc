@@ -89,11 +89,11 @@ namespace roofspan
     prm.leave_subsection();
 
     const std::string s = "Geometry/Room and pillar/";
-    require(span > 0, file, s + "Room span", "expected a span > 0 m, got " + std::to_string(span));
+    require(span > 0, file, s + "Room span", "expected a span > 0 m, got " + format_number(span));
     require(height > 0,
             file,
             s + "Room height",
-            "expected a height > 0 m, got " + std::to_string(height));
+            "expected a height > 0 m, got " + format_number(height));
     require(stratigraphy.base_elevation() < 0,
             file,
             "Stratigraphy/Layers below floor",
@@ -101,23 +101,23 @@ namespace roofspan
     require(height < stratigraphy.top_elevation(),
             file,
             s + "Room height",
-            "the opening (" + std::to_string(height) +
+            "the opening (" + format_number(height) +
                 " m) is as tall as or taller than the layers above the floor (" +
-                std::to_string(stratigraphy.top_elevation()) + " m)");
+                format_number(stratigraphy.top_elevation()) + " m)");
     if (single_opening)
       {
         require(half_width > span / 2,
                 file,
                 s + "Model half-width",
-                "the opening is wider than the model: half-span " + std::to_string(span / 2) +
-                    " m >= model half-width " + std::to_string(half_width) + " m");
+                "the opening is wider than the model: half-span " + format_number(span / 2) +
+                    " m >= model half-width " + format_number(half_width) + " m");
       }
     else
       {
         require(pillar_width > 0,
                 file,
                 s + "Pillar width",
-                "expected a pillar width > 0 m, got " + std::to_string(pillar_width));
+                "expected a pillar width > 0 m, got " + format_number(pillar_width));
         half_width = (span + pillar_width) / 2;
       }
     if (shape == Shape::drift)
@@ -133,7 +133,7 @@ namespace roofspan
 
     const char *names[] = {"roof section", "drift", "intersection"};
     this->description =
-        std::string(names[static_cast<int>(shape)]) + ", span " + std::to_string(span) + " m";
+        std::string(names[static_cast<int>(shape)]) + ", span " + format_number(span) + " m";
     this->boundary_names = {{boundary::room_centre, "room_centre"},
                             {boundary::far_side, single_opening ? "far_side" : "pillar_centre"},
                             {boundary::bottom, "bottom"},
@@ -146,7 +146,7 @@ namespace roofspan
       }
     const auto &layers = stratigraphy.layers();
     for (unsigned int i = 0; i < layers.size(); ++i)
-      this->regions[i] = {"layer " + std::to_string(i) + " (" + layers[i].unit + ")",
+      this->regions[i] = {"layer " + format_number(i) + " (" + layers[i].unit + ")",
                           layers[i].unit,
                           layers[i].top > height + 1e-9};
     this->roof.present           = true;

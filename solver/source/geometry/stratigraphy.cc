@@ -114,7 +114,7 @@ namespace roofspan
             file,
             "Stratigraphy/Depth of floor",
             "the model top lies above the ground surface (depth of floor " +
-                std::to_string(floor_depth) + " m < " + std::to_string(top_elevation()) +
+                format_number(floor_depth) + " m < " + format_number(top_elevation()) +
                 " m of layers above it)");
   }
 

@@ -124,40 +124,40 @@ namespace roofspan
     require(u.unit_weight >= 0 && u.unit_weight < 1e5,
             file,
             p("Unit weight"),
-            "expected 0 <= unit weight < 1e5 N/m^3, got " + std::to_string(u.unit_weight));
+            "expected 0 <= unit weight < 1e5 N/m^3, got " + format_number(u.unit_weight));
     require(u.youngs_modulus > 0,
             file,
             p("Young's modulus"),
-            "expected E > 0 Pa, got " + std::to_string(u.youngs_modulus));
+            "expected E > 0 Pa, got " + format_number(u.youngs_modulus));
     require(u.poissons_ratio > -1 && u.poissons_ratio < 0.5,
             file,
             p("Poisson's ratio"),
-            "expected -1 < nu < 0.5, got " + std::to_string(u.poissons_ratio));
+            "expected -1 < nu < 0.5, got " + format_number(u.poissons_ratio));
     require(u.cohesion >= 0,
             file,
             p("Cohesion"),
-            "expected c >= 0, got " + std::to_string(u.cohesion));
+            "expected c >= 0, got " + format_number(u.cohesion));
     require(u.friction_angle >= 0 && u.friction_angle < 90,
             file,
             p("Friction angle"),
-            "expected 0 <= phi < 90 degrees, got " + std::to_string(u.friction_angle));
+            "expected 0 <= phi < 90 degrees, got " + format_number(u.friction_angle));
     require(u.dilation_angle >= 0 && u.dilation_angle <= u.friction_angle,
             file,
             p("Dilation angle"),
-            "expected 0 <= psi <= phi (" + std::to_string(u.friction_angle) + "), got " +
-                std::to_string(u.dilation_angle));
+            "expected 0 <= psi <= phi (" + format_number(u.friction_angle) + "), got " +
+                format_number(u.dilation_angle));
     require(u.tensile_strength >= 0,
             file,
             p("Tensile strength"),
-            "expected a tensile strength >= 0, got " + std::to_string(u.tensile_strength));
+            "expected a tensile strength >= 0, got " + format_number(u.tensile_strength));
     if (u.friction_angle > 0)
       {
         const double apex = u.cohesion / std::tan(u.friction_angle * M_PI / 180.);
         require(u.tensile_strength <= apex * (1 + 1e-12),
                 file,
                 p("Tensile strength"),
-                "tensile strength " + std::to_string(u.tensile_strength) +
-                    " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + std::to_string(apex) +
+                "tensile strength " + format_number(u.tensile_strength) +
+                    " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + format_number(apex) +
                     " Pa");
       }
     units.emplace(u.name, u);

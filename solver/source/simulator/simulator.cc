@@ -69,10 +69,7 @@ namespace roofspan
       : mpi_communicator(comm)
       , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
       , case_file(file)
-      , triangulation(comm,
-                      typename Triangulation<dim>::MeshSmoothing(
-                          Triangulation<dim>::smoothing_on_refinement |
-                          Triangulation<dim>::smoothing_on_coarsening))
+      , triangulation(comm) // no mesh smoothing: the mesh is only refined uniformly
       , dof_handler(triangulation)
   {
     output_directory = output_dir.empty() ? prm.get("Output directory") : output_dir;
@@ -113,7 +110,7 @@ namespace roofspan
         require(coords.size() == dim,
                 file,
                 "Output/Probe points",
-                "point '" + parts[0] + "' needs " + std::to_string(dim) + " coordinates");
+                "point '" + parts[0] + "' needs " + format_number(dim) + " coordinates");
         Point<dim> p;
         for (unsigned int d = 0; d < dim; ++d)
           p[d] = Utilities::string_to_double(coords[d]);

@@ -23,6 +23,9 @@ namespace roofspan
     const std::string parameter;
   };
 
+  /// A number as a person writes it in a message: 4.5, 0.5, 2e+09.
+  std::string format_number(double value);
+
   /// Throws InputError(file, parameter, problem) unless condition holds.
   void require(bool               condition,
                const std::string &file,
