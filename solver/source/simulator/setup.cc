@@ -68,7 +68,10 @@ namespace roofspan
                                                  mpi_communicator,
                                                  locally_relevant_dofs);
       lap("sparsity pattern");
-      system_matrix.create(locally_owned_dofs, dsp, dim, mpi_communicator);
+      system_matrix.create(locally_owned_dofs,
+                           dsp,
+                           linear_solver.block_size(dim),
+                           mpi_communicator);
     }
     lap("matrix");
     system_rhs.reinit(locally_owned_dofs, mpi_communicator);

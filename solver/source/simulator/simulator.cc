@@ -96,7 +96,7 @@ namespace roofspan
     geometry = ModelGeometry<dim>::create(prm, file, library, stratigraphy);
     in_situ.parse_parameters(prm, file, stratigraphy, gravity);
     boundary_conditions.parse_parameters(prm, file, geometry->boundary_names);
-    linear_solver.parse_parameters(prm);
+    linear_solver.parse_parameters(prm, file);
 
     for (const auto &entry : Utilities::split_string_list(probe_points, ','))
       {

@@ -1,3 +1,4 @@
+#include <roofspan/core/input_error.h>
 #include <roofspan/solvers/linear_solver.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -48,6 +49,13 @@ namespace roofspan
                       Patterns::Double(0, 1),
                       "Stop when the true residual ||b - A x|| <= tolerance * ||b||.");
     prm.declare_entry("Maximum iterations", "1000", Patterns::Integer(1));
+    prm.declare_entry("Node blocks",
+                      "true",
+                      Patterns::Bool(),
+                      "Give the matrix block size dim (the dim unknowns of a "
+                      "node form a block): hypre then runs systems AMG, and "
+                      "GAMG needs it for the rigid-body modes. 'false' makes "
+                      "BoomerAMG treat the system as one scalar problem.");
     prm.declare_entry("Extra PETSc options",
                       "",
                       Patterns::Anything(),
@@ -57,17 +65,27 @@ namespace roofspan
     prm.leave_subsection();
   }
 
-  void LinearSolver::parse_parameters(ParameterHandler &prm)
+  void LinearSolver::parse_parameters(ParameterHandler &prm, const std::string &file)
   {
     prm.enter_subsection("Linear solver");
     preconditioner     = prm.get("Preconditioner");
     relative_tolerance = prm.get_double("Relative tolerance");
     max_iterations     = prm.get_integer("Maximum iterations");
     extra_options      = prm.get("Extra PETSc options");
+    node_blocks        = prm.get_bool("Node blocks");
     prm.leave_subsection();
+    require(node_blocks || preconditioner != "gamg",
+            file,
+            "Linear solver/Node blocks",
+            "GAMG needs node blocks for the rigid-body near-nullspace");
   }
 
-  LinearSolver::Statistics LinearSolver::solve(PETScWrappers::MPI::SparseMatrix &A,
+  unsigned int LinearSolver::block_size(const unsigned int dim) const
+  {
+    return node_blocks ? dim : 1;
+  }
+
+  LinearSolver::Statistics LinearSolver::solve(SystemMatrix                     &A,
                                                PETScWrappers::MPI::Vector       &x,
                                                const PETScWrappers::MPI::Vector &b,
                                                const unsigned int                dim,
@@ -75,10 +93,11 @@ namespace roofspan
   {
     Statistics     stats;
     const MPI_Comm comm = A.get_mpi_communicator();
-    Mat            mat  = A.petsc_matrix();
+    Timer          timer(comm, true);
+    if (preconditioner == "boomeramg")
+      A.convert_to_hypre();
+    Mat mat = A.petsc_matrix();
 
-    // Rows come in node blocks of dim (checked by the caller): tell PETSc.
-    ROOFSPAN_PETSC(MatSetBlockSize(mat, dim));
 
     // Defaults first, then the case's own options on top.
     if (preconditioner == "boomeramg")
@@ -146,7 +165,6 @@ namespace roofspan
       ROOFSPAN_PETSC(PCSetType(pc, PCGAMG));
     ROOFSPAN_PETSC(KSPSetFromOptions(ksp));
 
-    Timer timer(comm, true);
     ROOFSPAN_PETSC(KSPSetUp(ksp));
     ROOFSPAN_PETSC(PCSetUp(pc));
     timer.stop();

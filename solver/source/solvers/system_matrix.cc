@@ -48,4 +48,15 @@ namespace roofspan
     if (ierr != 0)
       throw std::runtime_error("PETSc failed to create the system matrix");
   }
+
+  void SystemMatrix::convert_to_hypre()
+  {
+    // The conversion drops the block size, which hypre needs for systems AMG.
+    PetscInt       block_size = 1;
+    PetscErrorCode ierr       = MatGetBlockSize(matrix, &block_size);
+    ierr |= MatConvert(matrix, MATHYPRE, MAT_INPLACE_MATRIX, &matrix);
+    ierr |= MatSetBlockSize(matrix, block_size);
+    if (ierr != 0)
+      throw std::runtime_error("PETSc failed to convert the system matrix to MATHYPRE");
+  }
 } // namespace roofspan

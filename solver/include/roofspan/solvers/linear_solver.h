@@ -1,5 +1,7 @@
 #pragma once
 
+#include <roofspan/solvers/system_matrix.h>
+
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
@@ -18,9 +20,10 @@ namespace roofspan
    * through PETSc's own KSP so that the traps in shared/solver-notes are
    * handled where they arise:
    *  - convergence is judged on the true (unpreconditioned) residual;
-   *  - the matrix gets block size dim (checked, not assumed, by the caller
-   *    that passes the node coordinates), which turns on hypre's systems AMG
-   *    and is required by GAMG;
+   *  - the matrix has block size dim (SystemMatrix; the node-block DoF layout
+   *    is checked, not assumed, by the caller that passes the node
+   *    coordinates), which turns on hypre's systems AMG and is required by
+   *    GAMG;
    *  - GAMG gets the rigid-body near-nullspace from the node coordinates;
    *  - BoomerAMG gets tuned coarsening/interpolation instead of its defaults.
    * Further PETSc options can be given per case (`Extra PETSc options`).
@@ -37,12 +40,16 @@ namespace roofspan
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
-    void        parse_parameters(dealii::ParameterHandler &prm);
+    void        parse_parameters(dealii::ParameterHandler &prm, const std::string &file);
 
-    /// Solves A x = b. `coordinates` holds, for each locally owned row, the
-    /// coordinate of its node in the row's component direction (length =
+    /// Block size the system matrix must be created with (setup.cc).
+    unsigned int block_size(unsigned int dim) const;
+
+    /// Solves A x = b. With BoomerAMG, A is first moved into hypre's storage
+    /// (SystemMatrix::convert_to_hypre; counted in the setup time). `coordinates` holds, for each
+    /// locally owned row, the coordinate of its node in the row's component direction (length =
     /// locally owned rows); rows must come in node blocks of `dim`.
-    Statistics solve(dealii::PETScWrappers::MPI::SparseMatrix &A,
+    Statistics solve(SystemMatrix                             &A,
                      dealii::PETScWrappers::MPI::Vector       &x,
                      const dealii::PETScWrappers::MPI::Vector &b,
                      unsigned int                              dim,
@@ -63,5 +70,6 @@ namespace roofspan
     double       relative_tolerance = 1e-8;
     unsigned int max_iterations     = 1000;
     std::string  extra_options;
+    bool         node_blocks = true;
   };
 } // namespace roofspan

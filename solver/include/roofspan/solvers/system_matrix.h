@@ -23,5 +23,11 @@ namespace roofspan
                 const dealii::DynamicSparsityPattern &pattern,
                 unsigned int                          block_size,
                 MPI_Comm                              comm);
+
+    /// After assembly: hand the matrix to hypre's own ParCSR storage in
+    /// place (MATHYPRE), freeing the PETSc copy. BoomerAMG then builds its
+    /// hierarchy without converting a second copy, and CG multiplies with
+    /// the same ParCSR matrix.
+    void convert_to_hypre();
   };
 } // namespace roofspan
