@@ -68,9 +68,7 @@ namespace roofspan
     const bool   use_cache       = !geometry->has_curved_boundaries();
     const size_t max_cache_bytes = size_t(128) << 20;
     std::map<std::vector<std::int64_t>, FullMatrix<double>> cache;
-    // deal.II instantiates distribute_local_to_global for its own type.
-    PETScWrappers::MPI::SparseMatrix &matrix = system_matrix;
-    const size_t bytes_per_matrix            = sizeof(double) * dofs_per_cell * dofs_per_cell;
+    const size_t bytes_per_matrix = sizeof(double) * dofs_per_cell * dofs_per_cell;
 
     // The matrix is freshly created (setup.cc) and assembled once: no zeroing,
     // which PETSc cannot do before the first assembly anyway.
@@ -179,7 +177,7 @@ namespace roofspan
 
         cell->get_dof_indices(dof_indices);
         constraints.distribute_local_to_global(
-            cell_matrix, cell_rhs, dof_indices, matrix, system_rhs);
+            cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
       }
     system_matrix.compress(VectorOperation::add);
     system_rhs.compress(VectorOperation::add);
