@@ -11,7 +11,6 @@ packages=(
   nlohmann-json3-dev      # summary.json
   numdiff                 # tolerance-based comparison of blessed results
   gmsh                    # .geo -> .msh
-  xvfb                    # off-screen rendering with Debian's VTK
   python3                 # test drivers (standard library only)
   clang-format-14
 )
