@@ -20,8 +20,17 @@ namespace roofspan
   {
     if (triangulation.n_cells() > 0)
       return;
+    Timer timer(mpi_communicator, true);
     geometry->create_coarse_mesh(triangulation);
+    timer.stop();
+    if (std::getenv("ROOFSPAN_PROFILE_SETUP"))
+      pcout << "    mesh/coarse (" << triangulation.n_cells()
+            << " cells): " << timer.last_wall_time() << " s\n";
+    timer.restart();
     triangulation.refine_global(global_refinements);
+    timer.stop();
+    if (std::getenv("ROOFSPAN_PROFILE_SETUP"))
+      pcout << "    mesh/refine: " << timer.last_wall_time() << " s\n";
 
     // Curved boundaries need the geometry at the element's order; straight
     // ones are exact with Q1 geometry (and allow cached cell matrices).
