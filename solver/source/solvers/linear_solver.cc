@@ -98,7 +98,6 @@ namespace roofspan
       A.convert_to_hypre();
     Mat mat = A.petsc_matrix();
 
-
     // Defaults first, then the case's own options on top.
     if (preconditioner == "boomeramg")
       {
