@@ -1,4 +1,5 @@
 #include <roofspan/core/input_error.h>
+#include <roofspan/geometry/cell_material_table.h>
 #include <roofspan/geometry/layered_block.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -76,29 +77,9 @@ namespace roofspan
       for (const double h : uniform(layer.top - layer.bottom))
         spacing[dim - 1].push_back(h);
 
-    TableIndices<dim> sizes;
-    for (unsigned int d = 0; d < dim; ++d)
-      sizes[d] = spacing[d].size();
-    Table<dim, types::material_id> material;
-    material.reinit(sizes);
-    std::vector<double> z_centre;
-    double              z = 0;
-    for (const double h : spacing[dim - 1])
-      {
-        z_centre.push_back(z + h / 2);
-        z += h;
-      }
-    for (unsigned int flat = 0; flat < material.n_elements(); ++flat)
-      {
-        TableIndices<dim> idx;
-        unsigned int      rest = flat;
-        for (unsigned int d = 0; d < dim; ++d)
-          {
-            idx[d] = rest % sizes[d];
-            rest /= sizes[d];
-          }
-        material(idx) = stratigraphy.layer_at(z_centre[idx[dim - 1]]);
-      }
+    const auto material = cell_material_table<dim>(spacing, Point<dim>(), [&](const Point<dim> &c) {
+      return types::material_id(stratigraphy.layer_at(c[dim - 1]));
+    });
     // colorize = true numbers the faces x_min=0, x_max=1, ... as named above.
     GridGenerator::subdivided_hyper_rectangle(tria, spacing, Point<dim>(), material, true);
   }

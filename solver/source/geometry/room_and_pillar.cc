@@ -1,4 +1,5 @@
 #include <roofspan/core/input_error.h>
+#include <roofspan/geometry/cell_material_table.h>
 #include <roofspan/geometry/graded_spacing.h>
 #include <roofspan/geometry/room_and_pillar.h>
 
@@ -193,47 +194,23 @@ namespace roofspan
 
     // Material id per cell from its centre: the layer, or "removed" inside
     // the opening.
-    TableIndices<dim> sizes;
-    for (unsigned int d = 0; d < dim; ++d)
-      sizes[d] = spacing[d].size();
-    Table<dim, types::material_id> material;
-    material.reinit(sizes);
-    std::vector<std::vector<double>> centres(dim);
-    for (unsigned int d = 0; d < dim; ++d)
-      {
-        double x = d == dim - 1 ? stratigraphy.base_elevation() : 0.;
-        for (const double h : spacing[d])
-          {
-            centres[d].push_back(x + h / 2);
-            x += h;
-          }
-      }
-    const unsigned int n_cells = material.n_elements();
-    for (unsigned int flat = 0; flat < n_cells; ++flat)
-      {
-        TableIndices<dim> idx;
-        unsigned int      rest = flat;
-        for (unsigned int d = 0; d < dim; ++d)
-          {
-            idx[d] = rest % sizes[d];
-            rest /= sizes[d];
-          }
-        const double x          = centres[0][idx[0]];
-        const double z          = centres[dim - 1][idx[dim - 1]];
-        bool         in_opening = x < half_span && z > 0 && z < height;
-        if (dim == 3)
-          {
-            const double y = centres[1][idx[1]];
-            if (shape == Shape::drift)
-              in_opening = in_opening && y < drift_length;
-            else
-              in_opening = (x < half_span || y < half_span) && z > 0 && z < height;
-          }
-        material(idx) = in_opening ? numbers::invalid_material_id : stratigraphy.layer_at(z);
-      }
-
     Point<dim> origin;
-    origin[dim - 1] = stratigraphy.base_elevation();
+    origin[dim - 1]     = stratigraphy.base_elevation();
+    const auto material = cell_material_table<dim>(spacing, origin, [&](const Point<dim> &c) {
+      const double x          = c[0];
+      const double z          = c[dim - 1];
+      bool         in_opening = x < half_span && z > 0 && z < height;
+      if (dim == 3)
+        {
+          const double y = c[1];
+          if (shape == Shape::drift)
+            in_opening = in_opening && y < drift_length;
+          else
+            in_opening = (x < half_span || y < half_span) && z > 0 && z < height;
+        }
+      return in_opening ? numbers::invalid_material_id :
+                          types::material_id(stratigraphy.layer_at(z));
+    });
     GridGenerator::subdivided_hyper_rectangle(tria, spacing, origin, material, false);
 
     const double top  = stratigraphy.top_elevation();

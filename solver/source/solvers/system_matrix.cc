@@ -136,7 +136,7 @@ namespace roofspan
     const MPI_Comm comm    = get_mpi_communicator();
     const PetscInt n_local = end_row - first_row;
     const PetscInt n       = m();
-    check(MatDestroy(&matrix), "destroy the placeholder matrix");
+    check(MatDestroy(&matrix), "destroy the initial empty matrix");
     // PETSc uses the arrays in place (they live as long as this object).
     check(MatCreateMPIAIJWithSplitArrays(comm,
                                          n_local,
