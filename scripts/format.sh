@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cf=$(command -v clang-format-14 || command -v clang-format)
-git ls-files '*.cc' '*.h' | xargs "$cf" -i
+git ls-files --cached --others --exclude-standard '*.cc' '*.h' | xargs "$cf" -i

@@ -6,8 +6,8 @@ namespace roofspan
 
   template <int dim>
   Table<dim, types::material_id>
-  cell_material_table(const std::vector<std::vector<double>>                  &spacing,
-                      const Point<dim>                                        &origin,
+  cell_material_table(const std::vector<std::vector<double>>                      &spacing,
+                      const Point<dim>                                            &origin,
                       const std::function<types::material_id(const Point<dim> &)> &material_at)
   {
     TableIndices<dim>                sizes;

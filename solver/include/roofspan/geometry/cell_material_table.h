@@ -17,7 +17,7 @@ namespace roofspan
    */
   template <int dim>
   dealii::Table<dim, dealii::types::material_id> cell_material_table(
-    const std::vector<std::vector<double>>                                  &spacing,
-    const dealii::Point<dim>                                                &origin,
-    const std::function<dealii::types::material_id(const dealii::Point<dim> &)> &material_at);
+      const std::vector<std::vector<double>>                                      &spacing,
+      const dealii::Point<dim>                                                    &origin,
+      const std::function<dealii::types::material_id(const dealii::Point<dim> &)> &material_at);
 } // namespace roofspan
