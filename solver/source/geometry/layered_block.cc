@@ -50,6 +50,13 @@ namespace roofspan
             "a layered block has no floor layers; list all layers above floor");
 
     this->description = "layered block";
+    // Bolts go in from the base, as into the roof of an opening.
+    this->bolt_surface.present   = true;
+    this->bolt_surface.elevation = 0;
+    this->bolt_surface.centre    = width / 2;
+    this->bolt_surface.span      = width;
+    this->bolt_surface.row_begin = 0;
+    this->bolt_surface.row_end   = length;
     if (dim == 2)
       this->boundary_names = {{0, "x_min"}, {1, "x_max"}, {2, "bottom"}, {3, "top"}};
     else

@@ -155,6 +155,20 @@ namespace roofspan
     this->roof.boundary          = boundary::opening;
     this->roof.mid_span          = Point<dim>();
     this->roof.mid_span[dim - 1] = height;
+
+    auto &b     = this->bolt_surface;
+    b.present   = true;
+    b.elevation = height;
+    b.centre    = 0;
+    b.span      = span;
+    b.mirror_planes.emplace_back(0, 0.); // room centre line
+    if (dim == 3)
+      {
+        b.row_begin = 0;
+        b.row_end   = shape == Shape::drift ? drift_length : half_width;
+        b.crossing  = shape == Shape::intersection;
+        b.mirror_planes.emplace_back(1, 0.);
+      }
   }
 
   template <int dim>

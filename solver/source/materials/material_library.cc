@@ -51,6 +51,52 @@ namespace roofspan
                       "Tensile strength [Pa], at most the Mohr-Coulomb apex "
                       "c / tan(phi).");
     prm.leave_subsection();
+
+    prm.enter_subsection("Bolt product");
+    prm.declare_entry("Name", "", Anything(), "Name cases use for this bolt product.");
+    prm.declare_entry("Source",
+                      "",
+                      Anything(),
+                      "Where the values come from; mark chosen values as 'assumption'.");
+    prm.declare_entry("Type",
+                      "fully grouted",
+                      dealii::Patterns::Selection("fully grouted|end anchored"),
+                      "'fully grouted': bonded to the rock along its whole length. "
+                      "'end anchored': mechanical or resin point anchor, bonded "
+                      "only over the anchor length at its far end, bearing on a "
+                      "plate at the collar, pretensioned at installation.");
+    prm.declare_entry("Diameter", "-1", Double(), "Bar diameter [m].");
+    prm.declare_entry("Steel area",
+                      "0",
+                      Double(),
+                      "Steel cross-section [m^2]; 0 = from the diameter.");
+    prm.declare_entry("Young's modulus", "200e9", Double(), "Steel Young's modulus [Pa].");
+    prm.declare_entry("Yield force", "-1", Double(), "Axial force at yield [N].");
+    prm.declare_entry("Ultimate force", "-1", Double(), "Axial force at rupture [N].");
+    prm.declare_entry("Ultimate strain",
+                      "0.1",
+                      Double(),
+                      "Total axial strain at which the bar is reported ruptured [-].");
+    prm.declare_entry("Bond stiffness",
+                      "-1",
+                      Double(),
+                      "Shear stiffness of the grout/rock bond per unit length "
+                      "of bolt [N/m/m]: resin annulus in series with the rock.");
+    prm.declare_entry("Bond strength",
+                      "-1",
+                      Double(),
+                      "Shear strength of the bond per unit length of bolt [N/m] "
+                      "(pull-out load / bonded length).");
+    prm.declare_entry("Anchor length",
+                      "0",
+                      Double(),
+                      "End-anchored bolts: bonded length at the far end [m].");
+    prm.declare_entry("Plate stiffness",
+                      "0",
+                      Double(),
+                      "Stiffness of the bearing plate against the roof [N/m]; "
+                      "0 = no plate (end-anchored bolts need one).");
+    prm.leave_subsection();
   }
 
   void MaterialLibrary::parse_parameters(ParameterHandler &prm, const std::string &case_file)
@@ -96,6 +142,102 @@ namespace roofspan
         throw InputError(file, "", std::string("cannot parse: ") + e.what());
       }
 
+    prm.enter_subsection("Bolt product");
+    const bool is_bolt = !prm.get("Name").empty();
+    prm.leave_subsection();
+    prm.enter_subsection("Rock unit");
+    const bool is_rock = !prm.get("Name").empty();
+    prm.leave_subsection();
+    require(is_bolt != is_rock,
+            file,
+            "Rock unit/Name",
+            "a library file describes exactly one rock unit or one bolt product "
+            "(set 'Name' in one of the subsections)");
+    if (is_bolt)
+      add_bolt_product(prm, file);
+    else
+      add_rock_unit(prm, file);
+  }
+
+  void MaterialLibrary::add_bolt_product(ParameterHandler &prm, const std::string &file)
+  {
+    prm.enter_subsection("Bolt product");
+    BoltProduct b;
+    b.file            = file;
+    b.name            = prm.get("Name");
+    b.source          = prm.get("Source");
+    b.type            = prm.get("Type") == "fully grouted" ? BoltProduct::Type::fully_grouted :
+                                                             BoltProduct::Type::end_anchored;
+    b.diameter        = prm.get_double("Diameter");
+    b.area            = prm.get_double("Steel area");
+    b.youngs_modulus  = prm.get_double("Young's modulus");
+    b.yield_force     = prm.get_double("Yield force");
+    b.ultimate_force  = prm.get_double("Ultimate force");
+    b.ultimate_strain = prm.get_double("Ultimate strain");
+    b.bond_stiffness  = prm.get_double("Bond stiffness");
+    b.bond_strength   = prm.get_double("Bond strength");
+    b.anchor_length   = prm.get_double("Anchor length");
+    b.plate_stiffness = prm.get_double("Plate stiffness");
+    prm.leave_subsection();
+
+    const auto p = [](const std::string &key) { return "Bolt product/" + key; };
+    const auto positive = [&](const double value, const std::string &key, const std::string &unit) {
+      require(value > 0,
+              file,
+              p(key),
+              "expected a value > 0 " + unit + ", got " + format_number(value));
+    };
+    require(bolt_products.count(b.name) == 0 && units.count(b.name) == 0,
+            file,
+            p("Name"),
+            "'" + b.name + "' is already defined in the library");
+    require(!b.source.empty(),
+            file,
+            p("Source"),
+            "give the source of the values or mark them as an assumption");
+    positive(b.diameter, "Diameter", "m");
+    require(b.diameter < 0.1,
+            file,
+            p("Diameter"),
+            "expected a bar diameter in metres (< 0.1 m), got " + format_number(b.diameter));
+    require(b.area >= 0, file, p("Steel area"), "expected >= 0, got " + format_number(b.area));
+    if (b.area == 0)
+      b.area = M_PI / 4 * b.diameter * b.diameter;
+    positive(b.youngs_modulus, "Young's modulus", "Pa");
+    positive(b.yield_force, "Yield force", "N");
+    require(b.ultimate_force >= b.yield_force,
+            file,
+            p("Ultimate force"),
+            "expected ultimate force >= yield force (" + format_number(b.yield_force) +
+                " N), got " + format_number(b.ultimate_force));
+    require(b.ultimate_strain > b.yield_force / b.axial_stiffness(),
+            file,
+            p("Ultimate strain"),
+            "expected an ultimate strain above the yield strain " +
+                format_number(b.yield_force / b.axial_stiffness()) + ", got " +
+                format_number(b.ultimate_strain));
+    positive(b.bond_stiffness, "Bond stiffness", "N/m/m");
+    positive(b.bond_strength, "Bond strength", "N/m");
+    require(b.plate_stiffness >= 0,
+            file,
+            p("Plate stiffness"),
+            "expected >= 0, got " + format_number(b.plate_stiffness));
+    if (b.type == BoltProduct::Type::end_anchored)
+      {
+        positive(b.anchor_length, "Anchor length", "m (end-anchored bolts bond only there)");
+        positive(b.plate_stiffness, "Plate stiffness", "N/m (end-anchored bolts bear on a plate)");
+      }
+    else
+      require(b.anchor_length == 0,
+              file,
+              p("Anchor length"),
+              "only end-anchored bolts have an anchor length; a fully grouted "
+              "bolt is bonded along its whole length");
+    bolt_products.emplace(b.name, b);
+  }
+
+  void MaterialLibrary::add_rock_unit(ParameterHandler &prm, const std::string &file)
+  {
     prm.enter_subsection("Rock unit");
     RockUnit u;
     u.file             = file;
@@ -176,6 +318,24 @@ namespace roofspan
         throw InputError(file,
                          parameter,
                          "unknown material '" + name + "'; the library has " + known);
+      }
+    return it->second;
+  }
+
+  const BoltProduct &MaterialLibrary::bolt_product(const std::string &name,
+                                                  const std::string &file,
+                                                  const std::string &parameter) const
+  {
+    const auto it = bolt_products.find(name);
+    if (it == bolt_products.end())
+      {
+        std::string known;
+        for (const auto &[n, b] : bolt_products)
+          known += (known.empty() ? "" : ", ") + ("'" + n + "'");
+        throw InputError(file,
+                         parameter,
+                         "unknown bolt product '" + name + "'; the library has " +
+                             (known.empty() ? std::string("none") : known));
       }
     return it->second;
   }

@@ -35,7 +35,8 @@ namespace roofspan
   } // namespace
 
   template <int dim>
-  void Simulator<dim>::assemble_system()
+  std::pair<double, double> Simulator<dim>::assemble_system(const double load,
+                                                            const bool   with_matrix)
   {
     TimerOutput::Scope t(*computing_timer, "assembly");
     Timer              timer(mpi_communicator, true);
@@ -64,15 +65,22 @@ namespace roofspan
     for (unsigned int i = 0; i < dofs_per_cell; ++i)
       component[i] = fe->system_to_component_index(i).first;
     std::vector<Tensor<1, dim>> grad(dofs_per_cell);
+    std::vector<double>         cell_u(dofs_per_cell);
+    Vector<double>              cell_internal(dofs_per_cell), cell_external(dofs_per_cell);
 
     const bool   use_cache       = !geometry->has_curved_boundaries();
     const size_t max_cache_bytes = size_t(128) << 20;
     std::map<std::vector<std::int64_t>, FullMatrix<double>> cache;
     const size_t bytes_per_matrix = sizeof(double) * dofs_per_cell * dofs_per_cell;
 
-    // The matrix is freshly created (setup.cc) and assembled once: no zeroing,
-    // which PETSc cannot do before the first assembly anyway.
-    system_rhs = 0;
+    // The matrix lives in SystemMatrix's own arrays: reset() zeroes them
+    // (PETSc cannot zero a matrix before its first assembly).
+    if (with_matrix && n_assemblies > 0)
+      system_matrix.reset();
+    const AffineConstraints<double> &active = first_newton_iteration ? step_constraints : constraints;
+    system_rhs     = 0;
+    internal_force = 0;
+    external_force = 0;
     for (const auto &cell : dof_handler.active_cell_iterators())
       {
         if (!cell->is_locally_owned())
@@ -175,20 +183,53 @@ namespace roofspan
               }
           }
 
+        // Residual = load * f_ext - f_int, f_int = K u (linear elastic rock).
         cell->get_dof_indices(dof_indices);
-        constraints.distribute_local_to_global(
-            cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
+        locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
+        for (unsigned int i = 0; i < dofs_per_cell; ++i)
+          {
+            double k_u = 0;
+            for (unsigned int j = 0; j < dofs_per_cell; ++j)
+              k_u += cell_matrix(i, j) * cell_u[j];
+            cell_internal(i) = k_u;
+            cell_external(i) = load * cell_rhs(i);
+            cell_rhs(i)      = cell_external(i) - k_u;
+          }
+        if (with_matrix)
+          active.distribute_local_to_global(
+              cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
+        else
+          active.distribute_local_to_global(cell_rhs, dof_indices, system_rhs);
+        internal_force.add(dof_indices, cell_internal);
+        external_force.add(dof_indices, cell_external);
       }
-    system_matrix.compress(VectorOperation::add);
+    if (bolts)
+      bolts->assemble(locally_relevant_solution,
+                      active,
+                      with_matrix ? &system_matrix : nullptr,
+                      system_rhs,
+                      internal_force);
+    if (with_matrix)
+      system_matrix.compress(VectorOperation::add);
     system_rhs.compress(VectorOperation::add);
+    internal_force.compress(VectorOperation::add);
+    external_force.compress(VectorOperation::add);
+    ++n_assemblies;
 
     n_cached_cell_matrices = cache.size();
     timer.stop();
-    assembly_seconds = timer.last_wall_time();
-    pcout << "  assembly " << assembly_seconds << " s (" << n_cached_cell_matrices
-          << " distinct cell matrices on rank 0)\n";
+    assembly_seconds += timer.last_wall_time();
+    if (n_assemblies == 1)
+      pcout << "  assembly " << assembly_seconds << " s (" << n_cached_cell_matrices
+            << " distinct cell matrices on rank 0)\n";
+    // The first iteration's right-hand side carries the prescribed
+    // increments; the equilibrium residual is measured without them.
+    double residual = system_rhs.l2_norm();
+    if (first_newton_iteration && !prescribed_values.empty())
+      residual = -1; // not a residual yet: NonlinearSolver iterates
+    return {residual, std::max(external_force.l2_norm(), internal_force.l2_norm())};
   }
 
-  template void Simulator<2>::assemble_system();
-  template void Simulator<3>::assemble_system();
+  template std::pair<double, double> Simulator<2>::assemble_system(double, bool);
+  template std::pair<double, double> Simulator<3>::assemble_system(double, bool);
 } // namespace roofspan

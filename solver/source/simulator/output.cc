@@ -104,13 +104,13 @@ namespace roofspan
       DataOut<dim> data_out;
       data_out.attach_dof_handler(dof_handler);
       data_out.add_data_vector(
-          locally_relevant_solution,
+          rock_solution,
           std::vector<std::string>(dim, "displacement"),
           DataOut<dim>::type_dof_data,
           std::vector<DataComponentInterpretation::DataComponentInterpretation>(
               dim, DataComponentInterpretation::component_is_part_of_vector));
       StressPostprocessor<dim> stress(stress_function, for_hdf5);
-      data_out.add_data_vector(locally_relevant_solution, stress);
+      data_out.add_data_vector(rock_solution, stress);
       data_out.add_data_vector(material, "material_id");
       data_out.add_data_vector(rank, "mpi_rank");
       // Quadratic elements: subdivide so ParaView shows the curvature.
@@ -123,7 +123,16 @@ namespace roofspan
           if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
             {
               std::ofstream pvd(out.staging_path("solution.pvd"));
-              DataOutBase::write_pvd_record(pvd, {{0., pvtu}});
+              if (!bolts)
+                DataOutBase::write_pvd_record(pvd, {{0., pvtu}});
+              else // rock and bolts as two parts: ParaView opens both
+                pvd << "<?xml version=\"1.0\"?>\n"
+                    << "<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n"
+                    << "    <DataSet timestep=\"0\" part=\"0\" file=\"" << pvtu
+                    << "\" name=\"rock\"/>\n"
+                    << "    <DataSet timestep=\"0\" part=\"1\" file=\"bolts.vtp\" "
+                       "name=\"bolts\"/>\n"
+                    << "  </Collection>\n</VTKFile>\n";
             }
         }
       else
@@ -164,8 +173,8 @@ namespace roofspan
       if (cell->is_locally_owned())
         {
           fe_values.reinit(cell);
-          fe_values[u].get_function_values(locally_relevant_solution, displacement);
-          fe_values[u].get_function_gradients(locally_relevant_solution, gradient);
+          fe_values[u].get_function_values(rock_solution, displacement);
+          fe_values[u].get_function_gradients(rock_solution, gradient);
           const bool above_roof = roof.present &&
                                   geometry->regions.at(cell->material_id()).in_roof &&
                                   cell->center()[dim - 1] > roof.elevation;
@@ -204,7 +213,7 @@ namespace roofspan
                   std::abs(cell->face(f)->center()[dim - 1] - roof.elevation) < 1e-9)
                 {
                   face_values.reinit(cell, f);
-                  face_values[u].get_function_values(locally_relevant_solution, face_u);
+                  face_values[u].get_function_values(rock_solution, face_u);
                   for (unsigned int q = 0; q < face_points.size(); ++q)
                     sag.offer(-face_u[q][dim - 1], face_values.quadrature_point(q));
                 }
@@ -268,8 +277,8 @@ namespace roofspan
             one.reinit(cell);
             std::vector<Tensor<1, dim>> v(1);
             std::vector<Tensor<2, dim>> g(1);
-            one[u].get_function_values(locally_relevant_solution, v);
-            one[u].get_function_gradients(locally_relevant_solution, g);
+            one[u].get_function_values(rock_solution, v);
+            one[u].get_function_gradients(rock_solution, g);
             std::vector<Tensor<1, dim>> rows(dim);
             for (unsigned int a = 0; a < dim; ++a)
               rows[a] = g[0][a];
@@ -321,14 +330,14 @@ namespace roofspan
         Vector<float>     cellwise(triangulation.n_active_cells());
         const auto        norm = [&](const VectorTools::NormType type) {
           VectorTools::integrate_difference(
-              *mapping, dof_handler, locally_relevant_solution, exact, cellwise, quadrature, type);
+              *mapping, dof_handler, rock_solution, exact, cellwise, quadrature, type);
           return VectorTools::compute_global_error(triangulation, cellwise, type);
         };
         Vector<float> reference(triangulation.n_active_cells());
         VectorTools::integrate_difference(*mapping,
                                           dof_handler,
-                                          PETScWrappers::MPI::Vector(locally_owned_dofs,
-                                                                     locally_relevant_dofs,
+                                          PETScWrappers::MPI::Vector(rock_owned_dofs,
+                                                                     rock_relevant_dofs,
                                                                      mpi_communicator),
                                           exact,
                                           reference,

@@ -10,6 +10,7 @@
 #include <deal.II/lac/sparsity_tools.h>
 
 #include <cstdlib>
+#include <stdexcept>
 
 namespace roofspan
 {
@@ -58,25 +59,82 @@ namespace roofspan
     // No renumbering: deal.II numbers the dim components of each node
     // consecutively, which the AMG block size relies on (checked in solve.cc).
     lap("distribute dofs");
-    locally_owned_dofs = dof_handler.locally_owned_dofs();
-    DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant_dofs);
+    rock_owned_dofs = dof_handler.locally_owned_dofs();
+    DoFTools::extract_locally_relevant_dofs(dof_handler, rock_relevant_dofs);
 
-    constraints.clear();
-    constraints.reinit(locally_relevant_dofs);
-    DoFTools::make_hanging_node_constraints(dof_handler, constraints);
-    boundary_conditions.apply(dof_handler, *mapping, constraints);
-    constraints.close();
+    // Bolt unknowns follow the rock's: owned by the last rank (contiguous
+    // PETSc ownership), ghosts everywhere else.
+    const types::global_dof_index n_rock = dof_handler.n_dofs();
+    types::global_dof_index       n_total = n_rock;
+    if (bolt_pattern.present())
+      {
+        bolts = std::make_unique<BoltSet<dim>>(bolt_pattern, case_file, mpi_communicator);
+        bolts->locate(dof_handler, *mapping, n_rock);
+        n_total += bolts->n_dofs();
+        lap("bolts");
+      }
+    const auto extend = [&](const IndexSet &rock, const bool owned) {
+      IndexSet set(n_total);
+      set.add_indices(rock);
+      const bool last_rank = Utilities::MPI::this_mpi_process(mpi_communicator) + 1 ==
+                             Utilities::MPI::n_mpi_processes(mpi_communicator);
+      if (bolts && (!owned || last_rank))
+        set.add_indices(bolts->dof_index_set(n_total));
+      set.compress();
+      return set;
+    };
+    locally_owned_dofs    = extend(rock_owned_dofs, true);
+    locally_relevant_dofs = extend(rock_relevant_dofs, false);
+
+    // Newton corrections satisfy homogeneous constraints; the prescribed
+    // values (scaled by the load factor) are kept apart, see impose_values().
+    {
+      AffineConstraints<double> full(locally_relevant_dofs);
+      DoFTools::make_hanging_node_constraints(dof_handler, full);
+      boundary_conditions.apply(dof_handler, *mapping, full);
+      full.close();
+      constraints.clear();
+      constraints.reinit(locally_relevant_dofs);
+      prescribed_values.clear();
+      for (const auto &line : full.get_lines())
+        {
+          constraints.add_line(line.index);
+          constraints.add_entries(line.index, line.entries);
+          if (line.inhomogeneity != 0)
+            {
+              if (!line.entries.empty())
+                throw std::runtime_error("internal error: inhomogeneous constraint with entries");
+              prescribed_values.push_back({line.index, line.inhomogeneity, false});
+            }
+        }
+      if (bolts)
+        for (const auto &[index, value] : bolts->imposed_collar_values())
+          {
+            constraints.add_line(index);
+            prescribed_values.push_back({index, value, true});
+          }
+      constraints.close();
+    }
     lap("constraints");
 
     {
       // Scoped: the dynamic pattern is freed once the matrix exists.
-      DynamicSparsityPattern dsp(locally_relevant_dofs);
-      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+      DynamicSparsityPattern               dsp(locally_relevant_dofs);
+      std::vector<types::global_dof_index> dof_indices(fe->n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            cell->get_dof_indices(dof_indices);
+            constraints.add_entries_local_to_global(dof_indices, dsp, false);
+          }
+      if (bolts)
+        bolts->add_sparsity(dsp, constraints);
       SparsityTools::distribute_sparsity_pattern(dsp,
                                                  locally_owned_dofs,
                                                  mpi_communicator,
                                                  locally_relevant_dofs);
       lap("sparsity pattern");
+      system_matrix.keep_pattern(bolts != nullptr);
       system_matrix.create(locally_owned_dofs,
                            dsp,
                            linear_solver.block_size(dim),
@@ -84,12 +142,21 @@ namespace roofspan
     }
     lap("matrix");
     system_rhs.reinit(locally_owned_dofs, mpi_communicator);
+    internal_force.reinit(locally_owned_dofs, mpi_communicator);
+    external_force.reinit(locally_owned_dofs, mpi_communicator);
+    solution.reinit(locally_owned_dofs, mpi_communicator);
+    committed_solution.reinit(locally_owned_dofs, mpi_communicator);
     locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    rock_solution.reinit(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
 
     timer.stop();
     setup_seconds = timer.last_wall_time();
     pcout << "  mesh: " << triangulation.n_global_active_cells() << " cells, "
-          << dof_handler.n_dofs() << " DoFs; setup " << setup_seconds << " s\n";
+          << dof_handler.n_dofs() << " DoFs"
+          << (bolts ? " + " + std::to_string(bolts->n_dofs()) + " bolt unknowns (" +
+                          std::to_string(bolts->n_elements()) + " bolt elements)" :
+                      std::string())
+          << "; setup " << setup_seconds << " s\n";
   }
 
   template void Simulator<2>::make_mesh();

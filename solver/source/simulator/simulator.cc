@@ -59,6 +59,8 @@ namespace roofspan
     InSituStress<dim>::declare_parameters(prm);
     BoundaryConditions<dim>::declare_parameters(prm);
     LinearSolver::declare_parameters(prm);
+    NonlinearSolver::declare_parameters(prm);
+    BoltPattern<dim>::declare_parameters(prm);
   }
 
   template <int dim>
@@ -97,6 +99,13 @@ namespace roofspan
     in_situ.parse_parameters(prm, file, stratigraphy, gravity);
     boundary_conditions.parse_parameters(prm, file, geometry->boundary_names);
     linear_solver.parse_parameters(prm, file);
+    nonlinear_solver.parse_parameters(prm, file);
+    bolt_pattern.parse_parameters(prm, file, library, *geometry);
+    require(!bolt_pattern.present() || linear_solver.preconditioner_name() == "boomeramg",
+            file,
+            "Linear solver/Preconditioner",
+            "bolted models need 'boomeramg' (GAMG's rigid-body modes do not "
+            "describe the bolt unknowns)");
 
     for (const auto &entry : Utilities::split_string_list(probe_points, ','))
       {
@@ -151,8 +160,7 @@ namespace roofspan
           pcout << "  mesh built in " << mesh_seconds << " s\n";
         }
         setup_system();
-        assemble_system();
-        solve();
+        run_stages();
 
         nlohmann::json summary;
         {
@@ -160,6 +168,7 @@ namespace roofspan
           Timer              timer(mpi_communicator, true);
           write_fields(out);
           evaluate_results(summary);
+          write_bolts(out, summary);
           timer.stop();
           output_seconds = timer.last_wall_time();
         }
@@ -185,8 +194,33 @@ namespace roofspan
         summary["solver"]              = {{"method", "CG"},
                                           {"preconditioner", linear_solver.preconditioner_name()},
                                           {"iterations", solver_statistics.iterations},
+                                          {"linear_solves", n_linear_solves},
                                           {"relative_residual", solver_statistics.relative_residual},
                                           {"tolerance", linear_solver.tolerance()}};
+        nlohmann::json stage_list = nlohmann::json::array();
+        for (const StageRecord &stage : stages)
+          {
+            nlohmann::json steps = nlohmann::json::array();
+            for (unsigned int i = 0; i < stage.steps.size(); ++i)
+              {
+                const auto &step = stage.steps[i];
+                steps.push_back({{"load_factor", step.load},
+                                 {"newton_iterations", step.newton_iterations},
+                                 {"cg_iterations", step.linear_iterations},
+                                 {"relative_residual", step.residual}});
+                if (i < stage.collar_forces.size())
+                  steps.back()["bolt_collar_forces"] = stage.collar_forces[i];
+              }
+            stage_list.push_back({{"name", stage.name},
+                                  {"load_factor_from", stage.from},
+                                  {"load_factor_to", stage.to},
+                                  {"steps", steps}});
+          }
+        summary["stages"]           = stage_list;
+        summary["nonlinear_solver"] = {{"method", "Newton, consistent tangent"},
+                                       {"tolerance", nonlinear_solver.tolerance},
+                                       {"initial_load_steps", nonlinear_solver.load_steps},
+                                       {"maximum_step_cuts", nonlinear_solver.max_cuts}};
         summary["times"]               = {{"mesh", mesh_seconds},
                                           {"setup", setup_seconds},
                                           {"assembly", assembly_seconds},

@@ -13,7 +13,7 @@ namespace roofspan
   template <int dim>
   std::vector<double> Simulator<dim>::node_coordinates_of_owned_rows() const
   {
-    const unsigned int      n_owned = locally_owned_dofs.n_elements();
+    const unsigned int      n_owned = rock_owned_dofs.n_elements();
     std::vector<double>     coordinate(n_owned, 0.);
     std::vector<int>        comp(n_owned, -1);
     std::vector<Point<dim>> where(n_owned);
@@ -27,9 +27,9 @@ namespace roofspan
           fe_values.reinit(cell);
           cell->get_dof_indices(dof_indices);
           for (unsigned int i = 0; i < dof_indices.size(); ++i)
-            if (locally_owned_dofs.is_element(dof_indices[i]))
+            if (rock_owned_dofs.is_element(dof_indices[i]))
               {
-                const unsigned int row = locally_owned_dofs.index_within_set(dof_indices[i]);
+                const unsigned int row = rock_owned_dofs.index_within_set(dof_indices[i]);
                 const unsigned int c   = fe->system_to_component_index(i).first;
                 comp[row]              = c;
                 where[row]             = fe_values.quadrature_point(i);
@@ -44,27 +44,59 @@ namespace roofspan
     if (!ok)
       throw std::runtime_error("internal error: DoFs are not numbered in node blocks "
                                "of dim; the AMG block size would be wrong");
+    // Bolt unknowns (last rank) have no node position; GAMG is not used with them.
+    coordinate.resize(locally_owned_dofs.n_elements(), 0.);
     return coordinate;
   }
 
   template <int dim>
-  void Simulator<dim>::solve()
+  unsigned int Simulator<dim>::solve()
   {
     TimerOutput::Scope         t(*computing_timer, "solve");
-    PETScWrappers::MPI::Vector solution(locally_owned_dofs, mpi_communicator);
-    solver_statistics = linear_solver.solve(
-        system_matrix, solution, system_rhs, dim, node_coordinates_of_owned_rows());
-    constraints.distribute(solution);
+    PETScWrappers::MPI::Vector delta(locally_owned_dofs, mpi_communicator);
+    const LinearSolver::Statistics stats = linear_solver.solve(
+        system_matrix, delta, system_rhs, dim, node_coordinates_of_owned_rows());
+    (first_newton_iteration ? step_constraints : constraints).distribute(delta);
+    first_newton_iteration = false;
+    solution += delta;
     locally_relevant_solution = solution;
-    pcout << "  CG + " << linear_solver.preconditioner_name() << ": "
-          << solver_statistics.iterations << " iterations, true relative residual "
-          << solver_statistics.relative_residual << "; AMG setup "
-          << solver_statistics.setup_seconds << " s, CG " << solver_statistics.solve_seconds
-          << " s\n";
+
+    ++n_linear_solves;
+    solver_statistics.iterations += stats.iterations;
+    solver_statistics.setup_seconds += stats.setup_seconds;
+    solver_statistics.solve_seconds += stats.solve_seconds;
+    solver_statistics.relative_residual =
+        std::max(solver_statistics.relative_residual, stats.relative_residual);
+    if (n_linear_solves == 1)
+      pcout << "  CG + " << linear_solver.preconditioner_name() << ": " << stats.iterations
+            << " iterations, true relative residual " << stats.relative_residual
+            << "; AMG setup " << stats.setup_seconds << " s, CG " << stats.solve_seconds
+            << " s\n";
+    return stats.iterations;
   }
 
-  template void                Simulator<2>::solve();
-  template void                Simulator<3>::solve();
+  template <int dim>
+  void Simulator<dim>::update_rock_solution()
+  {
+    // Rock unknowns come first in every rank's owned range.
+    PETScWrappers::MPI::Vector rock(rock_owned_dofs, mpi_communicator);
+    const unsigned int         n = rock_owned_dofs.n_elements();
+    {
+      PetscScalar       *to;
+      const PetscScalar *from;
+      VecGetArray(rock, &to);
+      VecGetArrayRead(solution, &from);
+      std::copy(from, from + n, to);
+      VecRestoreArrayRead(solution, &from);
+      VecRestoreArray(rock, &to);
+    }
+    rock_solution = rock;
+  }
+
+  template unsigned int        Simulator<2>::solve();
+  template unsigned int        Simulator<3>::solve();
+  template void                Simulator<2>::update_rock_solution();
+  template void                Simulator<3>::update_rock_solution();
   template std::vector<double> Simulator<2>::node_coordinates_of_owned_rows() const;
   template std::vector<double> Simulator<3>::node_coordinates_of_owned_rows() const;
 } // namespace roofspan

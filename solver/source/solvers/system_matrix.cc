@@ -163,6 +163,16 @@ namespace roofspan
     check(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY), "assemble");
   }
 
+  void SystemMatrix::reset()
+  {
+    if (diagonal_start.empty() && end_row > first_row)
+      throw std::runtime_error("internal error: the matrix pattern was freed; "
+                               "call keep_pattern(true) before assembling twice");
+    std::fill(diagonal_values.begin(), diagonal_values.end(), 0.);
+    std::fill(off_values.begin(), off_values.end(), 0.);
+    off_rank_entries.clear();
+  }
+
   void SystemMatrix::convert_to_hypre()
   {
     // The conversion drops the block size, which hypre needs for systems AMG.
@@ -171,6 +181,8 @@ namespace roofspan
     check(MatConvert(matrix, MATHYPRE, MAT_INPLACE_MATRIX, &matrix), "convert to MATHYPRE");
     check(MatSetBlockSize(matrix, block_size), "set the block size");
     // hypre holds its own copy now: free the CSR arrays.
+    if (keep_arrays)
+      return;
     for (auto *v : {&diagonal_start, &diagonal_columns, &off_start, &off_columns})
       std::vector<PetscInt>().swap(*v);
     std::vector<PetscScalar>().swap(diagonal_values);

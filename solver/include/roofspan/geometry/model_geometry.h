@@ -71,9 +71,26 @@ namespace roofspan
       dealii::types::boundary_id boundary = 0;  ///< id of the opening surface
     };
 
+    /// Where bolt patterns are laid out: the horizontal surface bolts are
+    /// collared in, and bolted upward from. Built-in shapes set it (the
+    /// opening's roof; the base of a layered block); Gmsh models do not.
+    struct BoltSurface
+    {
+      bool   present   = false;
+      double elevation = 0; ///< collar elevation [m]
+      double centre    = 0; ///< x of the opening's centre line [m]
+      double span      = 0; ///< full span, rib to rib [m]
+      double row_begin = 0, row_end = 0; ///< 3D: y extent of the roof along the drift [m]
+      bool   crossing  = false; ///< 3D: a second room runs along x (intersection)
+      /// Symmetry planes (axis, coordinate) of the model: a bolt lying in one
+      /// is cut in half by it and counts with weight 1/2.
+      std::vector<std::pair<unsigned int, double>> mirror_planes;
+    };
+
     std::map<dealii::types::boundary_id, std::string> boundary_names;
     std::map<dealii::types::material_id, Region>      regions;
     Roof                                              roof;
+    BoltSurface                                       bolt_surface;
     std::string                                       description;
   };
 } // namespace roofspan

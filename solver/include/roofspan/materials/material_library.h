@@ -1,5 +1,6 @@
 #pragma once
 
+#include <roofspan/materials/bolt_product.h>
 #include <roofspan/materials/rock_unit.h>
 
 #include <map>
@@ -14,9 +15,10 @@ namespace dealii
 namespace roofspan
 {
   /**
-   * The library of named rock units: every `*.prm` file in the library
-   * directories describes one unit in a `subsection Rock unit`. Cases refer
-   * to units by name. Every value is validated on load; a bad file is an
+   * The library of named rock units and bolt products: every `*.prm` file in
+   * the library directories describes one rock unit (`subsection Rock unit`)
+   * or one bolt product (`subsection Bolt product`). Cases refer to both by
+   * name. Every value is validated on load; a bad file is an
    * InputError naming the file and the parameter.
    */
   class MaterialLibrary
@@ -39,10 +41,18 @@ namespace roofspan
 
     std::vector<std::string> unit_names() const;
 
-    /// Writes the reference documentation of a unit file.
+    /// The bolt product called `name`; InputError as for unit().
+    const BoltProduct &
+    bolt_product(const std::string &name, const std::string &file, const std::string &parameter) const;
+
+    /// Declares both kinds of library file (for reading and for the docs).
     static void declare_unit_parameters(dealii::ParameterHandler &prm);
 
   private:
-    std::map<std::string, RockUnit> units;
+    void add_rock_unit(dealii::ParameterHandler &prm, const std::string &file);
+    void add_bolt_product(dealii::ParameterHandler &prm, const std::string &file);
+
+    std::map<std::string, RockUnit>    units;
+    std::map<std::string, BoltProduct> bolt_products;
   };
 } // namespace roofspan

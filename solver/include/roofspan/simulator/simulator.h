@@ -1,10 +1,13 @@
 #pragma once
 
+#include <roofspan/bolts/bolt_pattern.h>
+#include <roofspan/bolts/bolt_set.h>
 #include <roofspan/geometry/model_geometry.h>
 #include <roofspan/loads/boundary_conditions.h>
 #include <roofspan/loads/in_situ_stress.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/solvers/linear_solver.h>
+#include <roofspan/solvers/nonlinear_solver.h>
 #include <roofspan/solvers/system_matrix.h>
 
 #include <deal.II/base/conditional_ostream.h>
@@ -31,13 +34,19 @@ namespace roofspan
 
   /**
    * One analysis of one case: the layered rock model, its in-situ stress, the
-   * excavation of the opening, and the results. The displacement unknown is
-   * the displacement caused by the excavation (the in-situ state is the
-   * reference); the stress reported is the total stress, in-situ + change.
+   * excavation of the opening, its support by bolts, and the results. The
+   * displacement unknown is the displacement caused by the excavation (the
+   * in-situ state is the reference); the stress reported is the total stress,
+   * in-situ + change.
+   *
+   * Unknowns: the rock's FE displacements (deal.II's numbering) followed by
+   * the bolts' axial displacements (BoltSet), all in one PETSc system. The
+   * excavation load is applied by a load factor 0 -> 1; bolts are installed
+   * at the installation relaxation; NonlinearSolver takes every stage.
    *
    * The class is split over files by phase, as named at each declaration:
    * simulator.cc (parameters, run), setup.cc, assembly.cc, solve.cc,
-   * output.cc.
+   * stages.cc, output.cc, bolt_output.cc.
    */
   template <int dim>
   class Simulator
@@ -71,11 +80,35 @@ namespace roofspan
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
 
-    /// Assembles stiffness and excavation load. (assembly.cc)
-    void assemble_system();
+    /// Assembles the residual R = load * f_ext - f_int at the current
+    /// solution, and the tangent if `with_matrix`; returns {||R_free||,
+    /// max(||load f_ext||, ||f_int||)}. (assembly.cc)
+    std::pair<double, double> assemble_system(double load, bool with_matrix = true);
 
-    /// Solves with CG + AMG and distributes constraints. (solve.cc)
-    void solve();
+    /// Solves the Newton correction with CG + AMG and adds it to the
+    /// solution; returns the CG iterations. (solve.cc)
+    unsigned int solve();
+
+    /// Runs the stages (excavation, bolt installation, rest of the
+    /// relaxation) with the nonlinear solver. (stages.cc)
+    void run_stages();
+
+    /// Starts a load step to `load` from the committed state: the first
+    /// Newton correction carries the increments of the prescribed values
+    /// (displacement boundaries, pull-out) as inhomogeneous constraints, so
+    /// they are spread by the tangent instead of being lifted into one layer
+    /// of elements. (stages.cc)
+    void prepare_step(double load);
+
+    /// A prescribed value at a load factor. (stages.cc)
+    double prescribed_value(double value_at_end, bool bolt_stage, double load) const;
+
+    /// Copies the rock part of the solution into rock_solution. (solve.cc)
+    void update_rock_solution();
+
+    /// Writes bolts.vtp, bolts.csv, bolt_profiles.csv and the bolt part of
+    /// the summary. (bolt_output.cc)
+    void write_bolts(OutputDirectory &out, nlohmann::json &summary) const;
 
     /// Node coordinates of the locally owned rows, checking that DoFs come in
     /// node blocks of dim. (solve.cc)
@@ -107,6 +140,9 @@ namespace roofspan
     InSituStress<dim>                   in_situ;
     BoundaryConditions<dim>             boundary_conditions;
     LinearSolver                        linear_solver;
+    NonlinearSolver                     nonlinear_solver;
+    BoltPattern<dim>                    bolt_pattern;
+    std::unique_ptr<BoltSet<dim>>       bolts; ///< null when the roof is unsupported
 
     /// Lame constants and unit weight per material id.
     struct ElasticConstants
@@ -120,16 +156,44 @@ namespace roofspan
     std::unique_ptr<dealii::Mapping<dim>>             mapping;
     std::unique_ptr<dealii::FESystem<dim>>            fe;
     dealii::DoFHandler<dim>                           dof_handler;
-    dealii::IndexSet                                  locally_owned_dofs;
-    dealii::IndexSet                                  locally_relevant_dofs;
-    dealii::AffineConstraints<double>                 constraints;
-    SystemMatrix                                      system_matrix;
-    dealii::PETScWrappers::MPI::Vector                system_rhs;
-    dealii::PETScWrappers::MPI::Vector                locally_relevant_solution;
+    dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;        ///< FE unknowns
+    dealii::IndexSet locally_owned_dofs, locally_relevant_dofs; ///< FE + bolt unknowns
+    /// Homogeneous constraints (Newton corrections); prescribed values are
+    /// imposed on the solution by impose_values().
+    dealii::AffineConstraints<double> constraints;
+    /// The first Newton correction of a step: increments of prescribed values.
+    dealii::AffineConstraints<double> step_constraints;
+    bool                              first_newton_iteration = true;
+    double                            committed_load         = 0;
+    struct PrescribedValue
+    {
+      dealii::types::global_dof_index index = 0;
+      double value = 0;         ///< at the end of its stage
+      bool   bolt_stage = false; ///< follows the bolt stage (pull-out), else the excavation
+    };
+    std::vector<PrescribedValue> prescribed_values; ///< locally relevant
+    SystemMatrix                                                  system_matrix;
+    dealii::PETScWrappers::MPI::Vector system_rhs;      ///< Newton residual
+    dealii::PETScWrappers::MPI::Vector internal_force;  ///< unconstrained, for norms
+    dealii::PETScWrappers::MPI::Vector external_force;  ///< unconstrained, for norms
+    dealii::PETScWrappers::MPI::Vector solution;        ///< owned, trial
+    dealii::PETScWrappers::MPI::Vector committed_solution;
+    dealii::PETScWrappers::MPI::Vector locally_relevant_solution; ///< ghosted trial
+    dealii::PETScWrappers::MPI::Vector rock_solution; ///< ghosted, FE unknowns only
 
     // Measurements for the summary.
-    LinearSolver::Statistics solver_statistics;
+    LinearSolver::Statistics solver_statistics; ///< summed over all solves
+    unsigned int             n_linear_solves = 0;
+    struct StageRecord
+    {
+      std::string                        name;
+      double                             from = 0, to = 0;
+      std::vector<NonlinearSolver::Step> steps;
+      std::vector<std::vector<double>>   collar_forces; ///< per step, per bolt [N]
+    };
+    std::vector<StageRecord> stages;
     double       mesh_seconds = 0, setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
     unsigned int n_cached_cell_matrices = 0;
+    unsigned int n_assemblies           = 0;
   };
 } // namespace roofspan

@@ -56,11 +56,22 @@ namespace roofspan
     /// the same ParCSR matrix.
     void convert_to_hypre();
 
+    /// Keep the CSR arrays after convert_to_hypre() so the matrix can be
+    /// assembled again (Newton iterations); costs a second copy in memory.
+    void keep_pattern(bool keep)
+    {
+      keep_arrays = keep;
+    }
+
+    /// Zeroes the values for a new assembly into the same pattern.
+    void reset();
+
   private:
     void add_to_owned_row(size_type row, size_type column, double value);
 
     size_type                first_row = 0, end_row = 0;
-    PetscInt                 block = 1;
+    PetscInt                 block       = 1;
+    bool                     keep_arrays = false;
     std::vector<PetscInt>    diagonal_start, diagonal_columns, off_start, off_columns;
     std::vector<PetscScalar> diagonal_values, off_values;
     std::vector<std::tuple<PetscInt, PetscInt, double>> off_rank_entries;

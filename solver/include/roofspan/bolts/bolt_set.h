@@ -1,0 +1,187 @@
+#pragma once
+
+#include <roofspan/bolts/bolt_pattern.h>
+
+#include <deal.II/base/index_set.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/mapping.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace roofspan
+{
+  class SystemMatrix;
+
+  /**
+   * The bolts of a case as embedded elements, independent of the mesh.
+   *
+   * Each bolt is a line through the host mesh, cut at the host cell faces;
+   * each piece belongs to the cell (and so the rank) it lies in, and is
+   * divided into two-node bolt elements. A bolt's axial displacements are
+   * unknowns of their own (numbered after the rock's DoFs, owned by the last
+   * rank so that row ownership stays contiguous; every rank sees all of them
+   * as ghosts), so a bolt crossing rank boundaries is still one bolt.
+   *
+   * Laws (scaled by BoltPattern::smearing() and the bolt's symmetry weight):
+   *  - steel: elastic-perfectly plastic in tension and compression at the
+   *    yield force, rupture reported past the ultimate strain;
+   *  - bond (grout/rock interface): a spring per unit length between the bolt
+   *    and the host's displacement along the bolt, elastic-perfectly plastic
+   *    at the bond strength; along the whole bolt (fully grouted) or only over
+   *    the anchor length (end anchored);
+   *  - plate (if the product has one): a spring at the collar;
+   *  - pretension (end anchored): an initial steel force at installation.
+   * Displacements and slips count from installation: the host displacement
+   * at installation is the bolts' reference.
+   */
+  template <int dim>
+  class BoltSet
+  {
+  public:
+    BoltSet(const BoltPattern<dim> &pattern, const std::string &case_file, MPI_Comm comm);
+
+    /// Cuts the bolts by the locally owned cells, checks that every bolt
+    /// lies inside the mesh (InputError otherwise), numbers the bolt
+    /// unknowns from `first_dof` and evaluates the host shape functions
+    /// along the bolts. Collective.
+    void locate(const dealii::DoFHandler<dim> &dof_handler,
+                const dealii::Mapping<dim>    &mapping,
+                dealii::types::global_dof_index first_dof);
+
+    /// Number of bolt unknowns (padded to a multiple of dim, so that the
+    /// matrix keeps its node blocks).
+    dealii::types::global_dof_index n_dofs() const
+    {
+      return n_bolt_dofs;
+    }
+
+    /// All bolt unknowns, as an IndexSet of size `total`.
+    dealii::IndexSet dof_index_set(dealii::types::global_dof_index total) const;
+
+    /// Adds the couplings of the locally owned bolt elements.
+    void add_sparsity(dealii::DynamicSparsityPattern          &dsp,
+                      const dealii::AffineConstraints<double> &constraints) const;
+
+    /// Collar unknowns with an imposed pull-out displacement (verification),
+    /// as (index, displacement at the end of the bolt stage).
+    std::vector<std::pair<dealii::types::global_dof_index, double>> imposed_collar_values() const;
+
+    /// Records the host displacement as the bolts' reference (installation).
+    void install(const dealii::PETScWrappers::MPI::Vector &ghosted_solution);
+
+    bool installed() const
+    {
+      return is_installed;
+    }
+
+    /// Adds the bolts' tangent (if `matrix`) and -internal force to `residual`,
+    /// and the internal force to `internal_force`, at the displacement
+    /// `ghosted_solution`; updates the trial state. Before installation the
+    /// bolt unknowns only get a diagonal (they are idle).
+    void assemble(const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
+                  const dealii::AffineConstraints<double>  &constraints,
+                  SystemMatrix                             *matrix,
+                  dealii::PETScWrappers::MPI::Vector       &residual,
+                  dealii::PETScWrappers::MPI::Vector       &internal_force);
+
+    /// Accepts the trial state (converged load step) / drops it.
+    void commit_state();
+    void revert_state();
+
+    /// Results of one bolt element (gathered on rank 0; per bolt, not per
+    /// metre).
+    struct ElementResult
+    {
+      unsigned int bolt = 0, first_node = 0;
+      double       s0 = 0, s1 = 0;
+      double       axial_force   = 0; ///< N, tension positive
+      double       collar_force  = 0; ///< first element only: force at s = 0
+      double       axial_strain  = 0;
+      double       slip          = 0; ///< m, mean of the element's bond points
+      double       shear_flow    = 0; ///< N/m, the larger magnitude of its points
+      bool         bonded        = false;
+      bool         bond_slipping = false; ///< every bonded point at the bond strength
+      bool         steel_yield   = false;
+      bool         ruptured      = false;
+    };
+
+    /// Results of one bolt (rank 0).
+    struct BoltResult
+    {
+      dealii::Point<dim>     collar;
+      dealii::Tensor<1, dim> direction;
+      double                 weight = 1, offset = 0, row = 0;
+      double                 peak_force = 0, peak_s = 0;
+      double                 head_force = 0; ///< axial force at the collar
+      double                 utilisation = 0; ///< peak force / yield force
+      bool                   yielded = false, pulled_out = false, ruptured = false;
+      std::vector<double>    node_s, node_displacement;
+    };
+
+    /// Axial force at each bolt's collar (what a pull-out jack or the plate
+    /// carries), per bolt (collective; from the last evaluation).
+    std::vector<double> collar_forces() const;
+
+    /// Gathers everything on rank 0 (collective; empty elsewhere).
+    void gather_results(const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
+                        std::vector<BoltResult>                  &bolts,
+                        std::vector<ElementResult>               &elements) const;
+
+    const BoltPattern<dim> &pattern() const
+    {
+      return bolt_pattern;
+    }
+
+    unsigned int n_elements() const
+    {
+      return n_global_elements;
+    }
+
+  private:
+    struct Element
+    {
+      unsigned int                                           bolt = 0, first_node = 0;
+      double                                                 s0 = 0, s1 = 0;
+      typename dealii::DoFHandler<dim>::active_cell_iterator cell;
+      std::array<double, 2>                                  s_q{};
+      std::array<bool, 2>                                    bonded{};
+      std::vector<double> host_shape; ///< [q * dofs_per_cell + i]: N_i(x_q) (t . e_ci)
+      std::vector<double> plate_shape; ///< at the collar, if this element has the plate
+      // State: committed and trial.
+      double                steel_plastic = 0, steel_plastic_trial = 0;
+      std::array<double, 2> slip_plastic{}, slip_plastic_trial{};
+      std::array<double, 2> host_reference{};
+      double                plate_reference = 0;
+      // Last evaluation.
+      double                axial_force = 0, axial_strain = 0;
+      double                collar_force = 0; ///< first element: force into the collar node
+      std::array<double, 2> slip{}, shear_flow{};
+      std::array<bool, 2>   bond_yield{};
+      bool                  steel_yield = false;
+    };
+
+    dealii::types::global_dof_index bolt_dof(unsigned int bolt, unsigned int node) const
+    {
+      return first_bolt_dof + node_offset[bolt] + node;
+    }
+
+    /// Scale of one bolt: smearing x symmetry weight.
+    double scale(unsigned int bolt) const;
+
+    BoltPattern<dim>                bolt_pattern;
+    std::string                     case_file;
+    MPI_Comm                        comm;
+    const dealii::DoFHandler<dim>  *dof_handler = nullptr;
+    std::vector<Element>            elements; ///< locally owned
+    std::vector<unsigned int>       node_offset, n_nodes;
+    dealii::types::global_dof_index first_bolt_dof = 0, n_bolt_dofs = 0, n_real_bolt_dofs = 0;
+    unsigned int                    n_global_elements = 0;
+    bool                            is_installed      = false;
+    double                          idle_diagonal     = 1;
+  };
+} // namespace roofspan

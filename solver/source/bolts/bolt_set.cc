@@ -1,0 +1,682 @@
+#include <roofspan/bolts/bolt_set.h>
+#include <roofspan/core/input_error.h>
+#include <roofspan/solvers/system_matrix.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/fe/fe.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// Concatenates every rank's doubles, in rank order, on every rank.
+    std::vector<double> all_gather(const std::vector<double> &mine, MPI_Comm comm)
+    {
+      const int        n_ranks = Utilities::MPI::n_mpi_processes(comm);
+      int              count   = mine.size();
+      std::vector<int> counts(n_ranks), displacements(n_ranks, 0);
+      MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+      for (int r = 1; r < n_ranks; ++r)
+        displacements[r] = displacements[r - 1] + counts[r - 1];
+      std::vector<double> all(displacements.back() + counts.back());
+      MPI_Allgatherv(mine.data(),
+                     count,
+                     MPI_DOUBLE,
+                     all.data(),
+                     counts.data(),
+                     displacements.data(),
+                     MPI_DOUBLE,
+                     comm);
+      return all;
+    }
+
+    /// Gathers every rank's doubles on rank 0.
+    std::vector<double> gather(const std::vector<double> &mine, MPI_Comm comm)
+    {
+      const int        n_ranks = Utilities::MPI::n_mpi_processes(comm);
+      int              count   = mine.size();
+      std::vector<int> counts(n_ranks), displacements(n_ranks, 0);
+      MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
+      for (int r = 1; r < n_ranks; ++r)
+        displacements[r] = displacements[r - 1] + counts[r - 1];
+      std::vector<double> all(Utilities::MPI::this_mpi_process(comm) == 0 ?
+                                  displacements.back() + counts.back() :
+                                  0);
+      MPI_Gatherv(mine.data(),
+                  count,
+                  MPI_DOUBLE,
+                  all.data(),
+                  counts.data(),
+                  displacements.data(),
+                  MPI_DOUBLE,
+                  0,
+                  comm);
+      return all;
+    }
+
+    // Two-point Gauss rule on [0, 1].
+    const double gauss_xi[2] = {0.5 - 0.5 / std::sqrt(3.), 0.5 + 0.5 / std::sqrt(3.)};
+
+    // A tiny residual stiffness keeps the tangent regular where steel and
+    // bond are both at their limits (perfect plasticity).
+    constexpr double residual_stiffness = 1e-9;
+  } // namespace
+
+  template <int dim>
+  BoltSet<dim>::BoltSet(const BoltPattern<dim> &pattern,
+                        const std::string      &case_file,
+                        MPI_Comm                comm)
+      : bolt_pattern(pattern)
+      , case_file(case_file)
+      , comm(comm)
+  {}
+
+  template <int dim>
+  double BoltSet<dim>::scale(const unsigned int bolt) const
+  {
+    return bolt_pattern.smearing() * bolt_pattern.lines[bolt].weight;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::locate(const DoFHandler<dim> &dofs,
+                            const Mapping<dim>    &mapping,
+                            const types::global_dof_index first_dof)
+  {
+    dof_handler            = &dofs;
+    first_bolt_dof         = first_dof;
+    const auto  &lines     = bolt_pattern.lines;
+    const auto  &product   = bolt_pattern.product;
+    const double tolerance = 1e-9;
+
+    // 1. Every locally owned cell reports the part of each bolt inside it:
+    //    (bolt, s0, s1, cell centre) -- the centre decides, independent of the
+    //    partition, which cell takes a bolt that runs along a face.
+    struct Candidate
+    {
+      unsigned int                                          bolt;
+      double                                                s0, s1;
+      typename DoFHandler<dim>::active_cell_iterator        cell;
+    };
+    std::vector<Candidate> mine;
+    std::vector<double>    packed; // bolt, s0, s1, rank, local index, centre[dim]
+    const unsigned int     my_rank = Utilities::MPI::this_mpi_process(comm);
+    const auto padded_box = [](const auto &cell) {
+      auto box = cell->bounding_box();
+      box.extend(1e-9 * cell->diameter());
+      return box;
+    };
+    const auto inside = [&](const auto &cell, const Point<dim> &x) {
+      if (!padded_box(cell).point_inside(x))
+        return false;
+      try
+        {
+          const Point<dim> unit = mapping.transform_real_to_unit_cell(cell, x);
+          return GeometryInfo<dim>::is_inside_unit_cell(unit, 1e-9);
+        }
+      catch (...)
+        {
+          return false;
+        }
+    };
+    for (const auto &cell : dofs.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        const auto box = padded_box(cell);
+        for (unsigned int b = 0; b < lines.size(); ++b)
+          {
+            const BoltLine<dim> &line = lines[b];
+            // Clip the bolt to the cell's bounding box (slab method).
+            double lo = 0, hi = line.length;
+            for (unsigned int d = 0; d < dim && lo <= hi; ++d)
+              {
+                const double a = line.collar[d], v = line.direction[d];
+                const double p0 = box.get_boundary_points().first[d];
+                const double p1 = box.get_boundary_points().second[d];
+                if (std::abs(v) < 1e-14)
+                  {
+                    if (a < p0 || a > p1)
+                      hi = -1;
+                    continue;
+                  }
+                double t0 = (p0 - a) / v, t1 = (p1 - a) / v;
+                if (t0 > t1)
+                  std::swap(t0, t1);
+                lo = std::max(lo, t0);
+                hi = std::min(hi, t1);
+              }
+            if (hi - lo < tolerance * line.length)
+              continue;
+            // Sample, then bisect the entry and exit (cells are convex).
+            const unsigned int n_samples = 9;
+            int                first = -1, last = -1;
+            std::vector<double> t(n_samples);
+            for (unsigned int k = 0; k < n_samples; ++k)
+              {
+                t[k] = lo + (hi - lo) * k / (n_samples - 1);
+                if (inside(cell, line.collar + t[k] * line.direction))
+                  {
+                    if (first < 0)
+                      first = k;
+                    last = k;
+                  }
+              }
+            if (first < 0)
+              continue;
+            const auto bisect = [&](double in, double out) {
+              for (unsigned int it = 0; it < 60 && std::abs(in - out) > 1e-13 * line.length; ++it)
+                {
+                  const double mid = (in + out) / 2;
+                  (inside(cell, line.collar + mid * line.direction) ? in : out) = mid;
+                }
+              return in;
+            };
+            const double s0 = first == 0 ? t[0] : bisect(t[first], t[first - 1]);
+            const double s1 = last == int(n_samples) - 1 ? t[last] : bisect(t[last], t[last + 1]);
+            if (s1 - s0 < tolerance * line.length)
+              continue;
+            packed.insert(packed.end(), {double(b), s0, s1, double(my_rank), double(mine.size())});
+            const Point<dim> c = cell->center();
+            for (unsigned int d = 0; d < dim; ++d)
+              packed.push_back(c[d]);
+            mine.push_back({b, s0, s1, cell});
+          }
+      }
+    const std::vector<double> all    = all_gather(packed, comm);
+    const unsigned int        stride = 5 + dim;
+
+    // 2. Per bolt: split [0, L] at every reported end point; each interval
+    //    goes to the covering cell with the smallest centre (lexicographic).
+    //    Then number nodes: each cell's piece is divided into elements.
+    struct Piece
+    {
+      double       s0, s1;
+      unsigned int rank, local;
+    };
+    std::vector<std::vector<Piece>> pieces(lines.size());
+    node_offset.assign(lines.size(), 0);
+    n_nodes.assign(lines.size(), 0);
+    elements.clear();
+    n_global_elements = 0;
+    types::global_dof_index next = 0;
+    for (unsigned int b = 0; b < lines.size(); ++b)
+      {
+        const BoltLine<dim> &line = lines[b];
+        std::vector<const double *> candidates;
+        std::vector<double>         cuts{0., line.length};
+        for (std::size_t k = 0; k < all.size(); k += stride)
+          if (unsigned(all[k]) == b)
+            {
+              candidates.push_back(&all[k]);
+              cuts.push_back(all[k + 1]);
+              cuts.push_back(all[k + 2]);
+            }
+        if (product.type == BoltProduct::Type::end_anchored)
+          cuts.push_back(line.length - product.anchor_length);
+        std::sort(cuts.begin(), cuts.end());
+        std::vector<double> breaks;
+        for (const double c : cuts)
+          if (breaks.empty() || c - breaks.back() > tolerance * line.length)
+            breaks.push_back(std::clamp(c, 0., line.length));
+        breaks.back() = line.length;
+
+        for (unsigned int k = 0; k + 1 < breaks.size(); ++k)
+          {
+            const double  mid  = (breaks[k] + breaks[k + 1]) / 2;
+            const double *best = nullptr;
+            for (const double *c : candidates)
+              if (c[1] <= mid && mid <= c[2])
+                if (best == nullptr ||
+                    std::lexicographical_compare(c + 5, c + 5 + dim, best + 5, best + 5 + dim))
+                  best = c;
+            if (best == nullptr)
+              {
+                const Point<dim> x = line.collar + mid * line.direction;
+                std::string      where;
+                for (unsigned int d = 0; d < dim; ++d)
+                  where += (d ? " " : "") + format_number(std::round(x[d] * 1e4) / 1e4);
+                const bool beyond_top = mid > 0.5 * line.length;
+                throw InputError(case_file,
+                                 beyond_top ? "Bolts/Length" : "Bolts/Offsets",
+                                 "bolt " + std::to_string(b) + " (collar at offset " +
+                                     format_number(line.offset) + " m) leaves the mesh at " +
+                                     format_number(std::round(mid * 1e4) / 1e4) +
+                                     " m along it, point (" + where + "): " +
+                                     (beyond_top ? "the bolt is longer than the rock model "
+                                                   "above its collar" :
+                                                   "the bolt lies outside the mesh"));
+              }
+            pieces[b].push_back(
+                {breaks[k], breaks[k + 1], unsigned(best[3]), unsigned(best[4])});
+          }
+        // Elements: each piece in equal parts.
+        node_offset[b] = next;
+        unsigned int node = 0;
+        for (const Piece &piece : pieces[b])
+          {
+            const unsigned int n = bolt_pattern.elements_per_cell;
+            for (unsigned int e = 0; e < n; ++e, ++node)
+              {
+                ++n_global_elements;
+                if (piece.rank != my_rank)
+                  continue;
+                Element el;
+                el.bolt       = b;
+                el.first_node = node;
+                el.s0         = piece.s0 + (piece.s1 - piece.s0) * e / n;
+                el.s1         = piece.s0 + (piece.s1 - piece.s0) * (e + 1) / n;
+                el.cell       = mine[piece.local].cell;
+                elements.push_back(el);
+              }
+          }
+        n_nodes[b] = node + 1;
+        next += n_nodes[b];
+      }
+    n_real_bolt_dofs = next;
+    n_bolt_dofs      = (next + dim - 1) / dim * dim;
+
+    // 3. Host shape functions at the bond points (and the plate).
+    const FiniteElement<dim> &fe = dofs.get_fe();
+    const unsigned int        n  = fe.n_dofs_per_cell();
+    double                    h_sum = 0;
+    for (Element &el : elements)
+      {
+        const BoltLine<dim> &line = lines[el.bolt];
+        const auto shape_at = [&](const double s, std::vector<double> &out) {
+          const Point<dim> x    = line.collar + s * line.direction;
+          Point<dim>       unit = mapping.transform_real_to_unit_cell(el.cell, x);
+          for (unsigned int d = 0; d < dim; ++d) // on a face: clamp round-off
+            unit[d] = std::clamp(unit[d], 0., 1.);
+          for (unsigned int i = 0; i < n; ++i)
+            {
+              const unsigned int c = fe.system_to_component_index(i).first;
+              out.push_back(fe.shape_value_component(i, unit, c) * line.direction[c]);
+            }
+        };
+        const double h = el.s1 - el.s0;
+        h_sum += h;
+        for (unsigned int q = 0; q < 2; ++q)
+          {
+            el.s_q[q]    = el.s0 + gauss_xi[q] * h;
+            el.bonded[q] = product.type == BoltProduct::Type::fully_grouted ||
+                           el.s_q[q] >= line.length - product.anchor_length;
+            shape_at(el.s_q[q], el.host_shape);
+          }
+        if (el.first_node == 0 && product.plate_stiffness > 0)
+          shape_at(0., el.plate_shape);
+      }
+    const double n_el = Utilities::MPI::sum(double(elements.size()), comm);
+    const double h_mean = Utilities::MPI::sum(h_sum, comm) / std::max(1., n_el);
+    idle_diagonal       = product.axial_stiffness() * bolt_pattern.smearing() / h_mean;
+  }
+
+  template <int dim>
+  IndexSet BoltSet<dim>::dof_index_set(const types::global_dof_index total) const
+  {
+    IndexSet set(total);
+    set.add_range(first_bolt_dof, first_bolt_dof + n_bolt_dofs);
+    return set;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::add_sparsity(DynamicSparsityPattern          &dsp,
+                                  const AffineConstraints<double> &constraints) const
+  {
+    std::vector<types::global_dof_index> indices;
+    for (const Element &el : elements)
+      {
+        indices.resize(el.cell->get_fe().n_dofs_per_cell());
+        el.cell->get_dof_indices(indices);
+        indices.push_back(bolt_dof(el.bolt, el.first_node));
+        indices.push_back(bolt_dof(el.bolt, el.first_node + 1));
+        constraints.add_entries_local_to_global(indices, dsp, false);
+      }
+    // Idle and padding unknowns get a diagonal (added by their owner, the
+    // last rank; the pattern row exists there).
+    if (Utilities::MPI::this_mpi_process(comm) + 1 == Utilities::MPI::n_mpi_processes(comm))
+      for (types::global_dof_index i = 0; i < n_bolt_dofs; ++i)
+        dsp.add(first_bolt_dof + i, first_bolt_dof + i);
+  }
+
+  template <int dim>
+  std::vector<std::pair<types::global_dof_index, double>>
+  BoltSet<dim>::imposed_collar_values() const
+  {
+    std::vector<std::pair<types::global_dof_index, double>> values;
+    if (bolt_pattern.head_displacement != 0)
+      for (unsigned int b = 0; b < bolt_pattern.lines.size(); ++b)
+        values.emplace_back(bolt_dof(b, 0), -bolt_pattern.head_displacement); // out of the hole
+    return values;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::install(const PETScWrappers::MPI::Vector &u)
+  {
+    std::vector<types::global_dof_index> indices;
+    for (Element &el : elements)
+      {
+        const unsigned int n = el.cell->get_fe().n_dofs_per_cell();
+        indices.resize(n);
+        el.cell->get_dof_indices(indices);
+        std::vector<double> ul(n);
+        u.extract_subvector_to(indices, ul);
+        for (unsigned int q = 0; q < 2; ++q)
+          {
+            double ut = 0;
+            for (unsigned int i = 0; i < n; ++i)
+              ut += el.host_shape[q * n + i] * ul[i];
+            el.host_reference[q] = ut;
+          }
+        if (!el.plate_shape.empty())
+          {
+            double ut = 0;
+            for (unsigned int i = 0; i < n; ++i)
+              ut += el.plate_shape[i] * ul[i];
+            el.plate_reference = ut;
+          }
+      }
+    is_installed = true;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::assemble(const PETScWrappers::MPI::Vector &u,
+                              const AffineConstraints<double>  &constraints,
+                              SystemMatrix                     *matrix,
+                              PETScWrappers::MPI::Vector       &residual,
+                              PETScWrappers::MPI::Vector       &internal_force)
+  {
+    const bool last_rank =
+        Utilities::MPI::this_mpi_process(comm) + 1 == Utilities::MPI::n_mpi_processes(comm);
+    // Padding unknowns always, bolt unknowns before installation: a diagonal.
+    if (last_rank && matrix != nullptr)
+      for (types::global_dof_index i = is_installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
+        matrix->add(first_bolt_dof + i, first_bolt_dof + i, idle_diagonal);
+    if (!is_installed)
+      return;
+
+    const BoltProduct &product = bolt_pattern.product;
+    const double       EA      = product.axial_stiffness();
+    std::vector<types::global_dof_index> indices;
+    FullMatrix<double>                   K;
+    Vector<double>                       f, minus_f;
+    for (Element &el : elements)
+      {
+        const unsigned int n  = el.cell->get_fe().n_dofs_per_cell();
+        const unsigned int b0 = n, b1 = n + 1; // local bolt unknowns
+        indices.resize(n);
+        el.cell->get_dof_indices(indices);
+        indices.push_back(bolt_dof(el.bolt, el.first_node));
+        indices.push_back(bolt_dof(el.bolt, el.first_node + 1));
+        std::vector<double> ul(n + 2);
+        u.extract_subvector_to(indices, ul);
+        K.reinit(n + 2, n + 2);
+        f.reinit(n + 2);
+
+        const double w  = scale(el.bolt);
+        const double h  = el.s1 - el.s0;
+        const double ka = w * EA / h;
+
+        // Steel: elastic-perfectly plastic; the pretension is the initial force.
+        {
+          const double strain = (ul[b1] - ul[b0]) / h;
+          const double N0     = w * bolt_pattern.pretension;
+          const double Ny     = w * product.yield_force;
+          double       N      = N0 + w * EA * (strain - el.steel_plastic);
+          double       k      = ka;
+          el.steel_plastic_trial = el.steel_plastic;
+          el.steel_yield         = false;
+          if (std::abs(N) > Ny)
+            {
+              N                      = std::copysign(Ny, N);
+              el.steel_plastic_trial = strain - (N - N0) / (w * EA);
+              el.steel_yield         = true;
+              k                      = residual_stiffness * ka;
+            }
+          el.axial_force  = N;
+          el.axial_strain = strain + (N0 / (w * EA));
+          f(b0) -= N;
+          f(b1) += N;
+          K(b0, b0) += k;
+          K(b1, b1) += k;
+          K(b0, b1) -= k;
+          K(b1, b0) -= k;
+        }
+
+        // Bond: slip = bolt displacement - host displacement along the bolt
+        // (both since installation).
+        for (unsigned int q = 0; q < 2; ++q)
+          {
+            el.slip[q]       = 0;
+            el.shear_flow[q] = 0;
+            el.bond_yield[q] = false;
+            if (!el.bonded[q])
+              continue;
+            const double *N    = &el.host_shape[q * n];
+            const double  phi0 = 1 - gauss_xi[q], phi1 = gauss_xi[q];
+            double        ut   = -el.host_reference[q];
+            for (unsigned int i = 0; i < n; ++i)
+              ut += N[i] * ul[i];
+            const double slip   = phi0 * ul[b0] + phi1 * ul[b1] - ut;
+            const double kb     = w * product.bond_stiffness;
+            const double qmax   = w * product.bond_strength;
+            double       flow   = kb * (slip - el.slip_plastic[q]);
+            double       k      = kb;
+            el.slip_plastic_trial[q] = el.slip_plastic[q];
+            if (std::abs(flow) > qmax)
+              {
+                flow                     = std::copysign(qmax, flow);
+                el.slip_plastic_trial[q] = slip - flow / kb;
+                el.bond_yield[q]         = true;
+                k                        = residual_stiffness * kb;
+              }
+            el.slip[q]       = slip;
+            el.shear_flow[q] = flow;
+            const double JxW = h / 2;
+            // d slip / d u: +phi on the bolt, -N on the host.
+            std::vector<double> g(n + 2, 0.);
+            for (unsigned int i = 0; i < n; ++i)
+              g[i] = -N[i];
+            g[b0] = phi0;
+            g[b1] = phi1;
+            for (unsigned int i = 0; i < n + 2; ++i)
+              {
+                if (g[i] == 0)
+                  continue;
+                f(i) += g[i] * flow * JxW;
+                for (unsigned int j = 0; j < n + 2; ++j)
+                  K(i, j) += g[i] * k * g[j] * JxW;
+              }
+          }
+
+        // The force the bolt pulls its collar node with: what a jack
+        // (pull-out test) or the plate holds.
+        if (el.first_node == 0)
+          el.collar_force = -f(b0);
+
+        // Plate: a spring between the collar and the host's roof surface.
+        if (!el.plate_shape.empty())
+          {
+            double ut = -el.plate_reference;
+            for (unsigned int i = 0; i < n; ++i)
+              ut += el.plate_shape[i] * ul[i];
+            const double        kp    = w * product.plate_stiffness;
+            const double        force = kp * (ul[b0] - ut);
+            std::vector<double> g(n + 2, 0.);
+            for (unsigned int i = 0; i < n; ++i)
+              g[i] = -el.plate_shape[i];
+            g[b0] = 1;
+            for (unsigned int i = 0; i < n + 2; ++i)
+              {
+                if (g[i] == 0)
+                  continue;
+                f(i) += g[i] * force;
+                for (unsigned int j = 0; j < n + 2; ++j)
+                  K(i, j) += g[i] * kp * g[j];
+              }
+          }
+
+        minus_f = f;
+        minus_f *= -1;
+        if (matrix != nullptr)
+          constraints.distribute_local_to_global(K, minus_f, indices, *matrix, residual);
+        else
+          constraints.distribute_local_to_global(minus_f, indices, residual);
+        internal_force.add(indices, f);
+      }
+  }
+
+  template <int dim>
+  void BoltSet<dim>::commit_state()
+  {
+    for (Element &el : elements)
+      {
+        el.steel_plastic = el.steel_plastic_trial;
+        el.slip_plastic  = el.slip_plastic_trial;
+      }
+  }
+
+  template <int dim>
+  void BoltSet<dim>::revert_state()
+  {
+    for (Element &el : elements)
+      {
+        el.steel_plastic_trial = el.steel_plastic;
+        el.slip_plastic_trial  = el.slip_plastic;
+      }
+  }
+
+  template <int dim>
+  std::vector<double> BoltSet<dim>::collar_forces() const
+  {
+    std::vector<double> force(bolt_pattern.lines.size(), 0.);
+    for (const Element &el : elements)
+      if (el.first_node == 0)
+        force[el.bolt] = el.collar_force / scale(el.bolt);
+    std::vector<double> total(force.size());
+    Utilities::MPI::sum(force, comm, total);
+    return total;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::gather_results(const PETScWrappers::MPI::Vector &u,
+                                    std::vector<BoltResult>          &bolts,
+                                    std::vector<ElementResult>       &results) const
+  {
+    const unsigned int  stride = 11;
+    std::vector<double> packed;
+    for (const Element &el : elements)
+      {
+        const double w       = scale(el.bolt);
+        double       slip    = 0, flow = 0;
+        unsigned int n_bond  = 0, n_slipping = 0;
+        for (unsigned int q = 0; q < 2; ++q)
+          if (el.bonded[q])
+            {
+              ++n_bond;
+              slip += el.slip[q] / 2;
+              if (std::abs(el.shear_flow[q]) > std::abs(flow))
+                flow = el.shear_flow[q];
+              n_slipping += el.bond_yield[q];
+            }
+        packed.insert(packed.end(),
+                      {double(el.bolt),
+                       double(el.first_node),
+                       el.s0,
+                       el.s1,
+                       el.axial_force / w,
+                       el.axial_strain,
+                       slip,
+                       flow / w,
+                       double(n_bond > 0) + 2. * (n_bond > 0 && n_slipping == n_bond),
+                       double(el.steel_yield),
+                       el.collar_force / w});
+      }
+    const std::vector<double> all = gather(packed, comm);
+    bolts.clear();
+    results.clear();
+    if (Utilities::MPI::this_mpi_process(comm) != 0)
+      return;
+
+    for (std::size_t k = 0; k < all.size(); k += stride)
+      {
+        ElementResult r;
+        r.bolt          = unsigned(all[k]);
+        r.first_node    = unsigned(all[k + 1]);
+        r.s0            = all[k + 2];
+        r.s1            = all[k + 3];
+        r.axial_force   = all[k + 4];
+        r.axial_strain  = all[k + 5];
+        r.slip          = all[k + 6];
+        r.shear_flow    = all[k + 7];
+        r.bonded        = int(all[k + 8]) & 1;
+        r.bond_slipping = int(all[k + 8]) & 2;
+        r.steel_yield   = all[k + 9] != 0;
+        r.collar_force  = all[k + 10];
+        r.ruptured      = r.axial_strain > bolt_pattern.product.ultimate_strain;
+        results.push_back(r);
+      }
+    std::sort(results.begin(), results.end(), [](const auto &a, const auto &b) {
+      return std::make_pair(a.bolt, a.first_node) < std::make_pair(b.bolt, b.first_node);
+    });
+
+    const auto &lines = bolt_pattern.lines;
+    bolts.resize(lines.size());
+    for (unsigned int b = 0; b < lines.size(); ++b)
+      {
+        BoltResult &br = bolts[b];
+        br.collar      = lines[b].collar;
+        br.direction   = lines[b].direction;
+        br.weight      = lines[b].weight;
+        br.offset      = lines[b].offset;
+        br.row         = lines[b].row;
+        br.node_s.assign(n_nodes[b], 0.);
+        br.node_displacement.assign(n_nodes[b], 0.);
+        std::vector<types::global_dof_index> ids(n_nodes[b]);
+        for (unsigned int i = 0; i < n_nodes[b]; ++i)
+          ids[i] = bolt_dof(b, i);
+        u.extract_subvector_to(ids, br.node_displacement);
+      }
+    for (const ElementResult &r : results)
+      {
+        BoltResult &br                = bolts[r.bolt];
+        br.node_s[r.first_node]       = r.s0;
+        br.node_s[r.first_node + 1]   = r.s1;
+        if (r.first_node == 0)
+          br.head_force = r.collar_force;
+        if (std::abs(r.axial_force) > std::abs(br.peak_force))
+          {
+            br.peak_force = r.axial_force;
+            br.peak_s     = (r.s0 + r.s1) / 2;
+          }
+        br.yielded  = br.yielded || r.steel_yield;
+        br.ruptured = br.ruptured || r.ruptured;
+      }
+    // Pulled out: on one side of the peak force, every bonded point slips.
+    for (unsigned int b = 0; b < lines.size(); ++b)
+      {
+        BoltResult &br = bolts[b];
+        br.utilisation = std::abs(br.peak_force) / bolt_pattern.product.yield_force;
+        bool below_all = true, above_all = true, below_any = false, above_any = false;
+        for (const ElementResult &r : results)
+          if (r.bolt == b && r.bonded)
+            {
+              const bool below = (r.s0 + r.s1) / 2 < br.peak_s;
+              (below ? below_any : above_any) = true;
+              (below ? below_all : above_all) = (below ? below_all : above_all) && r.bond_slipping;
+            }
+        br.pulled_out = (below_any && below_all) || (above_any && above_all);
+      }
+  }
+
+  template class BoltSet<2>;
+  template class BoltSet<3>;
+} // namespace roofspan
