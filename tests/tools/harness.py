@@ -85,7 +85,7 @@ class Checks:
 VOLATILE = ("times", "memory", "ranks", "case_file", "solver.iterations",
             "solver.relative_residual")
 # Per-step solver figures vary with the rank count (AMG hierarchies differ).
-VOLATILE_SUFFIXES = (".cg_iterations", ".relative_residual")
+VOLATILE_SUFFIXES = (".cg_iterations", ".relative_residual", ".ranks")
 
 
 def flatten(value, prefix=""):

@@ -571,7 +571,7 @@ namespace roofspan
                                     std::vector<BoltResult>          &bolts,
                                     std::vector<ElementResult>       &results) const
   {
-    const unsigned int  stride = 11;
+    const unsigned int  stride = 12;
     std::vector<double> packed;
     for (const Element &el : elements)
       {
@@ -598,7 +598,8 @@ namespace roofspan
                        flow / w,
                        double(n_bond > 0) + 2. * (n_bond > 0 && n_slipping == n_bond),
                        double(el.steel_yield),
-                       el.collar_force / w});
+                       el.collar_force / w,
+                       double(Utilities::MPI::this_mpi_process(comm))});
       }
     const std::vector<double> all = gather(packed, comm);
     bolts.clear();
@@ -621,6 +622,7 @@ namespace roofspan
         r.bond_slipping = int(all[k + 8]) & 2;
         r.steel_yield   = all[k + 9] != 0;
         r.collar_force  = all[k + 10];
+        r.rank          = unsigned(all[k + 11]);
         r.ruptured      = r.axial_strain > bolt_pattern.product.ultimate_strain;
         results.push_back(r);
       }
@@ -657,6 +659,8 @@ namespace roofspan
             br.peak_force = r.axial_force;
             br.peak_s     = (r.s0 + r.s1) / 2;
           }
+        if (std::find(br.ranks.begin(), br.ranks.end(), r.rank) == br.ranks.end())
+          br.ranks.push_back(r.rank);
         br.yielded  = br.yielded || r.steel_yield;
         br.ruptured = br.ruptured || r.ruptured;
       }

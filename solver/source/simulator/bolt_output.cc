@@ -99,7 +99,8 @@ namespace roofspan
                         {"utilisation", r.utilisation},
                         {"yielded", r.yielded},
                         {"pulled_out", r.pulled_out},
-                        {"ruptured", r.ruptured}});
+                        {"ruptured", r.ruptured},
+                        {"ranks", r.ranks.size()}});
       }
     summary["bolts"] = {{"product", product.name},
                         {"type", product.type_name()},

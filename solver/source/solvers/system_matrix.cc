@@ -93,7 +93,7 @@ namespace roofspan
         const auto end   = diagonal_columns.begin() + diagonal_start[i + 1];
         const auto it    = std::lower_bound(begin, end, PetscInt(column - first_row));
         if (it == end || *it != PetscInt(column - first_row))
-          throw std::runtime_error("internal error: matrix entry outside the sparsity pattern");
+          throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " + std::to_string(column) + ") outside the sparsity pattern");
         diagonal_values[it - diagonal_columns.begin()] += value;
       }
     else
@@ -102,7 +102,7 @@ namespace roofspan
         const auto end   = off_columns.begin() + off_start[i + 1];
         const auto it    = std::lower_bound(begin, end, PetscInt(column));
         if (it == end || *it != PetscInt(column))
-          throw std::runtime_error("internal error: matrix entry outside the sparsity pattern");
+          throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " + std::to_string(column) + ") outside the sparsity pattern");
         off_values[it - off_columns.begin()] += value;
       }
   }
@@ -138,6 +138,12 @@ namespace roofspan
     const PetscInt n       = m();
     check(MatDestroy(&matrix), "destroy the initial empty matrix");
     // PETSc uses the arrays in place (they live as long as this object).
+    PetscInt *off_cols = off_columns.data();
+    if (keep_arrays)
+      {
+        off_columns_for_petsc = off_columns;
+        off_cols              = off_columns_for_petsc.data();
+      }
     check(MatCreateMPIAIJWithSplitArrays(comm,
                                          n_local,
                                          n_local,
@@ -147,7 +153,7 @@ namespace roofspan
                                          diagonal_columns.data(),
                                          diagonal_values.data(),
                                          off_start.data(),
-                                         off_columns.data(),
+                                         off_cols,
                                          off_values.data(),
                                          &matrix),
           "create the system matrix from its arrays");

@@ -101,6 +101,7 @@ namespace roofspan
       double       s0 = 0, s1 = 0;
       double       axial_force   = 0; ///< N, tension positive
       double       collar_force  = 0; ///< first element only: force at s = 0
+      unsigned int rank          = 0; ///< MPI rank that owns the element
       double       axial_strain  = 0;
       double       slip          = 0; ///< m, mean of the element's bond points
       double       shear_flow    = 0; ///< N/m, the larger magnitude of its points
@@ -120,7 +121,8 @@ namespace roofspan
       double                 head_force = 0; ///< axial force at the collar
       double                 utilisation = 0; ///< peak force / yield force
       bool                   yielded = false, pulled_out = false, ruptured = false;
-      std::vector<double>    node_s, node_displacement;
+      std::vector<double>       node_s, node_displacement;
+      std::vector<unsigned int> ranks; ///< MPI ranks holding its elements
     };
 
     /// Axial force at each bolt's collar (what a pull-out jack or the plate
