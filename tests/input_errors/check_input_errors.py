@@ -34,8 +34,17 @@ def main():
         unit = f.read()
     write(os.path.join(bad_lib, "clay_manto.prm"),
           re.sub(r"Poisson's ratio\s*=\s*[0-9.]+", "Poisson's ratio  = 0.5", unit))
-    for name in ("breccia.prm", "sandstone.prm"):
+    for name in ("breccia.prm", "sandstone.prm", "resin_rebar_19mm.prm"):
         shutil.copy(os.path.join(ROOT, "materials", name), bad_lib)
+    # A library whose bolt product has a negative bond strength.
+    bad_bolts = os.path.join(work, "bad_bolt_library")
+    os.makedirs(bad_bolts, exist_ok=True)
+    for name in ("clay_manto.prm", "breccia.prm", "sandstone.prm"):
+        shutil.copy(os.path.join(ROOT, "materials", name), bad_bolts)
+    with open(os.path.join(ROOT, "materials", "resin_rebar_19mm.prm")) as f:
+        product = f.read()
+    write(os.path.join(bad_bolts, "resin_rebar_19mm.prm"),
+          re.sub(r"Bond strength\s*=\s*[0-9.e]+", "Bond strength  = -68e3", product))
 
     cases = [
         # (what, case, --set overrides, words the message must contain)
@@ -54,6 +63,18 @@ def main():
          ["room_4.5m.prm", RP + "Model half-width", "wider than the model"]),
         ("unknown --set key", CASE, ["Geometry/Room and pillar/Span=4"], ["--set", "Span"]),
         ("wrong dimension for model", CASE, ["Dimension=3"], ["room_4.5m.prm", "Dimension"]),
+        # Bolts.
+        ("bolt longer than the roof model", CASE, ["Bolts/Length=40"],
+         ["room_4.5m.prm", "Bolts/Length", "longer than the rock model"]),
+        ("zero row spacing", CASE, ["Bolts/Row spacing=0"], ["room_4.5m.prm", "Bolts/Row spacing", "> 0"]),
+        ("negative bond strength", CASE, [f"Materials/Library directories={bad_bolts}"],
+         ["resin_rebar_19mm.prm", "Bolt product/Bond strength", "-68000"]),
+        ("bolt outside the opening", CASE, ["Bolts/Offsets=0.5, 3"],
+         ["room_4.5m.prm", "Bolts/Offsets", "outside the span"]),
+        ("unknown bolt product", CASE, ["Bolts/Product=titanium bolt"],
+         ["room_4.5m.prm", "Bolts/Product", "titanium bolt"]),
+        ("pretension on a grouted bolt", CASE, ["Bolts/Pretension=50e3"],
+         ["room_4.5m.prm", "Bolts/Pretension", "end-anchored"]),
     ]
 
     c = Checks("Bad input: message, exit code 2, earlier output untouched")

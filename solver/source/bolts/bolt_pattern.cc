@@ -128,6 +128,13 @@ namespace roofspan
             p("Pretension"),
             "pretension " + format_number(pretension) + " N exceeds the yield force " +
                 format_number(product.yield_force) + " N");
+    require(product.type != BoltProduct::Type::end_anchored ||
+                pretension < product.bond_strength * product.anchor_length,
+            file,
+            p("Pretension"),
+            "pretension " + format_number(pretension) + " N exceeds what the anchor holds (bond " +
+                "strength x anchor length = " +
+                format_number(product.bond_strength * product.anchor_length) + " N)");
     require(product.type != BoltProduct::Type::end_anchored || product.anchor_length < length,
             file,
             p("Length"),

@@ -282,6 +282,7 @@ namespace roofspan
         next += n_nodes[b];
       }
     n_real_bolt_dofs = next;
+    pretension_scale.assign(lines.size(), 1.);
     n_bolt_dofs      = (next + dim - 1) / dim * dim;
 
     // 3. Host shape functions at the bond points (and the plate).
@@ -428,7 +429,7 @@ namespace roofspan
         // Steel: elastic-perfectly plastic; the pretension is the initial force.
         {
           const double strain = (ul[b1] - ul[b0]) / h;
-          const double N0     = w * bolt_pattern.pretension;
+          const double N0     = w * bolt_pattern.pretension * pretension_scale[el.bolt];
           const double Ny     = w * product.yield_force;
           double       N      = N0 + w * EA * (strain - el.steel_plastic);
           double       k      = ka;
@@ -442,7 +443,7 @@ namespace roofspan
               k                      = residual_stiffness * ka;
             }
           el.axial_force  = N;
-          el.axial_strain = strain + (N0 / (w * EA));
+          el.axial_strain = strain + N0 / (w * EA);
           f(b0) -= N;
           f(b1) += N;
           K(b0, b0) += k;
@@ -532,6 +533,13 @@ namespace roofspan
           constraints.distribute_local_to_global(minus_f, indices, residual);
         internal_force.add(indices, f);
       }
+  }
+
+  template <int dim>
+  void BoltSet<dim>::scale_pretension(const std::vector<double> &factor)
+  {
+    for (unsigned int b = 0; b < pretension_scale.size(); ++b)
+      pretension_scale[b] *= factor[b];
   }
 
   template <int dim>

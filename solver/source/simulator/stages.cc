@@ -94,6 +94,36 @@ namespace roofspan
         bolts->install(locally_relevant_solution);
         pcout << "  bolts installed at load factor " << alpha << ": "
               << bolt_pattern.description << '\n';
+        if (bolt_pattern.pretension > 0)
+          {
+            // Tension each bolt until its locked-in collar force is the
+            // pretension (elastic: exact after one correction).
+            pcout << "  stage 'bolt tensioning': " << bolt_pattern.pretension << " N per bolt\n";
+            StageRecord record{"bolt tensioning", alpha, alpha, {}, {}};
+            for (unsigned int round = 0; round < 8; ++round)
+              {
+                collar_forces.clear();
+                record.steps.push_back(nonlinear_solver.equilibrate(problem, alpha, log));
+                record.collar_forces.push_back(collar_forces.back());
+                std::vector<double> factor;
+                double              worst = 0;
+                for (const double f : collar_forces.back())
+                  {
+                    factor.push_back(f > 0 ? bolt_pattern.pretension / f : 1.);
+                    worst = std::max(worst, std::abs(f / bolt_pattern.pretension - 1));
+                  }
+                pcout << "      locked-in collar force of bolt 0: " << collar_forces.back()[0]
+                      << " N\n";
+                if (worst < 1e-6)
+                  break;
+                if (round == 7)
+                  throw NonConvergence("bolt tensioning: the locked-in force stays " +
+                                       std::to_string(100 * worst) +
+                                       " % off the pretension (anchor slipping?)");
+                bolts->scale_pretension(factor);
+              }
+            stages.push_back(record);
+          }
         run_stage("relaxation after support", alpha, 1, false);
       }
     update_rock_solution();

@@ -46,6 +46,19 @@ namespace roofspan
     prm.leave_subsection();
   }
 
+  NonlinearSolver::Step
+  NonlinearSolver::equilibrate(const Problem                                  &problem,
+                               const double                                    load,
+                               const std::function<void(const std::string &)> &log) const
+  {
+    NonlinearSolver single = *this;
+    single.load_steps      = 1;
+    single.max_cuts        = 0;
+    single.max_iterations  = std::max(max_iterations, 50u);
+    single.force_one_step  = true;
+    return single.advance(problem, load, load, log).back();
+  }
+
   std::vector<NonlinearSolver::Step>
   NonlinearSolver::advance(const Problem                                  &problem,
                            const double                                    from,
@@ -57,8 +70,10 @@ namespace roofspan
     double            step      = full_step;
     double            load      = from;
     unsigned int      cuts      = 0;
-    while (load < to - 1e-12 * std::abs(to - from))
+    bool              force     = force_one_step;
+    while (force || load < to - 1e-12 * std::abs(to - from))
       {
+        force               = false;
         const double target = std::min(load + step, to);
         Step         s;
         s.load         = target;

@@ -89,6 +89,13 @@ namespace roofspan
                   dealii::PETScWrappers::MPI::Vector       &residual,
                   dealii::PETScWrappers::MPI::Vector       &internal_force);
 
+    /// Pretension (end-anchored bolts): the bar carries an initial force
+    /// N0 = pretension x scale; plate, anchor and rock then deform under it
+    /// and the bar loses part of it. The installation stage adjusts each
+    /// bolt's scale until the locked-in collar force equals the pretension,
+    /// as tensioning with a jack does.
+    void scale_pretension(const std::vector<double> &factor);
+
     /// Accepts the trial state (converged load step) / drops it.
     void commit_state();
     void revert_state();
@@ -184,6 +191,7 @@ namespace roofspan
     dealii::types::global_dof_index first_bolt_dof = 0, n_bolt_dofs = 0, n_real_bolt_dofs = 0;
     unsigned int                    n_global_elements = 0;
     bool                            is_installed      = false;
+    std::vector<double>             pretension_scale; ///< per bolt
     double                          idle_diagonal     = 1;
   };
 } // namespace roofspan

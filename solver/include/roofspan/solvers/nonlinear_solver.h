@@ -72,9 +72,19 @@ namespace roofspan
                               double                                  to,
                               const std::function<void(const std::string &)> &log) const;
 
+    /// Brings the problem into equilibrium at a fixed load factor (after a
+    /// change that is not a load step, e.g. tensioning bolts): one step, no
+    /// cuts.
+    Step equilibrate(const Problem                                  &problem,
+                     double                                          load,
+                     const std::function<void(const std::string &)> &log) const;
+
     double       tolerance      = 1e-6;
     unsigned int max_iterations = 25;
     unsigned int load_steps     = 1;
     unsigned int max_cuts       = 8;
+
+  private:
+    bool force_one_step = false; ///< equilibrate(): one step even if from == to
   };
 } // namespace roofspan
