@@ -97,8 +97,8 @@ namespace roofspan
     if (product_name.empty())
       return;
 
-    const auto p = [](const std::string &key) { return "Bolts/" + key; };
-    product      = library.bolt_product(product_name, file, p("Product"));
+    const auto p        = [](const std::string &key) { return "Bolts/" + key; };
+    product             = library.bolt_product(product_name, file, p("Product"));
     const auto &surface = geometry.bolt_surface;
     require(surface.present,
             file,
@@ -202,9 +202,9 @@ namespace roofspan
     // across = axis across the span; along = axis of the rows.
     const auto add = [&](const double offset, const double row, const unsigned int across) {
       BoltLine<dim> b;
-      b.offset = offset;
-      b.row    = row;
-      b.length = length;
+      b.offset          = offset;
+      b.row             = row;
+      b.length          = length;
       b.collar[dim - 1] = surface.elevation;
       b.collar[across]  = (across == 0 ? surface.centre : 0) + offset;
       if (dim == 3)

@@ -48,9 +48,8 @@ namespace roofspan
       MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
       for (int r = 1; r < n_ranks; ++r)
         displacements[r] = displacements[r - 1] + counts[r - 1];
-      std::vector<double> all(Utilities::MPI::this_mpi_process(comm) == 0 ?
-                                  displacements.back() + counts.back() :
-                                  0);
+      std::vector<double> all(
+          Utilities::MPI::this_mpi_process(comm) == 0 ? displacements.back() + counts.back() : 0);
       MPI_Gatherv(mine.data(),
                   count,
                   MPI_DOUBLE,
@@ -78,7 +77,8 @@ namespace roofspan
       : bolt_pattern(pattern)
       , case_file(case_file)
       , comm(comm)
-  {}
+  {
+  }
 
   template <int dim>
   double BoltSet<dim>::scale(const unsigned int bolt) const
@@ -87,8 +87,8 @@ namespace roofspan
   }
 
   template <int dim>
-  void BoltSet<dim>::locate(const DoFHandler<dim> &dofs,
-                            const Mapping<dim>    &mapping,
+  void BoltSet<dim>::locate(const DoFHandler<dim>        &dofs,
+                            const Mapping<dim>           &mapping,
                             const types::global_dof_index first_dof)
   {
     dof_handler            = &dofs;
@@ -102,14 +102,14 @@ namespace roofspan
     //    partition, which cell takes a bolt that runs along a face.
     struct Candidate
     {
-      unsigned int                                          bolt;
-      double                                                s0, s1;
-      typename DoFHandler<dim>::active_cell_iterator        cell;
+      unsigned int                                   bolt;
+      double                                         s0, s1;
+      typename DoFHandler<dim>::active_cell_iterator cell;
     };
     std::vector<Candidate> mine;
     std::vector<double>    packed; // bolt, s0, s1, rank, local index, centre[dim]
-    const unsigned int     my_rank = Utilities::MPI::this_mpi_process(comm);
-    const auto padded_box = [](const auto &cell) {
+    const unsigned int     my_rank    = Utilities::MPI::this_mpi_process(comm);
+    const auto             padded_box = [](const auto &cell) {
       auto box = cell->bounding_box();
       box.extend(1e-9 * cell->diameter());
       return box;
@@ -157,8 +157,8 @@ namespace roofspan
             if (hi - lo < tolerance * line.length)
               continue;
             // Sample, then bisect the entry and exit (cells are convex).
-            const unsigned int n_samples = 9;
-            int                first = -1, last = -1;
+            const unsigned int  n_samples = 9;
+            int                 first = -1, last = -1;
             std::vector<double> t(n_samples);
             for (unsigned int k = 0; k < n_samples; ++k)
               {
@@ -175,7 +175,7 @@ namespace roofspan
             const auto bisect = [&](double in, double out) {
               for (unsigned int it = 0; it < 60 && std::abs(in - out) > 1e-13 * line.length; ++it)
                 {
-                  const double mid = (in + out) / 2;
+                  const double mid                                              = (in + out) / 2;
                   (inside(cell, line.collar + mid * line.direction) ? in : out) = mid;
                 }
               return in;
@@ -206,11 +206,11 @@ namespace roofspan
     node_offset.assign(lines.size(), 0);
     n_nodes.assign(lines.size(), 0);
     elements.clear();
-    n_global_elements = 0;
+    n_global_elements            = 0;
     types::global_dof_index next = 0;
     for (unsigned int b = 0; b < lines.size(); ++b)
       {
-        const BoltLine<dim> &line = lines[b];
+        const BoltLine<dim>        &line = lines[b];
         std::vector<const double *> candidates;
         std::vector<double>         cuts{0., line.length};
         for (std::size_t k = 0; k < all.size(); k += stride)
@@ -255,11 +255,10 @@ namespace roofspan
                                                    "above its collar" :
                                                    "the bolt lies outside the mesh"));
               }
-            pieces[b].push_back(
-                {breaks[k], breaks[k + 1], unsigned(best[3]), unsigned(best[4])});
+            pieces[b].push_back({breaks[k], breaks[k + 1], unsigned(best[3]), unsigned(best[4])});
           }
         // Elements: each piece in equal parts.
-        node_offset[b] = next;
+        node_offset[b]    = next;
         unsigned int node = 0;
         for (const Piece &piece : pieces[b])
           {
@@ -283,16 +282,16 @@ namespace roofspan
       }
     n_real_bolt_dofs = next;
     pretension_scale.assign(lines.size(), 1.);
-    n_bolt_dofs      = (next + dim - 1) / dim * dim;
+    n_bolt_dofs = (next + dim - 1) / dim * dim;
 
     // 3. Host shape functions at the bond points (and the plate).
-    const FiniteElement<dim> &fe = dofs.get_fe();
-    const unsigned int        n  = fe.n_dofs_per_cell();
+    const FiniteElement<dim> &fe    = dofs.get_fe();
+    const unsigned int        n     = fe.n_dofs_per_cell();
     double                    h_sum = 0;
     for (Element &el : elements)
       {
-        const BoltLine<dim> &line = lines[el.bolt];
-        const auto shape_at = [&](const double s, std::vector<double> &out) {
+        const BoltLine<dim> &line     = lines[el.bolt];
+        const auto           shape_at = [&](const double s, std::vector<double> &out) {
           const Point<dim> x    = line.collar + s * line.direction;
           Point<dim>       unit = mapping.transform_real_to_unit_cell(el.cell, x);
           for (unsigned int d = 0; d < dim; ++d) // on a face: clamp round-off
@@ -315,7 +314,7 @@ namespace roofspan
         if (el.first_node == 0 && product.plate_stiffness > 0)
           shape_at(0., el.plate_shape);
       }
-    const double n_el = Utilities::MPI::sum(double(elements.size()), comm);
+    const double n_el   = Utilities::MPI::sum(double(elements.size()), comm);
     const double h_mean = Utilities::MPI::sum(h_sum, comm) / std::max(1., n_el);
     idle_diagonal       = product.axial_stiffness() * bolt_pattern.smearing() / h_mean;
   }
@@ -404,8 +403,8 @@ namespace roofspan
     if (!is_installed)
       return;
 
-    const BoltProduct &product = bolt_pattern.product;
-    const double       EA      = product.axial_stiffness();
+    const BoltProduct                   &product = bolt_pattern.product;
+    const double                         EA      = product.axial_stiffness();
     std::vector<types::global_dof_index> indices;
     FullMatrix<double>                   K;
     Vector<double>                       f, minus_f;
@@ -428,11 +427,11 @@ namespace roofspan
 
         // Steel: elastic-perfectly plastic; the pretension is the initial force.
         {
-          const double strain = (ul[b1] - ul[b0]) / h;
-          const double N0     = w * bolt_pattern.pretension * pretension_scale[el.bolt];
-          const double Ny     = w * product.yield_force;
-          double       N      = N0 + w * EA * (strain - el.steel_plastic);
-          double       k      = ka;
+          const double strain    = (ul[b1] - ul[b0]) / h;
+          const double N0        = w * bolt_pattern.pretension * pretension_scale[el.bolt];
+          const double Ny        = w * product.yield_force;
+          double       N         = N0 + w * EA * (strain - el.steel_plastic);
+          double       k         = ka;
           el.steel_plastic_trial = el.steel_plastic;
           el.steel_yield         = false;
           if (std::abs(N) > Ny)
@@ -463,14 +462,14 @@ namespace roofspan
               continue;
             const double *N    = &el.host_shape[q * n];
             const double  phi0 = 1 - gauss_xi[q], phi1 = gauss_xi[q];
-            double        ut   = -el.host_reference[q];
+            double        ut = -el.host_reference[q];
             for (unsigned int i = 0; i < n; ++i)
               ut += N[i] * ul[i];
-            const double slip   = phi0 * ul[b0] + phi1 * ul[b1] - ut;
-            const double kb     = w * product.bond_stiffness;
-            const double qmax   = w * product.bond_strength;
-            double       flow   = kb * (slip - el.slip_plastic[q]);
-            double       k      = kb;
+            const double slip        = phi0 * ul[b0] + phi1 * ul[b1] - ut;
+            const double kb          = w * product.bond_stiffness;
+            const double qmax        = w * product.bond_strength;
+            double       flow        = kb * (slip - el.slip_plastic[q]);
+            double       k           = kb;
             el.slip_plastic_trial[q] = el.slip_plastic[q];
             if (std::abs(flow) > qmax)
               {
@@ -583,9 +582,9 @@ namespace roofspan
     std::vector<double> packed;
     for (const Element &el : elements)
       {
-        const double w       = scale(el.bolt);
-        double       slip    = 0, flow = 0;
-        unsigned int n_bond  = 0, n_slipping = 0;
+        const double w    = scale(el.bolt);
+        double       slip = 0, flow = 0;
+        unsigned int n_bond = 0, n_slipping = 0;
         for (unsigned int q = 0; q < 2; ++q)
           if (el.bonded[q])
             {
@@ -657,9 +656,9 @@ namespace roofspan
       }
     for (const ElementResult &r : results)
       {
-        BoltResult &br                = bolts[r.bolt];
-        br.node_s[r.first_node]       = r.s0;
-        br.node_s[r.first_node + 1]   = r.s1;
+        BoltResult &br              = bolts[r.bolt];
+        br.node_s[r.first_node]     = r.s0;
+        br.node_s[r.first_node + 1] = r.s1;
         if (r.first_node == 0)
           br.head_force = r.collar_force;
         if (std::abs(r.axial_force) > std::abs(br.peak_force))
@@ -681,7 +680,7 @@ namespace roofspan
         for (const ElementResult &r : results)
           if (r.bolt == b && r.bonded)
             {
-              const bool below = (r.s0 + r.s1) / 2 < br.peak_s;
+              const bool below                = (r.s0 + r.s1) / 2 < br.peak_s;
               (below ? below_any : above_any) = true;
               (below ? below_all : above_all) = (below ? below_all : above_all) && r.bond_slipping;
             }

@@ -180,7 +180,7 @@ namespace roofspan
     b.plate_stiffness = prm.get_double("Plate stiffness");
     prm.leave_subsection();
 
-    const auto p = [](const std::string &key) { return "Bolt product/" + key; };
+    const auto p        = [](const std::string &key) { return "Bolt product/" + key; };
     const auto positive = [&](const double value, const std::string &key, const std::string &unit) {
       require(value > 0,
               file,
@@ -323,8 +323,8 @@ namespace roofspan
   }
 
   const BoltProduct &MaterialLibrary::bolt_product(const std::string &name,
-                                                  const std::string &file,
-                                                  const std::string &parameter) const
+                                                   const std::string &file,
+                                                   const std::string &parameter) const
   {
     const auto it = bolt_products.find(name);
     if (it == bolt_products.end())

@@ -15,7 +15,7 @@
 namespace roofspan
 {
   template <int dim>
-  void BoltWriter<dim>::write_vtp(const std::string                                          &file,
+  void BoltWriter<dim>::write_vtp(const std::string                                       &file,
                                   const std::vector<typename BoltSet<dim>::BoltResult>    &bolts,
                                   const std::vector<typename BoltSet<dim>::ElementResult> &elements,
                                   const double yield_force)

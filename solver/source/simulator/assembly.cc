@@ -77,7 +77,8 @@ namespace roofspan
     // (PETSc cannot zero a matrix before its first assembly).
     if (with_matrix && n_assemblies > 0)
       system_matrix.reset();
-    const AffineConstraints<double> &active = first_newton_iteration ? step_constraints : constraints;
+    const AffineConstraints<double> &active =
+        first_newton_iteration ? step_constraints : constraints;
     system_rhs     = 0;
     internal_force = 0;
     external_force = 0;

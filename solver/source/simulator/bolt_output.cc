@@ -72,8 +72,8 @@ namespace roofspan
            "bonded,bond_slipping,steel_yield\n";
       for (const auto &e : elements)
         f << e.bolt << ',' << e.first_node << ',' << e.s0 << ',' << e.s1 << ',' << e.axial_force
-          << ',' << e.axial_strain << ',' << e.slip << ',' << e.shear_flow << ','
-          << int(e.bonded) << ',' << int(e.bond_slipping) << ',' << int(e.steel_yield) << '\n';
+          << ',' << e.axial_strain << ',' << e.slip << ',' << e.shear_flow << ',' << int(e.bonded)
+          << ',' << int(e.bond_slipping) << ',' << int(e.steel_yield) << '\n';
       close(f, "bolt_profiles.csv");
     }
 

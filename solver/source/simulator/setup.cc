@@ -64,7 +64,7 @@ namespace roofspan
 
     // Bolt unknowns follow the rock's: owned by the last rank (contiguous
     // PETSc ownership), ghosts everywhere else.
-    const types::global_dof_index n_rock = dof_handler.n_dofs();
+    const types::global_dof_index n_rock  = dof_handler.n_dofs();
     types::global_dof_index       n_total = n_rock;
     if (bolt_pattern.present())
       {

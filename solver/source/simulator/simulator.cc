@@ -197,7 +197,7 @@ namespace roofspan
                                           {"linear_solves", n_linear_solves},
                                           {"relative_residual", solver_statistics.relative_residual},
                                           {"tolerance", linear_solver.tolerance()}};
-        nlohmann::json stage_list = nlohmann::json::array();
+        nlohmann::json stage_list      = nlohmann::json::array();
         for (const StageRecord &stage : stages)
           {
             nlohmann::json steps = nlohmann::json::array();
@@ -221,13 +221,13 @@ namespace roofspan
                                        {"tolerance", nonlinear_solver.tolerance},
                                        {"initial_load_steps", nonlinear_solver.load_steps},
                                        {"maximum_step_cuts", nonlinear_solver.max_cuts}};
-        summary["times"]               = {{"mesh", mesh_seconds},
-                                          {"setup", setup_seconds},
-                                          {"assembly", assembly_seconds},
-                                          {"amg_setup", solver_statistics.setup_seconds},
-                                          {"cg", solver_statistics.solve_seconds},
-                                          {"output", output_seconds},
-                                          {"total", total.last_wall_time()}};
+        summary["times"]            = {{"mesh", mesh_seconds},
+                                       {"setup", setup_seconds},
+                                       {"assembly", assembly_seconds},
+                                       {"amg_setup", solver_statistics.setup_seconds},
+                                       {"cg", solver_statistics.solve_seconds},
+                                       {"output", output_seconds},
+                                       {"total", total.last_wall_time()}};
         summary["memory"] = {{"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
                              {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
 

@@ -52,8 +52,8 @@ namespace roofspan
   template <int dim>
   unsigned int Simulator<dim>::solve()
   {
-    TimerOutput::Scope         t(*computing_timer, "solve");
-    PETScWrappers::MPI::Vector delta(locally_owned_dofs, mpi_communicator);
+    TimerOutput::Scope             t(*computing_timer, "solve");
+    PETScWrappers::MPI::Vector     delta(locally_owned_dofs, mpi_communicator);
     const LinearSolver::Statistics stats = linear_solver.solve(
         system_matrix, delta, system_rhs, dim, node_coordinates_of_owned_rows());
     (first_newton_iteration ? step_constraints : constraints).distribute(delta);
@@ -69,9 +69,8 @@ namespace roofspan
         std::max(solver_statistics.relative_residual, stats.relative_residual);
     if (n_linear_solves == 1)
       pcout << "  CG + " << linear_solver.preconditioner_name() << ": " << stats.iterations
-            << " iterations, true relative residual " << stats.relative_residual
-            << "; AMG setup " << stats.setup_seconds << " s, CG " << stats.solve_seconds
-            << " s\n";
+            << " iterations, true relative residual " << stats.relative_residual << "; AMG setup "
+            << stats.setup_seconds << " s, CG " << stats.solve_seconds << " s\n";
     return stats.iterations;
   }
 

@@ -30,7 +30,9 @@ namespace roofspan
     for (const PrescribedValue &p : prescribed_values)
       step_constraints.set_inhomogeneity(p.index,
                                          prescribed_value(p.value, p.bolt_stage, load) -
-                                             prescribed_value(p.value, p.bolt_stage, committed_load));
+                                             prescribed_value(p.value,
+                                                              p.bolt_stage,
+                                                              committed_load));
     first_newton_iteration = true;
   }
 
@@ -46,8 +48,8 @@ namespace roofspan
     problem.prepare_step     = [&](const double load) { prepare_step(load); };
     problem.solve_and_update = [&]() { return solve(); };
     std::vector<std::vector<double>> collar_forces;
-    double trial_load = 0;
-    problem.assemble  = [&](const double load) {
+    double                           trial_load = 0;
+    problem.assemble                            = [&](const double load) {
       trial_load = load;
       return assemble_system(load, true);
     };
@@ -69,20 +71,18 @@ namespace roofspan
     };
     const auto log = [&](const std::string &line) { pcout << line << '\n'; };
 
-    const auto run_stage = [&](const std::string &name,
-                               const double       from,
-                               const double       to,
-                               const bool         linear) {
-      problem.linear = linear;
-      pcout << "  stage '" << name << "': load factor " << from << " -> " << to
-            << (linear ? " (linear)" : "") << '\n';
-      NonlinearSolver one_step = nonlinear_solver;
-      if (linear)
-        one_step.load_steps = 1;
-      collar_forces.clear();
-      auto steps = one_step.advance(problem, from, to, log);
-      stages.push_back({name, from, to, steps, collar_forces});
-    };
+    const auto run_stage =
+        [&](const std::string &name, const double from, const double to, const bool linear) {
+          problem.linear = linear;
+          pcout << "  stage '" << name << "': load factor " << from << " -> " << to
+                << (linear ? " (linear)" : "") << '\n';
+          NonlinearSolver one_step = nonlinear_solver;
+          if (linear)
+            one_step.load_steps = 1;
+          collar_forces.clear();
+          auto steps = one_step.advance(problem, from, to, log);
+          stages.push_back({name, from, to, steps, collar_forces});
+        };
 
     if (!bolts)
       run_stage("excavation", 0, 1, true);
@@ -92,8 +92,8 @@ namespace roofspan
         if (alpha > 0)
           run_stage("excavation before support", 0, alpha, true);
         bolts->install(locally_relevant_solution);
-        pcout << "  bolts installed at load factor " << alpha << ": "
-              << bolt_pattern.description << '\n';
+        pcout << "  bolts installed at load factor " << alpha << ": " << bolt_pattern.description
+              << '\n';
         if (bolt_pattern.pretension > 0)
           {
             // Tension each bolt until its locked-in collar force is the

@@ -83,8 +83,8 @@ namespace roofspan
         for (unsigned int it = 0; it <= max_iterations; ++it)
           {
             const auto [residual, reference] = problem.assemble(target);
-            const bool   measurable = residual >= 0;
-            const double relative   = reference > 0 ? residual / reference : residual;
+            const bool   measurable          = residual >= 0;
+            const double relative            = reference > 0 ? residual / reference : residual;
             if (measurable)
               {
                 s.residual_history.push_back(relative);
@@ -117,7 +117,7 @@ namespace roofspan
             ++s.newton_iterations;
             if (problem.linear)
               {
-                ok = true;
+                ok         = true;
                 s.residual = 0;
                 break;
               }

@@ -93,7 +93,8 @@ namespace roofspan
         const auto end   = diagonal_columns.begin() + diagonal_start[i + 1];
         const auto it    = std::lower_bound(begin, end, PetscInt(column - first_row));
         if (it == end || *it != PetscInt(column - first_row))
-          throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " + std::to_string(column) + ") outside the sparsity pattern");
+          throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " +
+                                   std::to_string(column) + ") outside the sparsity pattern");
         diagonal_values[it - diagonal_columns.begin()] += value;
       }
     else
@@ -102,7 +103,8 @@ namespace roofspan
         const auto end   = off_columns.begin() + off_start[i + 1];
         const auto it    = std::lower_bound(begin, end, PetscInt(column));
         if (it == end || *it != PetscInt(column))
-          throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " + std::to_string(column) + ") outside the sparsity pattern");
+          throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " +
+                                   std::to_string(column) + ") outside the sparsity pattern");
         off_values[it - off_columns.begin()] += value;
       }
   }

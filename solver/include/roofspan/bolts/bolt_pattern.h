@@ -61,15 +61,15 @@ namespace roofspan
       return !lines.empty();
     }
 
-    BoltProduct            product;
+    BoltProduct                product;
     std::vector<BoltLine<dim>> lines;
-    double                 length = 0, row_spacing = 1, pretension = 0;
-    double                 installation_relaxation = 0; ///< fraction released before installation
-    unsigned int           elements_per_cell       = 2;
-    double                 head_displacement       = 0; ///< verification: pull-out at the collar
-    unsigned int           bolts_per_row           = 0;
-    double                 edge_distance = 0, rib_inclination = 0;
-    std::string            description; ///< e.g. "4 x 1.8 m resin rebar 19mm at 1.2 m rows"
+    double                     length = 0, row_spacing = 1, pretension = 0;
+    double       installation_relaxation = 0; ///< fraction released before installation
+    unsigned int elements_per_cell       = 2;
+    double       head_displacement       = 0; ///< verification: pull-out at the collar
+    unsigned int bolts_per_row           = 0;
+    double       edge_distance = 0, rib_inclination = 0;
+    std::string  description; ///< e.g. "4 x 1.8 m resin rebar 19mm at 1.2 m rows"
 
     /// Factor on every stiffness, strength and pretension of the model:
     /// 1 / row spacing in 2D (smeared rows), 1 in 3D.

@@ -49,8 +49,8 @@ namespace roofspan
     /// lies inside the mesh (InputError otherwise), numbers the bolt
     /// unknowns from `first_dof` and evaluates the host shape functions
     /// along the bolts. Collective.
-    void locate(const dealii::DoFHandler<dim> &dof_handler,
-                const dealii::Mapping<dim>    &mapping,
+    void locate(const dealii::DoFHandler<dim>  &dof_handler,
+                const dealii::Mapping<dim>     &mapping,
                 dealii::types::global_dof_index first_dof);
 
     /// Number of bolt unknowns (padded to a multiple of dim, so that the
@@ -121,13 +121,13 @@ namespace roofspan
     /// Results of one bolt (rank 0).
     struct BoltResult
     {
-      dealii::Point<dim>     collar;
-      dealii::Tensor<1, dim> direction;
-      double                 weight = 1, offset = 0, row = 0;
-      double                 peak_force = 0, peak_s = 0;
-      double                 head_force = 0; ///< axial force at the collar
-      double                 utilisation = 0; ///< peak force / yield force
-      bool                   yielded = false, pulled_out = false, ruptured = false;
+      dealii::Point<dim>        collar;
+      dealii::Tensor<1, dim>    direction;
+      double                    weight = 1, offset = 0, row = 0;
+      double                    peak_force = 0, peak_s = 0;
+      double                    head_force  = 0; ///< axial force at the collar
+      double                    utilisation = 0; ///< peak force / yield force
+      bool                      yielded = false, pulled_out = false, ruptured = false;
       std::vector<double>       node_s, node_displacement;
       std::vector<unsigned int> ranks; ///< MPI ranks holding its elements
     };
@@ -159,7 +159,7 @@ namespace roofspan
       typename dealii::DoFHandler<dim>::active_cell_iterator cell;
       std::array<double, 2>                                  s_q{};
       std::array<bool, 2>                                    bonded{};
-      std::vector<double> host_shape; ///< [q * dofs_per_cell + i]: N_i(x_q) (t . e_ci)
+      std::vector<double> host_shape;  ///< [q * dofs_per_cell + i]: N_i(x_q) (t . e_ci)
       std::vector<double> plate_shape; ///< at the collar, if this element has the plate
       // State: committed and trial.
       double                steel_plastic = 0, steel_plastic_trial = 0;
@@ -192,6 +192,6 @@ namespace roofspan
     unsigned int                    n_global_elements = 0;
     bool                            is_installed      = false;
     std::vector<double>             pretension_scale; ///< per bolt
-    double                          idle_diagonal     = 1;
+    double                          idle_diagonal = 1;
   };
 } // namespace roofspan

@@ -77,11 +77,11 @@ namespace roofspan
     struct BoltSurface
     {
       bool   present   = false;
-      double elevation = 0; ///< collar elevation [m]
-      double centre    = 0; ///< x of the opening's centre line [m]
-      double span      = 0; ///< full span, rib to rib [m]
+      double elevation = 0;              ///< collar elevation [m]
+      double centre    = 0;              ///< x of the opening's centre line [m]
+      double span      = 0;              ///< full span, rib to rib [m]
       double row_begin = 0, row_end = 0; ///< 3D: y extent of the roof along the drift [m]
-      bool   crossing  = false; ///< 3D: a second room runs along x (intersection)
+      bool   crossing = false;           ///< 3D: a second room runs along x (intersection)
       /// Symmetry planes (axis, coordinate) of the model: a bolt lying in one
       /// is cut in half by it and counts with weight 1/2.
       std::vector<std::pair<unsigned int, double>> mirror_planes;

@@ -42,8 +42,9 @@ namespace roofspan
     std::vector<std::string> unit_names() const;
 
     /// The bolt product called `name`; InputError as for unit().
-    const BoltProduct &
-    bolt_product(const std::string &name, const std::string &file, const std::string &parameter) const;
+    const BoltProduct &bolt_product(const std::string &name,
+                                    const std::string &file,
+                                    const std::string &parameter) const;
 
     /// Declares both kinds of library file (for reading and for the docs).
     static void declare_unit_parameters(dealii::ParameterHandler &prm);

@@ -20,9 +20,9 @@ namespace roofspan
   class BoltWriter
   {
   public:
-    static void write_vtp(const std::string                                          &file,
+    static void write_vtp(const std::string                                       &file,
                           const std::vector<typename BoltSet<dim>::BoltResult>    &bolts,
                           const std::vector<typename BoltSet<dim>::ElementResult> &elements,
-                          double                                                      yield_force);
+                          double                                                   yield_force);
   };
 } // namespace roofspan

@@ -156,7 +156,7 @@ namespace roofspan
     std::unique_ptr<dealii::Mapping<dim>>             mapping;
     std::unique_ptr<dealii::FESystem<dim>>            fe;
     dealii::DoFHandler<dim>                           dof_handler;
-    dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;        ///< FE unknowns
+    dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;       ///< FE unknowns
     dealii::IndexSet locally_owned_dofs, locally_relevant_dofs; ///< FE + bolt unknowns
     /// Homogeneous constraints (Newton corrections); prescribed values are
     /// imposed on the solution by impose_values().
@@ -168,18 +168,18 @@ namespace roofspan
     struct PrescribedValue
     {
       dealii::types::global_dof_index index = 0;
-      double value = 0;         ///< at the end of its stage
-      bool   bolt_stage = false; ///< follows the bolt stage (pull-out), else the excavation
+      double                          value = 0; ///< at the end of its stage
+      bool bolt_stage = false; ///< follows the bolt stage (pull-out), else the excavation
     };
-    std::vector<PrescribedValue> prescribed_values; ///< locally relevant
-    SystemMatrix                                                  system_matrix;
-    dealii::PETScWrappers::MPI::Vector system_rhs;      ///< Newton residual
-    dealii::PETScWrappers::MPI::Vector internal_force;  ///< unconstrained, for norms
-    dealii::PETScWrappers::MPI::Vector external_force;  ///< unconstrained, for norms
-    dealii::PETScWrappers::MPI::Vector solution;        ///< owned, trial
+    std::vector<PrescribedValue>       prescribed_values; ///< locally relevant
+    SystemMatrix                       system_matrix;
+    dealii::PETScWrappers::MPI::Vector system_rhs;     ///< Newton residual
+    dealii::PETScWrappers::MPI::Vector internal_force; ///< unconstrained, for norms
+    dealii::PETScWrappers::MPI::Vector external_force; ///< unconstrained, for norms
+    dealii::PETScWrappers::MPI::Vector solution;       ///< owned, trial
     dealii::PETScWrappers::MPI::Vector committed_solution;
     dealii::PETScWrappers::MPI::Vector locally_relevant_solution; ///< ghosted trial
-    dealii::PETScWrappers::MPI::Vector rock_solution; ///< ghosted, FE unknowns only
+    dealii::PETScWrappers::MPI::Vector rock_solution;             ///< ghosted, FE unknowns only
 
     // Measurements for the summary.
     LinearSolver::Statistics solver_statistics; ///< summed over all solves

@@ -67,9 +67,9 @@ namespace roofspan
 
     /// Takes the problem from load factor `from` to `to` in `load_steps`
     /// equal steps (cut as needed). `log` receives one line per step.
-    std::vector<Step> advance(const Problem                          &problem,
-                              double                                  from,
-                              double                                  to,
+    std::vector<Step> advance(const Problem                                  &problem,
+                              double                                          from,
+                              double                                          to,
                               const std::function<void(const std::string &)> &log) const;
 
     /// Brings the problem into equilibrium at a fixed load factor (after a

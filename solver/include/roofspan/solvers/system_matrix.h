@@ -77,7 +77,7 @@ namespace roofspan
     /// PETSc renumbers the off-diagonal column indices it is given in place
     /// (to its compressed local numbering); with keep_pattern, it gets this
     /// copy and off_columns stays in global numbering for the next assembly.
-    std::vector<PetscInt> off_columns_for_petsc;
+    std::vector<PetscInt>                               off_columns_for_petsc;
     std::vector<std::tuple<PetscInt, PetscInt, double>> off_rank_entries;
   };
 } // namespace roofspan
