@@ -113,7 +113,7 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
     Simulator<dim> simulator(prm, options.case_file, options.output_dir, comm);
     if (options.validate)
       {
-        simulator.make_mesh();
+        simulator.validate();
         if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
           std::cout << options.case_file << ": valid (" << dim << "D)\n";
         return 0;

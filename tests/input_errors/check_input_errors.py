@@ -98,6 +98,10 @@ def main():
     code, stdout, _ = run_roofspan(CASE, out, extra=["--validate"], check=False)
     c.condition("--validate on the default case: exit 0, no output", code == 0 and not os.path.exists(out),
                 stdout.strip())
+    # --validate places the bolts in the mesh too.
+    code, _, stderr = run_roofspan(CASE, out, sets=["Bolts/Length=40"], extra=["--validate"], check=False)
+    c.condition("--validate finds a bolt longer than the model", code == 2 and "Bolts/Length" in stderr,
+                stderr.strip()[:80])
     c.finish()
 
 

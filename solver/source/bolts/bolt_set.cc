@@ -18,47 +18,40 @@ namespace roofspan
 
   namespace
   {
-    /// Concatenates every rank's doubles, in rank order, on every rank.
-    std::vector<double> all_gather(const std::vector<double> &mine, MPI_Comm comm)
+    /// Concatenates every rank's doubles in rank order: on every rank
+    /// (`root` < 0) or on rank `root` only.
+    std::vector<double> collect(const std::vector<double> &mine, MPI_Comm comm, const int root)
     {
       const int        n_ranks = Utilities::MPI::n_mpi_processes(comm);
       int              count   = mine.size();
       std::vector<int> counts(n_ranks), displacements(n_ranks, 0);
-      MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+      if (root < 0)
+        MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+      else
+        MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm);
       for (int r = 1; r < n_ranks; ++r)
         displacements[r] = displacements[r - 1] + counts[r - 1];
-      std::vector<double> all(displacements.back() + counts.back());
-      MPI_Allgatherv(mine.data(),
-                     count,
-                     MPI_DOUBLE,
-                     all.data(),
-                     counts.data(),
-                     displacements.data(),
-                     MPI_DOUBLE,
-                     comm);
-      return all;
-    }
-
-    /// Gathers every rank's doubles on rank 0.
-    std::vector<double> gather(const std::vector<double> &mine, MPI_Comm comm)
-    {
-      const int        n_ranks = Utilities::MPI::n_mpi_processes(comm);
-      int              count   = mine.size();
-      std::vector<int> counts(n_ranks), displacements(n_ranks, 0);
-      MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-      for (int r = 1; r < n_ranks; ++r)
-        displacements[r] = displacements[r - 1] + counts[r - 1];
-      std::vector<double> all(
-          Utilities::MPI::this_mpi_process(comm) == 0 ? displacements.back() + counts.back() : 0);
-      MPI_Gatherv(mine.data(),
-                  count,
-                  MPI_DOUBLE,
-                  all.data(),
-                  counts.data(),
-                  displacements.data(),
-                  MPI_DOUBLE,
-                  0,
-                  comm);
+      const bool receives = root < 0 || int(Utilities::MPI::this_mpi_process(comm)) == root;
+      std::vector<double> all(receives ? displacements.back() + counts.back() : 0);
+      if (root < 0)
+        MPI_Allgatherv(mine.data(),
+                       count,
+                       MPI_DOUBLE,
+                       all.data(),
+                       counts.data(),
+                       displacements.data(),
+                       MPI_DOUBLE,
+                       comm);
+      else
+        MPI_Gatherv(mine.data(),
+                    count,
+                    MPI_DOUBLE,
+                    all.data(),
+                    counts.data(),
+                    displacements.data(),
+                    MPI_DOUBLE,
+                    root,
+                    comm);
       return all;
     }
 
@@ -191,7 +184,7 @@ namespace roofspan
             mine.push_back({b, s0, s1, cell});
           }
       }
-    const std::vector<double> all    = all_gather(packed, comm);
+    const std::vector<double> all    = collect(packed, comm, -1);
     const unsigned int        stride = 5 + dim;
 
     // 2. Per bolt: split [0, L] at every reported end point; each interval
@@ -608,7 +601,7 @@ namespace roofspan
                        el.collar_force / w,
                        double(Utilities::MPI::this_mpi_process(comm))});
       }
-    const std::vector<double> all = gather(packed, comm);
+    const std::vector<double> all = collect(packed, comm, 0);
     bolts.clear();
     results.clear();
     if (Utilities::MPI::this_mpi_process(comm) != 0)

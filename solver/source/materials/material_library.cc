@@ -305,39 +305,41 @@ namespace roofspan
     units.emplace(u.name, u);
   }
 
+  namespace
+  {
+    /// The entry called `name`, or an InputError listing the known ones.
+    template <typename Entry>
+    const Entry &find_named(const std::map<std::string, Entry> &entries,
+                            const std::string                  &name,
+                            const std::string                  &what,
+                            const std::string                  &file,
+                            const std::string                  &parameter)
+    {
+      const auto it = entries.find(name);
+      if (it != entries.end())
+        return it->second;
+      std::string known;
+      for (const auto &entry : entries)
+        known += (known.empty() ? "" : ", ") + ("'" + entry.first + "'");
+      throw InputError(file,
+                       parameter,
+                       "unknown " + what + " '" + name + "'; the library has " +
+                           (known.empty() ? std::string("none") : known));
+    }
+  } // namespace
+
   const RockUnit &MaterialLibrary::unit(const std::string &name,
                                         const std::string &file,
                                         const std::string &parameter) const
   {
-    const auto it = units.find(name);
-    if (it == units.end())
-      {
-        std::string known;
-        for (const auto &[n, u] : units)
-          known += (known.empty() ? "" : ", ") + ("'" + n + "'");
-        throw InputError(file,
-                         parameter,
-                         "unknown material '" + name + "'; the library has " + known);
-      }
-    return it->second;
+    return find_named(units, name, "material", file, parameter);
   }
 
   const BoltProduct &MaterialLibrary::bolt_product(const std::string &name,
                                                    const std::string &file,
                                                    const std::string &parameter) const
   {
-    const auto it = bolt_products.find(name);
-    if (it == bolt_products.end())
-      {
-        std::string known;
-        for (const auto &[n, b] : bolt_products)
-          known += (known.empty() ? "" : ", ") + ("'" + n + "'");
-        throw InputError(file,
-                         parameter,
-                         "unknown bolt product '" + name + "'; the library has " +
-                             (known.empty() ? std::string("none") : known));
-      }
-    return it->second;
+    return find_named(bolt_products, name, "bolt product", file, parameter);
   }
 
   std::vector<std::string> MaterialLibrary::unit_names() const

@@ -42,6 +42,18 @@ namespace roofspan
   }
 
   template <int dim>
+  void Simulator<dim>::validate()
+  {
+    make_mesh();
+    if (!bolt_pattern.present())
+      return;
+    fe = std::make_unique<FESystem<dim>>(FE_Q<dim>(degree), dim);
+    dof_handler.distribute_dofs(*fe);
+    BoltSet<dim>(bolt_pattern, case_file, mpi_communicator)
+        .locate(dof_handler, *mapping, dof_handler.n_dofs());
+  }
+
+  template <int dim>
   void Simulator<dim>::setup_system()
   {
     TimerOutput::Scope t(*computing_timer, "setup");
@@ -159,6 +171,8 @@ namespace roofspan
           << "; setup " << setup_seconds << " s\n";
   }
 
+  template void Simulator<2>::validate();
+  template void Simulator<3>::validate();
   template void Simulator<2>::make_mesh();
   template void Simulator<3>::make_mesh();
   template void Simulator<2>::setup_system();

@@ -66,6 +66,10 @@ namespace roofspan
     /// Builds the mesh and checks it (for --validate). (setup.cc)
     void make_mesh();
 
+    /// --validate: builds the mesh and places the bolts in it (a bolt that
+    /// leaves the mesh is an InputError). (setup.cc)
+    void validate();
+
     /// Runs the whole analysis and writes the output directory. (simulator.cc)
     void run();
 
