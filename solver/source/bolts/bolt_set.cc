@@ -460,7 +460,7 @@ namespace roofspan
               ut += N[i] * ul[i];
             const double slip        = phi0 * ul[b0] + phi1 * ul[b1] - ut;
             const double kb          = w * product.bond_stiffness;
-            const double qmax        = w * product.bond_strength;
+            const double qmax        = w * product.bond_strength / bond_factor;
             double       flow        = kb * (slip - el.slip_plastic[q]);
             double       k           = kb;
             el.slip_plastic_trial[q] = el.slip_plastic[q];
@@ -532,6 +532,23 @@ namespace roofspan
   {
     for (unsigned int b = 0; b < pretension_scale.size(); ++b)
       pretension_scale[b] *= factor[b];
+  }
+
+  template <int dim>
+  void BoltSet<dim>::reset(const double strength_factor)
+  {
+    is_installed = false;
+    bond_factor  = strength_factor;
+    std::fill(pretension_scale.begin(), pretension_scale.end(), 1.);
+    for (Element &el : elements)
+      {
+        el.steel_plastic = el.steel_plastic_trial = 0;
+        el.slip_plastic = el.slip_plastic_trial = {};
+        el.axial_force = el.axial_strain = el.collar_force = 0;
+        el.slip = el.shear_flow = {};
+        el.bond_yield  = {};
+        el.steel_yield = false;
+      }
   }
 
   template <int dim>

@@ -36,6 +36,13 @@ namespace roofspan
                       Anything(),
                       "Where the values come from; mark values chosen inside "
                       "a literature range as 'assumption'.");
+    prm.declare_entry("Constitutive model",
+                      "linear elastic",
+                      dealii::Patterns::Selection("linear elastic|mohr coulomb"),
+                      "'linear elastic', or 'mohr coulomb': perfectly plastic "
+                      "Mohr-Coulomb with tension cut-off and non-associated "
+                      "flow (cohesion, friction and dilation angles, tensile "
+                      "strength below).");
     prm.declare_entry("Unit weight", "-1", Double(), "Unit weight [N/m^3].");
     prm.declare_entry("Young's modulus", "-1", Double(), "Rock-mass Young's modulus [Pa].");
     prm.declare_entry("Poisson's ratio", "-1", Double(), "Poisson's ratio [-].");
@@ -243,6 +250,7 @@ namespace roofspan
     u.file             = file;
     u.name             = prm.get("Name");
     u.source           = prm.get("Source");
+    u.model            = prm.get("Constitutive model");
     u.unit_weight      = prm.get_double("Unit weight");
     u.youngs_modulus   = prm.get_double("Young's modulus");
     u.poissons_ratio   = prm.get_double("Poisson's ratio");

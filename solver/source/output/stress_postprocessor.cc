@@ -55,7 +55,10 @@ namespace roofspan
     for (unsigned int q = 0; q < computed.size(); ++q)
       {
         const SymmetricTensor<2, 3> s =
-            stress(cell->material_id(), inputs.solution_gradients[q], inputs.evaluation_points[q]);
+            stress(cell->material_id(),
+                   cell->active_cell_index(),
+                   inputs.solution_gradients[q],
+                   inputs.evaluation_points[q]);
         unsigned int k = 0;
         for (unsigned int a = 0; a < dim; ++a)
           for (unsigned int b = 0; b < dim; ++b)

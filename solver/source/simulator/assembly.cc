@@ -1,12 +1,14 @@
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/vector.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace roofspan
@@ -66,6 +68,8 @@ namespace roofspan
       component[i] = fe->system_to_component_index(i).first;
     std::vector<Tensor<1, dim>> grad(dofs_per_cell);
     std::vector<double>         cell_u(dofs_per_cell);
+    std::vector<SymmetricTensor<2, 3>> B(dofs_per_cell);
+    bool                               local_failure = false;
     Vector<double>              cell_internal(dofs_per_cell), cell_external(dofs_per_cell);
 
     const bool   use_cache       = !geometry->has_curved_boundaries();
@@ -89,16 +93,60 @@ namespace roofspan
         fe_values.reinit(cell);
         const ElasticConstants &m = elastic.at(cell->material_id());
 
+        const ConstitutiveModel &model     = *models.at(cell->material_id());
+        const bool               nonlinear = !model.is_linear();
+        cell->get_dof_indices(dof_indices);
+        locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
+
         const FullMatrix<double> *cached = nullptr;
         std::vector<std::int64_t> key;
-        if (use_cache)
+        if (nonlinear)
+          {
+            // Stress from the constitutive model at each point: internal
+            // force int B^T (sigma - sigma_0), tangent int B^T C_alg B.
+            cell_matrix   = 0;
+            cell_internal = 0;
+            for (unsigned int q = 0; q < n_q; ++q)
+              {
+                const double JxW = fe_values.JxW(q);
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  {
+                    const Tensor<1, dim> g = fe_values.shape_grad_component(i, q, component[i]);
+                    SymmetricTensor<2, 3> b;
+                    for (unsigned int d = 0; d < dim; ++d)
+                      b[component[i]][d] += (d == component[i] ? 1. : 0.5) * g[d];
+                    B[i] = b;
+                  }
+                SymmetricTensor<2, 3> strain;
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  strain += cell_u[i] * B[i];
+                const unsigned int index  = cell->active_cell_index() * n_q + q;
+                const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
+                const StressUpdate update =
+                    model.update(strain, sigma0, committed_states[index], strength_factor);
+                if (!update.ok)
+                  local_failure = true;
+                trial_states[index]                 = update.state;
+                const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  {
+                    cell_internal(i) += (dsigma * B[i]) * JxW;
+                    const SymmetricTensor<2, 3> CB = update.tangent * B[i];
+                    for (unsigned int j = 0; j < dofs_per_cell; ++j)
+                      cell_matrix(j, i) += (B[j] * CB) * JxW;
+                  }
+              }
+          }
+        else if (use_cache)
           {
             key           = congruence_key<dim>(cell);
             const auto it = cache.find(key);
             if (it != cache.end())
               cached = &it->second;
           }
-        if (cached == nullptr)
+        if (nonlinear)
+          ;
+        else if (cached == nullptr)
           {
             cell_matrix = 0;
             for (unsigned int q = 0; q < n_q; ++q)
@@ -184,17 +232,18 @@ namespace roofspan
               }
           }
 
-        // Residual = load * f_ext - f_int, f_int = K u (linear elastic rock).
-        cell->get_dof_indices(dof_indices);
-        locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
+        // Residual = load * f_ext - f_int; f_int = K u for linear rock.
         for (unsigned int i = 0; i < dofs_per_cell; ++i)
           {
-            double k_u = 0;
-            for (unsigned int j = 0; j < dofs_per_cell; ++j)
-              k_u += cell_matrix(i, j) * cell_u[j];
-            cell_internal(i) = k_u;
+            if (!nonlinear)
+              {
+                double k_u = 0;
+                for (unsigned int j = 0; j < dofs_per_cell; ++j)
+                  k_u += cell_matrix(i, j) * cell_u[j];
+                cell_internal(i) = k_u;
+              }
             cell_external(i) = load * cell_rhs(i);
-            cell_rhs(i)      = cell_external(i) - k_u;
+            cell_rhs(i)      = cell_external(i) - cell_internal(i);
           }
         if (with_matrix)
           active.distribute_local_to_global(
@@ -226,6 +275,8 @@ namespace roofspan
     // The first iteration's right-hand side carries the prescribed
     // increments; the equilibrium residual is measured without them.
     double residual = system_rhs.l2_norm();
+    if (Utilities::MPI::logical_or(local_failure, mpi_communicator))
+      residual = std::numeric_limits<double>::quiet_NaN(); // a point's update failed: cut
     if (first_newton_iteration && !prescribed_values.empty())
       residual = -1; // not a residual yet: NonlinearSolver iterates
     return {residual, std::max(external_force.l2_norm(), internal_force.l2_norm())};

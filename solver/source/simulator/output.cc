@@ -71,6 +71,7 @@ namespace roofspan
 
   template <int dim>
   SymmetricTensor<2, 3> Simulator<dim>::total_stress(const types::material_id           material,
+                                                     const unsigned int                 cell_index,
                                                      const std::vector<Tensor<1, dim>> &gradient,
                                                      const Point<dim>                  &point) const
   {
@@ -79,10 +80,50 @@ namespace roofspan
     for (unsigned int a = 0; a < dim; ++a)
       for (unsigned int b = 0; b <= a; ++b)
         strain[a][b] = 0.5 * (gradient[a][b] + gradient[b][a]);
+    if (!cell_plastic_strain.empty())
+      strain -= cell_plastic_strain[cell_index];
     // Plane strain: eps_zz = 0, so the same 3x3 Hooke's law gives sigma_zz.
     SymmetricTensor<2, 3> s =
         2 * m.mu * strain + m.lambda * trace(strain) * unit_symmetric_tensor<3>();
     return s + in_situ.stress(point);
+  }
+
+  template <int dim>
+  void Simulator<dim>::collect_plastic_fields()
+  {
+    if (!plastic)
+      return;
+    const QGauss<dim> quadrature(degree + 1);
+    FEValues<dim>     fe_values(*mapping, *fe, quadrature, update_quadrature_points);
+    const unsigned int n = triangulation.n_active_cells();
+    cell_plastic_strain.assign(n, SymmetricTensor<2, 3>());
+    cell_yield_state.reinit(n);
+    cell_plastic_magnitude.reinit(n);
+    double       top       = -std::numeric_limits<double>::max();
+    unsigned int n_yielded = 0;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const unsigned int c = cell->active_cell_index();
+          for (unsigned int q = 0; q < n_q_points; ++q)
+            {
+              const MaterialState &state = committed_states[c * n_q_points + q];
+              cell_plastic_strain[c] += state.plastic_strain / double(n_q_points);
+              cell_plastic_magnitude(c) =
+                  std::max<float>(cell_plastic_magnitude(c), state.plastic_strain.norm());
+              if (state.mode != YieldMode::elastic)
+                {
+                  // Shear wins over tension in the cell's label if both occur.
+                  if (cell_yield_state(c) == 0 || state.mode == YieldMode::shear)
+                    cell_yield_state(c) = float(static_cast<int>(state.mode));
+                  ++n_yielded;
+                  top = std::max(top, fe_values.quadrature_point(q)[dim - 1]);
+                }
+            }
+        }
+    n_yielded_points = Utilities::MPI::sum(n_yielded, mpi_communicator);
+    yielded_zone_top = Utilities::MPI::max(top, mpi_communicator);
   }
 
   template <int dim>
@@ -96,8 +137,9 @@ namespace roofspan
           rank(cell->active_cell_index())     = triangulation.locally_owned_subdomain();
         }
     const auto stress_function = [this](const types::material_id           m,
+                                        const unsigned int                 c,
                                         const std::vector<Tensor<1, dim>> &g,
-                                        const Point<dim> &p) { return total_stress(m, g, p); };
+                                        const Point<dim> &p) { return total_stress(m, c, g, p); };
 
     // The same fields for both formats; only the stress tensor's form differs.
     const auto write = [&](const bool for_hdf5) {
@@ -113,6 +155,11 @@ namespace roofspan
       data_out.add_data_vector(rock_solution, stress);
       data_out.add_data_vector(material, "material_id");
       data_out.add_data_vector(rank, "mpi_rank");
+      if (plastic)
+        {
+          data_out.add_data_vector(cell_yield_state, "yield_state");
+          data_out.add_data_vector(cell_plastic_magnitude, "plastic_strain");
+        }
       // Quadratic elements: subdivide so ParaView shows the curvature.
       data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
 
@@ -188,7 +235,7 @@ namespace roofspan
                   for (unsigned int a = 0; a < dim; ++a)
                     g[a] = gradient[q][a];
                   max_principal[cell->material_id()].offer(
-                      eigenvalues(total_stress(cell->material_id(), g, p))[0], p);
+                      eigenvalues(total_stress(cell->material_id(), cell->active_cell_index(), g, p))[0], p);
                 }
             }
         }
@@ -282,7 +329,7 @@ namespace roofspan
             std::vector<Tensor<1, dim>> rows(dim);
             for (unsigned int a = 0; a < dim; ++a)
               rows[a] = g[0][a];
-            const auto s = total_stress(cell->material_id(), rows, point);
+            const auto s = total_stress(cell->material_id(), cell->active_cell_index(), rows, point);
             for (unsigned int d = 0; d < dim; ++d)
               values[d] = v[0][d];
             const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
@@ -357,14 +404,27 @@ namespace roofspan
     for (const auto &[id, region] : geometry->regions)
       regions[std::to_string(id)] = {{"label", region.label}, {"unit", region.unit}};
     summary["regions"] = regions;
+
+    if (plastic)
+      {
+        nlohmann::json models_used = nlohmann::json::object();
+        for (const auto &[id, model] : models)
+          models_used[geometry->regions.at(id).unit] = model->name();
+        summary["plasticity"] = {{"models", models_used}, {"yielded_points", n_yielded_points}};
+        if (geometry->roof.present)
+          summary["plasticity"]["yielded_zone_height_above_roof"] =
+              n_yielded_points > 0 ? std::max(0., yielded_zone_top - geometry->roof.elevation) : 0.;
+      }
   }
 
-  template SymmetricTensor<2, 3> Simulator<2>::total_stress(types::material_id,
+  template SymmetricTensor<2, 3> Simulator<2>::total_stress(types::material_id, unsigned int,
                                                             const std::vector<Tensor<1, 2>> &,
                                                             const Point<2> &) const;
-  template SymmetricTensor<2, 3> Simulator<3>::total_stress(types::material_id,
+  template SymmetricTensor<2, 3> Simulator<3>::total_stress(types::material_id, unsigned int,
                                                             const std::vector<Tensor<1, 3>> &,
                                                             const Point<3> &) const;
+  template void                  Simulator<2>::collect_plastic_fields();
+  template void                  Simulator<3>::collect_plastic_fields();
   template void                  Simulator<2>::write_fields(OutputDirectory &) const;
   template void                  Simulator<3>::write_fields(OutputDirectory &) const;
   template void                  Simulator<2>::evaluate_results(nlohmann::json &) const;

@@ -61,6 +61,7 @@ namespace roofspan
     LinearSolver::declare_parameters(prm);
     NonlinearSolver::declare_parameters(prm);
     BoltPattern<dim>::declare_parameters(prm);
+    StrengthReduction::declare_parameters(prm);
   }
 
   template <int dim>
@@ -100,6 +101,7 @@ namespace roofspan
     boundary_conditions.parse_parameters(prm, file, geometry->boundary_names);
     linear_solver.parse_parameters(prm, file);
     nonlinear_solver.parse_parameters(prm, file);
+    strength_reduction.parse_parameters(prm, file);
     bolt_pattern.parse_parameters(prm, file, library, *geometry);
     require(!bolt_pattern.present() || linear_solver.preconditioner_name() == "boomeramg",
             file,
@@ -130,7 +132,14 @@ namespace roofspan
       {
         const RockUnit &unit = library.unit(region.unit, file, "region " + region.label);
         elastic[id]          = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
+        models[id]           = ConstitutiveModel::create(unit);
+        plastic              = plastic || !models[id]->is_linear();
       }
+    require(!strength_reduction.enabled() || plastic,
+            file,
+            "Strength reduction/Compute factor of safety",
+            "every rock unit of this case is linear elastic: a factor of safety needs "
+            "at least one plastic unit ('Constitutive model = mohr coulomb' in the library)");
     if (geometry->roof.present)
       probes.emplace_back("roof_mid_span", geometry->roof.mid_span);
   }
@@ -161,6 +170,7 @@ namespace roofspan
         }
         setup_system();
         run_stages();
+        collect_plastic_fields();
 
         nlohmann::json summary;
         {
@@ -172,6 +182,44 @@ namespace roofspan
           timer.stop();
           output_seconds = timer.last_wall_time();
         }
+        if (strength_reduction.enabled())
+          {
+            TimerOutput::Scope t(*computing_timer, "strength reduction");
+            const double       reference = max_displacement();
+            const auto         saved     = stages;
+            const auto         log = [&](const std::string &line) { pcout << line << '\n'; };
+            const auto         to_json = [&](const StrengthReduction::Result &r, const bool bolted) {
+              nlohmann::json trials = nlohmann::json::array();
+              for (const auto &[F, trial] : r.trials)
+                trials.push_back({{"factor", F},
+                                  {"converged", trial.converged},
+                                  {"max_displacement", trial.max_displacement},
+                                  {"note", trial.note}});
+              pcout << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
+                    << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
+              return nlohmann::json{{"value", r.factor},
+                                    {"bracket", {r.lower, r.upper}},
+                                    {"tolerance", strength_reduction.tolerance},
+                                    {"bounded", r.bounded},
+                                    {"failure_criterion", r.criterion},
+                                    {"displacement_jump_ratio", strength_reduction.jump_ratio},
+                                    {"bolted", bolted},
+                                    {"trials", trials}};
+            };
+            factor_of_safety = strength_reduction.run(
+                [&](const double F) { return analyse_reduced(F); }, reference, log);
+            summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
+            if (bolts)
+              {
+                // The same roof without its bolts (they stay idle).
+                support_installed = false;
+                const auto unbolted = strength_reduction.run(
+                    [&](const double F) { return analyse_reduced(F); }, reference, log);
+                support_installed                    = true;
+                summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
+              }
+            stages = saved;
+          }
         total.stop();
 
         const auto memory = [] {
@@ -215,6 +263,8 @@ namespace roofspan
                                   {"load_factor_from", stage.from},
                                   {"load_factor_to", stage.to},
                                   {"steps", steps}});
+            if (geometry->roof.present)
+              stage_list.back()["roof_sag_mid_span"] = stage.roof_sag;
           }
         summary["stages"]           = stage_list;
         summary["nonlinear_solver"] = {{"method", "Newton, consistent tangent"},

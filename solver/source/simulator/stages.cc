@@ -1,6 +1,13 @@
 #include <roofspan/simulator/simulator.h>
 
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
+#include <deal.II/base/utilities.h>
+
+#include <petscvec.h>
+
+#include <cmath>
+#include <sstream>
 
 namespace roofspan
 {
@@ -43,6 +50,15 @@ namespace roofspan
     solution                  = 0;
     locally_relevant_solution = solution;
     committed_load            = 0;
+    stages.clear();
+    if (plastic)
+      {
+        n_q_points = Utilities::fixed_power<dim>(degree + 1);
+        committed_states.assign(triangulation.n_active_cells() * n_q_points, MaterialState());
+        trial_states = committed_states;
+      }
+    if (bolts)
+      bolts->reset(strength_factor);
 
     NonlinearSolver::Problem problem;
     problem.prepare_step     = [&](const double load) { prepare_step(load); };
@@ -56,6 +72,8 @@ namespace roofspan
     problem.commit = [&]() {
       committed_solution = solution;
       committed_load     = trial_load;
+      if (plastic)
+        committed_states = trial_states;
       if (bolts)
         {
           bolts->commit_state();
@@ -84,13 +102,13 @@ namespace roofspan
           stages.push_back({name, from, to, steps, collar_forces});
         };
 
-    if (!bolts)
-      run_stage("excavation", 0, 1, true);
+    if (!bolts || !support_installed)
+      run_stage("excavation", 0, 1, !plastic);
     else
       {
         const double alpha = bolt_pattern.installation_relaxation;
         if (alpha > 0)
-          run_stage("excavation before support", 0, alpha, true);
+          run_stage("excavation before support", 0, alpha, !plastic);
         bolts->install(locally_relevant_solution);
         pcout << "  bolts installed at load factor " << alpha << ": " << bolt_pattern.description
               << '\n';
@@ -122,6 +140,7 @@ namespace roofspan
                                        " % off the pretension (anchor slipping?)");
                 bolts->scale_pretension(factor);
               }
+            record.roof_sag = roof_sag_now();
             stages.push_back(record);
           }
         run_stage("relaxation after support", alpha, 1, false);
@@ -129,6 +148,82 @@ namespace roofspan
     update_rock_solution();
   }
 
+  template <int dim>
+  double Simulator<dim>::max_displacement() const
+  {
+    // Node values of the rock unknowns: dim consecutive entries per node.
+    const PetscScalar *u;
+    VecGetArrayRead(solution, &u);
+    double             largest = 0;
+    const unsigned int n       = rock_owned_dofs.n_elements();
+    for (unsigned int i = 0; i + dim <= n; i += dim)
+      {
+        double sq = 0;
+        for (unsigned int d = 0; d < dim; ++d)
+          sq += u[i + d] * u[i + d];
+        largest = std::max(largest, std::sqrt(sq));
+      }
+    VecRestoreArrayRead(solution, &u);
+    return Utilities::MPI::max(largest, mpi_communicator);
+  }
+
+  template <int dim>
+  double Simulator<dim>::roof_sag_now() const
+  {
+    if (!geometry->roof.present)
+      return 0;
+    // The vertical displacement at the mid-span roof point, from the owner
+    // of a cell that has it as a vertex (the built-in meshes put one there).
+    const Point<dim> &p   = geometry->roof.mid_span;
+    double            sag = 0, found = 0;
+    std::vector<types::global_dof_index> indices(fe->n_dofs_per_cell());
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned() && found == 0)
+        for (const unsigned int v : cell->vertex_indices())
+          if (cell->vertex(v).distance(p) < 1e-9 * (1 + p.norm()))
+            {
+              const types::global_dof_index index = cell->vertex_dof_index(v, dim - 1);
+              std::vector<types::global_dof_index> one{index};
+              std::vector<double>                  value(1);
+              locally_relevant_solution.extract_subvector_to(one, value);
+              sag   = -value[0];
+              found = 1;
+              break;
+            }
+    const double n_found = Utilities::MPI::sum(found, mpi_communicator);
+    return n_found > 0 ? Utilities::MPI::sum(sag, mpi_communicator) / n_found : 0.;
+  }
+
+  template <int dim>
+  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double factor)
+  {
+    StrengthReduction::Trial trial;
+    strength_factor = factor;
+    std::ostringstream quiet;
+    const bool         was_active = pcout.is_active();
+    pcout.set_condition(false);
+    try
+      {
+        run_stages();
+        trial.converged = true;
+      }
+    catch (const NonConvergence &e)
+      {
+        trial.converged = false;
+        trial.note      = e.what();
+      }
+    pcout.set_condition(was_active);
+    trial.max_displacement = max_displacement();
+    strength_factor        = 1;
+    return trial;
+  }
+
+  template StrengthReduction::Trial Simulator<2>::analyse_reduced(double);
+  template StrengthReduction::Trial Simulator<3>::analyse_reduced(double);
+  template double                   Simulator<2>::max_displacement() const;
+  template double                   Simulator<3>::max_displacement() const;
+  template double                   Simulator<2>::roof_sag_now() const;
+  template double                   Simulator<3>::roof_sag_now() const;
   template void Simulator<2>::prepare_step(double);
   template void Simulator<3>::prepare_step(double);
   template void Simulator<2>::run_stages();

@@ -96,6 +96,10 @@ namespace roofspan
     /// as tensioning with a jack does.
     void scale_pretension(const std::vector<double> &factor);
 
+    /// Back to before installation, with the bond strength divided by
+    /// `strength_factor` (strength reduction).
+    void reset(double strength_factor);
+
     /// Accepts the trial state (converged load step) / drops it.
     void commit_state();
     void revert_state();
@@ -192,6 +196,7 @@ namespace roofspan
     unsigned int                    n_global_elements = 0;
     bool                            is_installed      = false;
     std::vector<double>             pretension_scale; ///< per bolt
+    double                          bond_factor = 1;  ///< strength reduction
     double                          idle_diagonal = 1;
   };
 } // namespace roofspan

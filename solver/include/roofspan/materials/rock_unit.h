@@ -15,6 +15,7 @@ namespace roofspan
     std::string name;
     std::string file;   ///< library file it came from (for error messages)
     std::string source; ///< citation or "assumption: ..."
+    std::string model = "linear elastic"; ///< constitutive model name
 
     double unit_weight      = 0; ///< N/m^3
     double youngs_modulus   = 0; ///< Pa

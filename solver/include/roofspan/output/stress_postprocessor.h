@@ -20,6 +20,7 @@ namespace roofspan
   public:
     using StressFunction =
         std::function<dealii::SymmetricTensor<2, 3>(dealii::types::material_id,
+                                                    unsigned int, // active cell index
                                                     const std::vector<dealii::Tensor<1, dim>> &,
                                                     const dealii::Point<dim> &)>;
 

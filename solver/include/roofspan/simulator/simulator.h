@@ -4,7 +4,9 @@
 #include <roofspan/bolts/bolt_set.h>
 #include <roofspan/geometry/model_geometry.h>
 #include <roofspan/loads/boundary_conditions.h>
+#include <roofspan/analysis/strength_reduction.h>
 #include <roofspan/loads/in_situ_stress.h>
+#include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/nonlinear_solver.h>
@@ -21,6 +23,7 @@
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
+#include <deal.II/lac/vector.h>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -74,9 +77,12 @@ namespace roofspan
     void run();
 
     /// Total stress (in-situ + change) at a point of a cell with material
-    /// `material`, from the displacement gradient. Full 3x3 tensor: in 2D the
-    /// out-of-plane stress follows from plane strain. (output.cc)
+    /// `material`, from the displacement gradient and the cell's mean plastic
+    /// strain (exact at the quadrature points of elastic cells; in plastic
+    /// cells the plastic strain is the cell average). Full 3x3 tensor: in 2D
+    /// the out-of-plane stress follows from plane strain. (output.cc)
     dealii::SymmetricTensor<2, 3> total_stress(dealii::types::material_id                 material,
+                                               unsigned int                               cell_index,
                                                const std::vector<dealii::Tensor<1, dim>> &gradient,
                                                const dealii::Point<dim> &point) const;
 
@@ -94,8 +100,22 @@ namespace roofspan
     unsigned int solve();
 
     /// Runs the stages (excavation, bolt installation, rest of the
-    /// relaxation) with the nonlinear solver. (stages.cc)
+    /// relaxation) with the nonlinear solver, from the in-situ state, with
+    /// strengths divided by `strength_factor`. (stages.cc)
     void run_stages();
+
+    /// One strength-reduction trial: the stages from scratch at factor F;
+    /// returns whether it converged and the largest displacement. The
+    /// deformation results of the F = 1 run are kept. (stages.cc)
+    StrengthReduction::Trial analyse_reduced(double factor);
+
+    /// Largest displacement magnitude at the rock's nodes (collective).
+    /// (stages.cc)
+    double max_displacement() const;
+
+    /// Roof sag at mid-span from the current solution, or 0 without a roof
+    /// (collective). (stages.cc)
+    double roof_sag_now() const;
 
     /// Starts a load step to `load` from the committed state: the first
     /// Newton correction carries the increments of the prescribed values
@@ -117,6 +137,10 @@ namespace roofspan
     /// Node coordinates of the locally owned rows, checking that DoFs come in
     /// node blocks of dim. (solve.cc)
     std::vector<double> node_coordinates_of_owned_rows() const;
+
+    /// Cell-average plastic strain and the yield state per cell, from the
+    /// committed material states. (output.cc)
+    void collect_plastic_fields();
 
     /// Writes pvd/pvtu, HDF5/XDMF. (output.cc)
     void write_fields(OutputDirectory &out) const;
@@ -154,6 +178,23 @@ namespace roofspan
       double lambda = 0, mu = 0, unit_weight = 0;
     };
     std::map<dealii::types::material_id, ElasticConstants> elastic;
+
+    /// Constitutive model per material id; `plastic` if any is nonlinear.
+    std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
+    bool                                                                    plastic = false;
+    double             strength_factor   = 1;    ///< shear strength reduction F
+    bool               support_installed = true; ///< false: bolts stay idle (unbolted FoS)
+    StrengthReduction  strength_reduction;
+    StrengthReduction::Result factor_of_safety;
+    /// Material history per quadrature point of the locally owned cells
+    /// (active cell index x points per cell): committed and trial.
+    std::vector<MaterialState> committed_states, trial_states;
+    unsigned int               n_q_points = 0;
+    std::vector<dealii::SymmetricTensor<2, 3>> cell_plastic_strain; ///< per active cell, for output
+    dealii::Vector<float>                      cell_yield_state, cell_plastic_magnitude;
+    double       yielded_zone_top = 0;   ///< highest yielded point (global), elevation
+    unsigned int n_yielded_points = 0;   ///< global
+    bool         any_yielded_above_roof = false;
 
     // Discretisation (setup.cc).
     dealii::parallel::distributed::Triangulation<dim> triangulation;
@@ -194,6 +235,7 @@ namespace roofspan
       double                             from = 0, to = 0;
       std::vector<NonlinearSolver::Step> steps;
       std::vector<std::vector<double>>   collar_forces; ///< per step, per bolt [N]
+      double                             roof_sag = 0;  ///< at mid-span, end of the stage
     };
     std::vector<StageRecord> stages;
     double       mesh_seconds = 0, setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;

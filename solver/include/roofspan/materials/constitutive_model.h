@@ -1,0 +1,68 @@
+#pragma once
+
+#include <deal.II/base/symmetric_tensor.h>
+
+#include <memory>
+#include <string>
+
+namespace roofspan
+{
+  struct RockUnit;
+
+  /// What a material point is doing (output field `yield_state`).
+  enum class YieldMode : unsigned char
+  {
+    elastic = 0,
+    shear   = 1,
+    tension = 2,
+    bedding = 3
+  };
+
+  /// History of one material point.
+  struct MaterialState
+  {
+    dealii::SymmetricTensor<2, 3> plastic_strain;
+    YieldMode                     mode = YieldMode::elastic;
+  };
+
+  /// Result of a stress update.
+  struct StressUpdate
+  {
+    dealii::SymmetricTensor<2, 3> stress;  ///< total stress [Pa], tension positive
+    dealii::SymmetricTensor<4, 3> tangent; ///< consistent (algorithmic) tangent
+    MaterialState                 state;
+    bool                          ok = true; ///< false: the local update failed
+    std::string                   failure;   ///< why, when !ok
+  };
+
+  /**
+   * The one interface every rock model sits behind: from the strain change
+   * since the in-situ state, the in-situ stress and the point's history, the
+   * total stress, the consistent tangent and the new history, or a report
+   * that the local update failed. Knows nothing of meshes. Chosen by name
+   * per rock unit (`Rock unit/Constitutive model`). Strength parameters are
+   * divided by `strength_factor` (shear strength reduction: c/F, tan(phi)/F,
+   * tensile strength/F, psi <= reduced phi).
+   */
+  class ConstitutiveModel
+  {
+  public:
+    virtual ~ConstitutiveModel() = default;
+
+    virtual std::string name() const = 0;
+
+    /// True if stress is linear in strain (no history).
+    virtual bool is_linear() const
+    {
+      return false;
+    }
+
+    virtual StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
+                                const dealii::SymmetricTensor<2, 3> &initial_stress,
+                                const MaterialState                 &old_state,
+                                double                               strength_factor) const = 0;
+
+    /// The model a rock unit names.
+    static std::unique_ptr<ConstitutiveModel> create(const RockUnit &unit);
+  };
+} // namespace roofspan

@@ -1,0 +1,136 @@
+#include <roofspan/analysis/strength_reduction.h>
+#include <roofspan/core/input_error.h>
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  void StrengthReduction::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Strength reduction");
+    prm.declare_entry("Compute factor of safety",
+                      "false",
+                      Patterns::Bool(),
+                      "After the analysis, find the factor of safety by shear "
+                      "strength reduction (needs plastic rock units).");
+    prm.declare_entry("Tolerance",
+                      "0.01",
+                      Patterns::Double(1e-4, 1),
+                      "Bisect until the bracket is narrower than this fraction of F.");
+    prm.declare_entry("Maximum factor",
+                      "5",
+                      Patterns::Double(1, 1000),
+                      "Stop searching upward here (the result is then a lower bound).");
+    prm.declare_entry("Displacement jump ratio",
+                      "10",
+                      Patterns::Double(1.1),
+                      "A converged trial whose largest displacement exceeds this "
+                      "multiple of the F = 1 displacement counts as failed.");
+    prm.leave_subsection();
+  }
+
+  void StrengthReduction::parse_parameters(ParameterHandler &prm, const std::string &)
+  {
+    prm.enter_subsection("Strength reduction");
+    compute        = prm.get_bool("Compute factor of safety");
+    tolerance      = prm.get_double("Tolerance");
+    maximum_factor = prm.get_double("Maximum factor");
+    jump_ratio     = prm.get_double("Displacement jump ratio");
+    prm.leave_subsection();
+  }
+
+  StrengthReduction::Result
+  StrengthReduction::run(const std::function<Trial(double)>             &analyse,
+                         const double                                    reference,
+                         const std::function<void(const std::string &)> &log) const
+  {
+    Result     result;
+    const auto failed = [&](const double F, std::string &why) {
+      Trial t = analyse(F);
+      if (!t.converged)
+        why = "non-convergence";
+      else if (t.max_displacement > jump_ratio * reference)
+        {
+          why    = "displacement jump";
+          t.note = "largest displacement " + format_number(t.max_displacement) + " m > " +
+                   format_number(jump_ratio) + " x " + format_number(reference) + " m";
+        }
+      else
+        why.clear();
+      std::ostringstream line;
+      line << "  strength reduction F = " << F << ": "
+           << (why.empty() ? "stable" : "fails (" + why + ")") << ", largest displacement "
+           << t.max_displacement << " m";
+      log(line.str());
+      result.trials.emplace_back(F, t);
+      return !why.empty();
+    };
+
+    std::string why, upper_why;
+    double      lo = 1, hi = 0;
+    if (failed(1.0, why))
+      {
+        // F < 1: shrink until stable.
+        hi        = 1;
+        upper_why = why;
+        lo        = 0;
+        for (double F = 0.8; F > 0.05; F *= 0.8)
+          if (!failed(F, why))
+            {
+              lo = F;
+              break;
+            }
+            else
+            {
+              hi        = F;
+              upper_why = why;
+            }
+      }
+    else
+      {
+        for (double F = 1.5; hi == 0; F = std::min(F * 1.5, maximum_factor))
+          {
+            if (failed(F, why))
+              {
+                hi        = F;
+                upper_why = why;
+              }
+            else
+              {
+                lo = F;
+                if (F >= maximum_factor)
+                  break;
+              }
+          }
+      }
+    result.computed = true;
+    if (hi == 0)
+      {
+        result.bounded = false;
+        result.factor = result.lower = result.upper = lo;
+        result.criterion                            = "none: stable up to the maximum factor";
+        return result;
+      }
+    while (lo > 0 && hi - lo > tolerance * lo)
+      {
+        const double mid = (lo + hi) / 2;
+        if (failed(mid, why))
+          {
+            hi        = mid;
+            upper_why = why;
+          }
+        else
+          lo = mid;
+      }
+    result.factor    = lo;
+    result.lower     = lo;
+    result.upper     = hi;
+    result.criterion = upper_why;
+    return result;
+  }
+} // namespace roofspan

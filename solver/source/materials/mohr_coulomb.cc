@@ -1,0 +1,245 @@
+#include <roofspan/materials/mohr_coulomb.h>
+
+#include <deal.II/base/tensor.h>
+#include <deal.II/lac/full_matrix.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    using Vec3 = std::array<double, 3>;
+
+    /// The planes a_j . sigma = r_j with flow directions b_j, in principal
+    /// space, for the reduced strength.
+    struct Planes
+    {
+      std::array<Vec3, 6>   a, b;
+      std::array<double, 6> r;
+      std::array<bool, 6>   tension;
+    };
+
+    Planes planes(const double c, const double phi, const double psi, const double T)
+    {
+      const double k  = (1 + std::sin(phi)) / (1 - std::sin(phi));
+      const double m  = (1 + std::sin(psi)) / (1 - std::sin(psi));
+      const double sc = 2 * c * std::cos(phi) / (1 - std::sin(phi)); // uniaxial compressive strength
+      Planes       p;
+      // k sigma_major - sigma_minor = sigma_c, on the three orderings that
+      // meet at the sextant's edges and apex.
+      p.a[0] = {k, 0, -1};
+      p.b[0] = {m, 0, -1};
+      p.a[1] = {0, k, -1};
+      p.b[1] = {0, m, -1};
+      p.a[2] = {k, -1, 0};
+      p.b[2] = {m, -1, 0};
+      for (unsigned int j = 0; j < 3; ++j)
+        {
+          p.r[j]       = sc;
+          p.tension[j] = false;
+          p.a[3 + j]   = {0, 0, 0};
+          p.a[3 + j][j] = 1;
+          p.b[3 + j]   = p.a[3 + j];
+          p.r[3 + j]   = T;
+          p.tension[3 + j] = true;
+        }
+      return p;
+    }
+
+    double dot(const Vec3 &x, const Vec3 &y)
+    {
+      return x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
+    }
+  } // namespace
+
+  MohrCoulomb::MohrCoulomb(const double lambda,
+                           const double mu,
+                           const double cohesion,
+                           const double friction_angle_degrees,
+                           const double dilation_angle_degrees,
+                           const double tensile_strength)
+      : lambda(lambda)
+      , mu(mu)
+      , cohesion(cohesion)
+      , phi(friction_angle_degrees * M_PI / 180)
+      , psi(dilation_angle_degrees * M_PI / 180)
+      , tensile(tensile_strength)
+  {}
+
+  double MohrCoulomb::yield_function(const SymmetricTensor<2, 3> &stress, const double F) const
+  {
+    const double phi_F = std::atan(std::tan(phi) / F);
+    const Planes p     = planes(cohesion / F, phi_F, std::min(psi, phi_F), tensile / F);
+    const auto   e     = eigenvectors(stress, SymmetricTensorEigenvectorMethod::jacobi);
+    const Vec3   s     = {e[0].first, e[1].first, e[2].first};
+    double       f     = -1e300;
+    for (unsigned int j = 0; j < 6; ++j)
+      f = std::max(f, dot(p.a[j], s) - p.r[j]);
+    return f;
+  }
+
+  StressUpdate MohrCoulomb::update(const SymmetricTensor<2, 3> &strain,
+                                   const SymmetricTensor<2, 3> &initial_stress,
+                                   const MaterialState         &old_state,
+                                   const double                 F) const
+  {
+    StressUpdate                  result;
+    const SymmetricTensor<4, 3>   C = lambda * outer_product(unit_symmetric_tensor<3>(),
+                                                         unit_symmetric_tensor<3>()) +
+                                    2 * mu * identity_tensor<3>();
+    const SymmetricTensor<2, 3>   trial = initial_stress + C * (strain - old_state.plastic_strain);
+    const double                  phi_F = std::atan(std::tan(phi) / F);
+    const Planes                  p     = planes(cohesion / F, phi_F, std::min(psi, phi_F), tensile / F);
+
+    // Principal trial stresses, sorted sigma_1 >= sigma_2 >= sigma_3.
+    const auto eig = eigenvectors(trial, SymmetricTensorEigenvectorMethod::jacobi);
+    const Vec3 s_tr = {eig[0].first, eig[1].first, eig[2].first};
+    const double scale = std::max({std::abs(s_tr[0]), std::abs(s_tr[2]), p.r[0], 1.0});
+    const double tol   = 1e-12 * scale;
+
+    const auto f = [&](const unsigned int j, const Vec3 &s) { return dot(p.a[j], s) - p.r[j]; };
+    // Principal elastic matrix D = lambda 1 1^T + 2 mu I.
+    const auto D = [&](const Vec3 &x) {
+      const double tr = x[0] + x[1] + x[2];
+      return Vec3{lambda * tr + 2 * mu * x[0], lambda * tr + 2 * mu * x[1], lambda * tr + 2 * mu * x[2]};
+    };
+
+    // Elastic if no plane is violated.
+    unsigned int first   = 6;
+    double       first_f = tol;
+    for (unsigned int j = 0; j < 6; ++j)
+      if (f(j, s_tr) > first_f)
+        {
+          first   = j;
+          first_f = f(j, s_tr);
+        }
+    result.state = old_state;
+    if (first == 6)
+      {
+        result.stress     = trial;
+        result.tangent    = C;
+        result.state.mode = YieldMode::elastic;
+        return result;
+      }
+
+    // Return onto a set of at most three planes: every subset, smallest
+    // first, is tried; the first whose multipliers are all >= 0 and whose
+    // returned stress violates no plane is the answer (for linear planes
+    // this is the return's active set; 41 tiny solves at most, and only at
+    // yielding points).
+    std::vector<unsigned int> active;
+    Vec3                      s = s_tr;
+    FullMatrix<double>        M, Minv;
+    std::vector<double>       dl;
+    bool                      done = false;
+    const auto try_set = [&](const std::vector<unsigned int> &set) {
+      const unsigned int n = set.size();
+      M.reinit(n, n);
+      for (unsigned int i = 0; i < n; ++i)
+        for (unsigned int j = 0; j < n; ++j)
+          M(i, j) = dot(p.a[set[i]], D(p.b[set[j]]));
+      if (std::abs(M.determinant()) < 1e-12 * std::pow(M.frobenius_norm(), double(n)))
+        return false;
+      Minv.reinit(n, n);
+      Minv.invert(M);
+      dl.assign(n, 0.);
+      for (unsigned int i = 0; i < n; ++i)
+        for (unsigned int j = 0; j < n; ++j)
+          dl[i] += Minv(i, j) * f(set[j], s_tr);
+      if (*std::min_element(dl.begin(), dl.end()) < 0)
+        return false;
+      Vec3 candidate = s_tr;
+      for (unsigned int i = 0; i < n; ++i)
+        {
+          const Vec3 d = D(p.b[set[i]]);
+          for (unsigned int c = 0; c < 3; ++c)
+            candidate[c] -= dl[i] * d[c];
+        }
+      for (unsigned int j = 0; j < 6; ++j)
+        if (f(j, candidate) > 1e-10 * scale)
+          return false;
+      s      = candidate;
+      active = set;
+      return true;
+    };
+    for (unsigned int i = 0; i < 6 && !done; ++i)
+      done = try_set({i});
+    for (unsigned int i = 0; i < 6 && !done; ++i)
+      for (unsigned int j = i + 1; j < 6 && !done; ++j)
+        done = try_set({i, j});
+    for (unsigned int i = 0; i < 6 && !done; ++i)
+      for (unsigned int j = i + 1; j < 6 && !done; ++j)
+        for (unsigned int k = j + 1; k < 6 && !done; ++k)
+          done = try_set({i, j, k});
+    if (done)
+      {
+        // Minv must belong to the accepted set (try_set leaves the last tried).
+        try_set(active);
+      }
+    if (!done)
+      {
+        result.ok      = false;
+        result.failure = "Mohr-Coulomb return mapping found no active set";
+        result.stress  = trial;
+        result.tangent = C;
+        return result;
+      }
+
+    // Algorithmic tangent in principal space: D - D B M^-1 A D.
+    FullMatrix<double> Dep(3, 3);
+    for (unsigned int a = 0; a < 3; ++a)
+      {
+        Vec3 e{0, 0, 0};
+        e[a]           = 1;
+        const Vec3 col = D(e);
+        for (unsigned int b = 0; b < 3; ++b)
+          Dep(b, a) = col[b];
+      }
+    const unsigned int n = active.size();
+    for (unsigned int i = 0; i < n; ++i)
+      for (unsigned int j = 0; j < n; ++j)
+        {
+          const Vec3 Db = D(p.b[active[i]]);
+          const Vec3 Da = D(p.a[active[j]]); // D symmetric: (a^T D)^T = D a
+          for (unsigned int r = 0; r < 3; ++r)
+            for (unsigned int c = 0; c < 3; ++c)
+              Dep(r, c) -= Db[r] * Minv(i, j) * Da[c];
+        }
+
+    // Back to tensors: stress, and the tangent with the rotation of the
+    // principal directions.
+    std::array<SymmetricTensor<2, 3>, 3> E;
+    for (unsigned int a = 0; a < 3; ++a)
+      E[a] = symmetrize(outer_product(eig[a].second, eig[a].second));
+    result.stress = s[0] * E[0] + s[1] * E[1] + s[2] * E[2];
+    SymmetricTensor<4, 3> T;
+    for (unsigned int a = 0; a < 3; ++a)
+      for (unsigned int b = 0; b < 3; ++b)
+        T += Dep(a, b) * outer_product(E[a], E[b]);
+    for (unsigned int a = 0; a < 3; ++a)
+      for (unsigned int b = a + 1; b < 3; ++b)
+        {
+          const double d_trial = s_tr[a] - s_tr[b];
+          const double coefficient =
+              std::abs(d_trial) > 1e-10 * scale ? 2 * mu * (s[a] - s[b]) / d_trial : 2 * mu;
+          const SymmetricTensor<2, 3> Mab =
+              symmetrize(outer_product(eig[a].second, eig[b].second)) * 2.;
+          T += 0.5 * coefficient * outer_product(Mab, Mab);
+        }
+    result.tangent = T;
+
+    const SymmetricTensor<4, 3> S = invert(C);
+    result.state.plastic_strain   = strain - S * (result.stress - initial_stress);
+    bool tension = false;
+    for (const unsigned int j : active)
+      tension = tension || p.tension[j];
+    result.state.mode = tension ? YieldMode::tension : YieldMode::shear;
+    return result;
+  }
+} // namespace roofspan
