@@ -46,6 +46,24 @@ def main():
     write(os.path.join(bad_bolts, "resin_rebar_19mm.prm"),
           re.sub(r"Bond strength\s*=\s*[0-9.e]+", "Bond strength  = -68e3", product))
 
+    # Libraries with one bad strength value each in the clay manto.
+    def bad_unit(tag, key, value):
+        lib = os.path.join(work, "bad_" + tag)
+        os.makedirs(lib, exist_ok=True)
+        for name in ("breccia.prm", "sandstone.prm", "resin_rebar_19mm.prm"):
+            shutil.copy(os.path.join(ROOT, "materials", name), lib)
+        write(os.path.join(lib, "clay_manto.prm"),
+              re.sub(key + r"\s*=\s*[-0-9.e]+", f"{key} = {value}", unit))
+        return lib
+
+    strength = [
+        ("friction angle 90", bad_unit("phi", "Friction angle", "90"), "Friction angle", "phi < 90"),
+        ("negative cohesion", bad_unit("c", "Cohesion", "-5e3"), "Cohesion", "c >= 0"),
+        ("dilation above friction", bad_unit("psi", "Dilation angle", "25"), "Dilation angle", "psi <= phi"),
+        ("tensile strength above the apex", bad_unit("t", "Tensile strength", "200e3"),
+         "Tensile strength", "apex"),
+    ]
+
     cases = [
         # (what, case, --set overrides, words the message must contain)
         ("unknown key", typo_case, [], ["typo.prm", "Room spam"]),
@@ -75,7 +93,8 @@ def main():
          ["room_4.5m.prm", "Bolts/Product", "titanium bolt"]),
         ("pretension on a grouted bolt", CASE, ["Bolts/Pretension=50e3"],
          ["room_4.5m.prm", "Bolts/Pretension", "end-anchored"]),
-    ]
+    ] + [(what, CASE, [f"Materials/Library directories={lib}"], ["clay_manto.prm", key, words])
+         for what, lib, key, words in strength]
 
     c = Checks("Bad input: message, exit code 2, earlier output untouched")
     for what, case, sets, words in cases:

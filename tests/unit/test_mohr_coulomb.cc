@@ -37,10 +37,10 @@ namespace
 
 int main()
 {
-  const double E = 1e9, nu = 0.25;
-  const double lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
-  const double c = 1e6, phi = 30, psi = 10, T = 0.5e6;
-  const MohrCoulomb model(lambda, mu, c, phi, psi, T);
+  const double                E = 1e9, nu = 0.25;
+  const double                lambda = E * nu / ((1 + nu) * (1 - 2 * nu)), mu = E / (2 * (1 + nu));
+  const double                c = 1e6, phi = 30, psi = 10, T = 0.5e6;
+  const MohrCoulomb           model(lambda, mu, c, phi, psi, T);
   const SymmetricTensor<2, 3> sigma0 = -5e6 * unit_symmetric_tensor<3>();
 
   // 1. Random plastic states: consistency and tangent.
@@ -105,7 +105,8 @@ int main()
           1e-10);
     const double      apex = c / std::tan(phi * M_PI / 180);
     const MohrCoulomb no_cutoff(lambda, mu, c, phi, phi, apex);
-    const auto r2 = no_cutoff.update(0.1 * unit_symmetric_tensor<3>(), sigma0, MaterialState(), 1.0);
+    const auto        r2 =
+        no_cutoff.update(0.1 * unit_symmetric_tensor<3>(), sigma0, MaterialState(), 1.0);
     check("MC apex (no cut-off): |sigma - c cot(phi) I| / apex",
           (r2.stress - apex * unit_symmetric_tensor<3>()).norm() / apex,
           1e-10);
@@ -117,9 +118,9 @@ int main()
       SymmetricTensor<2, 3> strain;
       strain[0][0] = strain[1][1] = sign > 0 ? 0.004 : -0.002;
       strain[2][2]                = sign > 0 ? -0.02 : 0.01;
-      const auto r = model.update(strain, sigma0, MaterialState(), 1.0);
-      const auto s = eigenvalues(r.stress);
-      const double gap = sign > 0 ? std::abs(s[0] - s[1]) : std::abs(s[1] - s[2]);
+      const auto   r              = model.update(strain, sigma0, MaterialState(), 1.0);
+      const auto   s              = eigenvalues(r.stress);
+      const double gap            = sign > 0 ? std::abs(s[0] - s[1]) : std::abs(s[1] - s[2]);
       check(sign > 0 ? "edge sigma_1 = sigma_2: |s1 - s2| / |sigma|" :
                        "edge sigma_2 = sigma_3: |s2 - s3| / |sigma|",
             gap / r.stress.norm(),
@@ -132,8 +133,8 @@ int main()
   //    surface, strictly inside the unreduced one.
   {
     SymmetricTensor<2, 3> strain;
-    strain[0][0] = 0.01;
-    strain[2][2] = -0.05;
+    strain[0][0]  = 0.01;
+    strain[2][2]  = -0.05;
     const auto r2 = model.update(strain, sigma0, MaterialState(), 2.0);
     check("reduced strength: |f_F=2(returned)| / |sigma|",
           std::abs(model.yield_function(r2.stress, 2.0)) / r2.stress.norm(),

@@ -85,7 +85,7 @@ namespace roofspan
               lo = F;
               break;
             }
-            else
+          else
             {
               hi        = F;
               upper_why = why;

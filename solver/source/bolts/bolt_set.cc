@@ -546,8 +546,8 @@ namespace roofspan
         el.slip_plastic = el.slip_plastic_trial = {};
         el.axial_force = el.axial_strain = el.collar_force = 0;
         el.slip = el.shear_flow = {};
-        el.bond_yield  = {};
-        el.steel_yield = false;
+        el.bond_yield           = {};
+        el.steel_yield          = false;
       }
   }
 

@@ -7,7 +7,8 @@ namespace roofspan
   LinearElastic::LinearElastic(const double lambda, const double mu)
       : stiffness(lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
                   2 * mu * identity_tensor<3>())
-  {}
+  {
+  }
 
   StressUpdate LinearElastic::update(const SymmetricTensor<2, 3> &strain,
                                      const SymmetricTensor<2, 3> &initial_stress,

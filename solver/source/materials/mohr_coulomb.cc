@@ -27,10 +27,11 @@ namespace roofspan
 
     Planes planes(const double c, const double phi, const double psi, const double T)
     {
-      const double k  = (1 + std::sin(phi)) / (1 - std::sin(phi));
-      const double m  = (1 + std::sin(psi)) / (1 - std::sin(psi));
-      const double sc = 2 * c * std::cos(phi) / (1 - std::sin(phi)); // uniaxial compressive strength
-      Planes       p;
+      const double k = (1 + std::sin(phi)) / (1 - std::sin(phi));
+      const double m = (1 + std::sin(psi)) / (1 - std::sin(psi));
+      const double sc =
+          2 * c * std::cos(phi) / (1 - std::sin(phi)); // uniaxial compressive strength
+      Planes p;
       // k sigma_major - sigma_minor = sigma_c, on the three orderings that
       // meet at the sextant's edges and apex.
       p.a[0] = {k, 0, -1};
@@ -41,12 +42,12 @@ namespace roofspan
       p.b[2] = {m, -1, 0};
       for (unsigned int j = 0; j < 3; ++j)
         {
-          p.r[j]       = sc;
-          p.tension[j] = false;
-          p.a[3 + j]   = {0, 0, 0};
-          p.a[3 + j][j] = 1;
-          p.b[3 + j]   = p.a[3 + j];
-          p.r[3 + j]   = T;
+          p.r[j]           = sc;
+          p.tension[j]     = false;
+          p.a[3 + j]       = {0, 0, 0};
+          p.a[3 + j][j]    = 1;
+          p.b[3 + j]       = p.a[3 + j];
+          p.r[3 + j]       = T;
           p.tension[3 + j] = true;
         }
       return p;
@@ -70,7 +71,8 @@ namespace roofspan
       , phi(friction_angle_degrees * M_PI / 180)
       , psi(dilation_angle_degrees * M_PI / 180)
       , tensile(tensile_strength)
-  {}
+  {
+  }
 
   double MohrCoulomb::yield_function(const SymmetricTensor<2, 3> &stress, const double F) const
   {
@@ -89,17 +91,17 @@ namespace roofspan
                                    const MaterialState         &old_state,
                                    const double                 F) const
   {
-    StressUpdate                  result;
-    const SymmetricTensor<4, 3>   C = lambda * outer_product(unit_symmetric_tensor<3>(),
-                                                         unit_symmetric_tensor<3>()) +
-                                    2 * mu * identity_tensor<3>();
-    const SymmetricTensor<2, 3>   trial = initial_stress + C * (strain - old_state.plastic_strain);
-    const double                  phi_F = std::atan(std::tan(phi) / F);
-    const Planes                  p     = planes(cohesion / F, phi_F, std::min(psi, phi_F), tensile / F);
+    StressUpdate                result;
+    const SymmetricTensor<4, 3> C =
+        lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
+        2 * mu * identity_tensor<3>();
+    const SymmetricTensor<2, 3> trial = initial_stress + C * (strain - old_state.plastic_strain);
+    const double                phi_F = std::atan(std::tan(phi) / F);
+    const Planes                p = planes(cohesion / F, phi_F, std::min(psi, phi_F), tensile / F);
 
     // Principal trial stresses, sorted sigma_1 >= sigma_2 >= sigma_3.
-    const auto eig = eigenvectors(trial, SymmetricTensorEigenvectorMethod::jacobi);
-    const Vec3 s_tr = {eig[0].first, eig[1].first, eig[2].first};
+    const auto   eig   = eigenvectors(trial, SymmetricTensorEigenvectorMethod::jacobi);
+    const Vec3   s_tr  = {eig[0].first, eig[1].first, eig[2].first};
     const double scale = std::max({std::abs(s_tr[0]), std::abs(s_tr[2]), p.r[0], 1.0});
     const double tol   = 1e-12 * scale;
 
@@ -107,7 +109,9 @@ namespace roofspan
     // Principal elastic matrix D = lambda 1 1^T + 2 mu I.
     const auto D = [&](const Vec3 &x) {
       const double tr = x[0] + x[1] + x[2];
-      return Vec3{lambda * tr + 2 * mu * x[0], lambda * tr + 2 * mu * x[1], lambda * tr + 2 * mu * x[2]};
+      return Vec3{lambda * tr + 2 * mu * x[0],
+                  lambda * tr + 2 * mu * x[1],
+                  lambda * tr + 2 * mu * x[2]};
     };
 
     // Elastic if no plane is violated.
@@ -137,8 +141,8 @@ namespace roofspan
     Vec3                      s = s_tr;
     FullMatrix<double>        M, Minv;
     std::vector<double>       dl;
-    bool                      done = false;
-    const auto try_set = [&](const std::vector<unsigned int> &set) {
+    bool                      done    = false;
+    const auto                try_set = [&](const std::vector<unsigned int> &set) {
       const unsigned int n = set.size();
       M.reinit(n, n);
       for (unsigned int i = 0; i < n; ++i)
@@ -236,7 +240,7 @@ namespace roofspan
 
     const SymmetricTensor<4, 3> S = invert(C);
     result.state.plastic_strain   = strain - S * (result.stress - initial_stress);
-    bool tension = false;
+    bool tension                  = false;
     for (const unsigned int j : active)
       tension = tension || p.tension[j];
     result.state.mode = tension ? YieldMode::tension : YieldMode::shear;

@@ -1,7 +1,7 @@
 #include <roofspan/simulator/simulator.h>
 
-#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
@@ -66,11 +66,11 @@ namespace roofspan
     std::vector<unsigned int> component(dofs_per_cell);
     for (unsigned int i = 0; i < dofs_per_cell; ++i)
       component[i] = fe->system_to_component_index(i).first;
-    std::vector<Tensor<1, dim>> grad(dofs_per_cell);
-    std::vector<double>         cell_u(dofs_per_cell);
+    std::vector<Tensor<1, dim>>        grad(dofs_per_cell);
+    std::vector<double>                cell_u(dofs_per_cell);
     std::vector<SymmetricTensor<2, 3>> B(dofs_per_cell);
     bool                               local_failure = false;
-    Vector<double>              cell_internal(dofs_per_cell), cell_external(dofs_per_cell);
+    Vector<double>                     cell_internal(dofs_per_cell), cell_external(dofs_per_cell);
 
     const bool   use_cache       = !geometry->has_curved_boundaries();
     const size_t max_cache_bytes = size_t(128) << 20;
@@ -111,7 +111,7 @@ namespace roofspan
                 const double JxW = fe_values.JxW(q);
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
                   {
-                    const Tensor<1, dim> g = fe_values.shape_grad_component(i, q, component[i]);
+                    const Tensor<1, dim>  g = fe_values.shape_grad_component(i, q, component[i]);
                     SymmetricTensor<2, 3> b;
                     for (unsigned int d = 0; d < dim; ++d)
                       b[component[i]][d] += (d == component[i] ? 1. : 0.5) * g[d];
@@ -126,7 +126,7 @@ namespace roofspan
                     model.update(strain, sigma0, committed_states[index], strength_factor);
                 if (!update.ok)
                   local_failure = true;
-                trial_states[index]                 = update.state;
+                trial_states[index]                = update.state;
                 const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
                   {

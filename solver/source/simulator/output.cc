@@ -80,8 +80,20 @@ namespace roofspan
     for (unsigned int a = 0; a < dim; ++a)
       for (unsigned int b = 0; b <= a; ++b)
         strain[a][b] = 0.5 * (gradient[a][b] + gradient[b][a]);
-    if (!cell_plastic_strain.empty())
-      strain -= cell_plastic_strain[cell_index];
+    if (plastic && !models.at(material)->is_linear() && !quadrature_points.empty())
+      {
+        unsigned int nearest = 0;
+        for (unsigned int q = 1; q < n_q_points; ++q)
+          if (point.distance_square(quadrature_points[cell_index * n_q_points + q]) <
+              point.distance_square(quadrature_points[cell_index * n_q_points + nearest]))
+            nearest = q;
+        return models.at(material)
+            ->update(strain,
+                     in_situ.stress(point),
+                     committed_states[cell_index * n_q_points + nearest],
+                     1.0)
+            .stress;
+      }
     // Plane strain: eps_zz = 0, so the same 3x3 Hooke's law gives sigma_zz.
     SymmetricTensor<2, 3> s =
         2 * m.mu * strain + m.lambda * trace(strain) * unit_symmetric_tensor<3>();
@@ -93,10 +105,10 @@ namespace roofspan
   {
     if (!plastic)
       return;
-    const QGauss<dim> quadrature(degree + 1);
-    FEValues<dim>     fe_values(*mapping, *fe, quadrature, update_quadrature_points);
+    const QGauss<dim>  quadrature(degree + 1);
+    FEValues<dim>      fe_values(*mapping, *fe, quadrature, update_quadrature_points);
     const unsigned int n = triangulation.n_active_cells();
-    cell_plastic_strain.assign(n, SymmetricTensor<2, 3>());
+    quadrature_points.assign(n * n_q_points, Point<dim>());
     cell_yield_state.reinit(n);
     cell_plastic_magnitude.reinit(n);
     double       top       = -std::numeric_limits<double>::max();
@@ -108,8 +120,8 @@ namespace roofspan
           const unsigned int c = cell->active_cell_index();
           for (unsigned int q = 0; q < n_q_points; ++q)
             {
-              const MaterialState &state = committed_states[c * n_q_points + q];
-              cell_plastic_strain[c] += state.plastic_strain / double(n_q_points);
+              const MaterialState &state            = committed_states[c * n_q_points + q];
+              quadrature_points[c * n_q_points + q] = fe_values.quadrature_point(q);
               cell_plastic_magnitude(c) =
                   std::max<float>(cell_plastic_magnitude(c), state.plastic_strain.norm());
               if (state.mode != YieldMode::elastic)
@@ -235,7 +247,9 @@ namespace roofspan
                   for (unsigned int a = 0; a < dim; ++a)
                     g[a] = gradient[q][a];
                   max_principal[cell->material_id()].offer(
-                      eigenvalues(total_stress(cell->material_id(), cell->active_cell_index(), g, p))[0], p);
+                      eigenvalues(
+                          total_stress(cell->material_id(), cell->active_cell_index(), g, p))[0],
+                      p);
                 }
             }
         }
@@ -329,7 +343,8 @@ namespace roofspan
             std::vector<Tensor<1, dim>> rows(dim);
             for (unsigned int a = 0; a < dim; ++a)
               rows[a] = g[0][a];
-            const auto s = total_stress(cell->material_id(), cell->active_cell_index(), rows, point);
+            const auto s =
+                total_stress(cell->material_id(), cell->active_cell_index(), rows, point);
             for (unsigned int d = 0; d < dim; ++d)
               values[d] = v[0][d];
             const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
@@ -417,10 +432,12 @@ namespace roofspan
       }
   }
 
-  template SymmetricTensor<2, 3> Simulator<2>::total_stress(types::material_id, unsigned int,
+  template SymmetricTensor<2, 3> Simulator<2>::total_stress(types::material_id,
+                                                            unsigned int,
                                                             const std::vector<Tensor<1, 2>> &,
                                                             const Point<2> &) const;
-  template SymmetricTensor<2, 3> Simulator<3>::total_stress(types::material_id, unsigned int,
+  template SymmetricTensor<2, 3> Simulator<3>::total_stress(types::material_id,
+                                                            unsigned int,
                                                             const std::vector<Tensor<1, 3>> &,
                                                             const Point<3> &) const;
   template void                  Simulator<2>::collect_plastic_fields();

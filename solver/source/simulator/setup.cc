@@ -146,7 +146,11 @@ namespace roofspan
                                                  mpi_communicator,
                                                  locally_relevant_dofs);
       lap("sparsity pattern");
-      system_matrix.keep_pattern(bolts != nullptr);
+      system_matrix.keep_pattern(bolts != nullptr || plastic);
+      bool symmetric = true;
+      for (const auto &[id, model] : models)
+        symmetric = symmetric && model->has_symmetric_tangent();
+      system_matrix.set_symmetric(symmetric);
       system_matrix.create(locally_owned_dofs,
                            dsp,
                            linear_solver.block_size(dim),

@@ -103,10 +103,10 @@ namespace roofspan
     nonlinear_solver.parse_parameters(prm, file);
     strength_reduction.parse_parameters(prm, file);
     bolt_pattern.parse_parameters(prm, file, library, *geometry);
-    require(!bolt_pattern.present() || linear_solver.preconditioner_name() == "boomeramg",
+    require(!bolt_pattern.present() || linear_solver.preconditioner_name() != "gamg",
             file,
             "Linear solver/Preconditioner",
-            "bolted models need 'boomeramg' (GAMG's rigid-body modes do not "
+            "bolted models need 'boomeramg' or 'direct' (GAMG's rigid-body modes do not "
             "describe the bolt unknowns)");
 
     for (const auto &entry : Utilities::split_string_list(probe_points, ','))
@@ -187,8 +187,8 @@ namespace roofspan
             TimerOutput::Scope t(*computing_timer, "strength reduction");
             const double       reference = max_displacement();
             const auto         saved     = stages;
-            const auto         log = [&](const std::string &line) { pcout << line << '\n'; };
-            const auto         to_json = [&](const StrengthReduction::Result &r, const bool bolted) {
+            const auto         log       = [&](const std::string &line) { pcout << line << '\n'; };
+            const auto to_json = [&](const StrengthReduction::Result &r, const bool bolted) {
               nlohmann::json trials = nlohmann::json::array();
               for (const auto &[F, trial] : r.trials)
                 trials.push_back({{"factor", F},
@@ -206,15 +206,19 @@ namespace roofspan
                                     {"bolted", bolted},
                                     {"trials", trials}};
             };
-            factor_of_safety = strength_reduction.run(
-                [&](const double F) { return analyse_reduced(F); }, reference, log);
+            factor_of_safety =
+                strength_reduction.run([&](const double F) { return analyse_reduced(F); },
+                                       reference,
+                                       log);
             summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
             if (bolts)
               {
                 // The same roof without its bolts (they stay idle).
                 support_installed = false;
-                const auto unbolted = strength_reduction.run(
-                    [&](const double F) { return analyse_reduced(F); }, reference, log);
+                const auto unbolted =
+                    strength_reduction.run([&](const double F) { return analyse_reduced(F); },
+                                           reference,
+                                           log);
                 support_installed                    = true;
                 summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
               }

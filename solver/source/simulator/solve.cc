@@ -58,6 +58,8 @@ namespace roofspan
         system_matrix, delta, system_rhs, dim, node_coordinates_of_owned_rows());
     (first_newton_iteration ? step_constraints : constraints).distribute(delta);
     first_newton_iteration = false;
+    before_correction      = solution;
+    last_correction        = delta;
     solution += delta;
     locally_relevant_solution = solution;
 

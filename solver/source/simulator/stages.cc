@@ -81,6 +81,11 @@ namespace roofspan
             collar_forces.push_back(bolts->collar_forces());
         }
     };
+    problem.set_step_length = [&](const double alpha) {
+      solution = before_correction;
+      solution.add(alpha, last_correction);
+      locally_relevant_solution = solution;
+    };
     problem.revert = [&]() {
       solution                  = committed_solution;
       locally_relevant_solution = solution;
@@ -174,15 +179,15 @@ namespace roofspan
       return 0;
     // The vertical displacement at the mid-span roof point, from the owner
     // of a cell that has it as a vertex (the built-in meshes put one there).
-    const Point<dim> &p   = geometry->roof.mid_span;
-    double            sag = 0, found = 0;
+    const Point<dim>                    &p   = geometry->roof.mid_span;
+    double                               sag = 0, found = 0;
     std::vector<types::global_dof_index> indices(fe->n_dofs_per_cell());
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned() && found == 0)
         for (const unsigned int v : cell->vertex_indices())
           if (cell->vertex(v).distance(p) < 1e-9 * (1 + p.norm()))
             {
-              const types::global_dof_index index = cell->vertex_dof_index(v, dim - 1);
+              const types::global_dof_index        index = cell->vertex_dof_index(v, dim - 1);
               std::vector<types::global_dof_index> one{index};
               std::vector<double>                  value(1);
               locally_relevant_solution.extract_subvector_to(one, value);
@@ -224,8 +229,8 @@ namespace roofspan
   template double                   Simulator<3>::max_displacement() const;
   template double                   Simulator<2>::roof_sag_now() const;
   template double                   Simulator<3>::roof_sag_now() const;
-  template void Simulator<2>::prepare_step(double);
-  template void Simulator<3>::prepare_step(double);
-  template void Simulator<2>::run_stages();
-  template void Simulator<3>::run_stages();
+  template void                     Simulator<2>::prepare_step(double);
+  template void                     Simulator<3>::prepare_step(double);
+  template void                     Simulator<2>::run_stages();
+  template void                     Simulator<3>::run_stages();
 } // namespace roofspan

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 namespace roofspan
 {
@@ -80,11 +81,43 @@ namespace roofspan
         bool        ok = false;
         std::string failure;
         problem.prepare_step(target);
+        double previous = -1; // last measurable residual (absolute)
         for (unsigned int it = 0; it <= max_iterations; ++it)
           {
-            const auto [residual, reference] = problem.assemble(target);
-            const bool   measurable          = residual >= 0;
-            const double relative            = reference > 0 ? residual / reference : residual;
+            auto [residual, reference] = problem.assemble(target);
+            // Backtracking line search: if the full correction raised the
+            // residual, try a half, a quarter, ... of it.
+            if (problem.set_step_length && previous > 0 && residual > previous &&
+                std::isfinite(residual))
+              {
+                double best_residual = residual, best_alpha = 1;
+                for (double alpha = 0.5; alpha > 0.03; alpha /= 2)
+                  {
+                    problem.set_step_length(alpha);
+                    const auto trial = problem.assemble(target);
+                    if (std::isfinite(trial.first) && trial.first < best_residual)
+                      {
+                        best_residual = trial.first;
+                        best_alpha    = alpha;
+                      }
+                    if (trial.first < previous)
+                      break;
+                  }
+                if (best_alpha != 1)
+                  {
+                    problem.set_step_length(best_alpha);
+                    std::tie(residual, reference) = problem.assemble(target);
+                  }
+                else
+                  {
+                    problem.set_step_length(1);
+                    std::tie(residual, reference) = problem.assemble(target);
+                  }
+              }
+            if (residual >= 0)
+              previous = residual;
+            const bool   measurable = residual >= 0;
+            const double relative   = reference > 0 ? residual / reference : residual;
             if (measurable)
               {
                 s.residual_history.push_back(relative);

@@ -161,7 +161,7 @@ namespace roofspan
           "create the system matrix from its arrays");
     check(MatSetBlockSize(matrix, block), "set the block size");
     check(MatSetOption(matrix, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE), "set options");
-    check(MatSetOption(matrix, MAT_SYMMETRIC, PETSC_TRUE), "set options");
+    check(MatSetOption(matrix, MAT_SYMMETRIC, symmetric ? PETSC_TRUE : PETSC_FALSE), "set options");
     for (const auto &[row, column, value] : off_rank_entries)
       check(MatSetValues(matrix, 1, &row, 1, &column, &value, ADD_VALUES),
             "add contributions to rows of other ranks");

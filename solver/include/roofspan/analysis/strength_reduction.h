@@ -35,10 +35,10 @@ namespace roofspan
     struct Result
     {
       bool        computed = false;
-      double      factor   = 0; ///< largest F that did not fail (conservative)
+      double      factor   = 0;         ///< largest F that did not fail (conservative)
       double      lower = 0, upper = 0; ///< bracket: converged / failed
-      bool        bounded = true; ///< false: no failure up to the maximum factor
-      std::string criterion;       ///< what made the upper trial fail
+      bool        bounded = true;       ///< false: no failure up to the maximum factor
+      std::string criterion;            ///< what made the upper trial fail
       std::vector<std::pair<double, Trial>> trials;
     };
 

@@ -195,8 +195,8 @@ namespace roofspan
     dealii::types::global_dof_index first_bolt_dof = 0, n_bolt_dofs = 0, n_real_bolt_dofs = 0;
     unsigned int                    n_global_elements = 0;
     bool                            is_installed      = false;
-    std::vector<double>             pretension_scale; ///< per bolt
-    double                          bond_factor = 1;  ///< strength reduction
+    std::vector<double>             pretension_scale;  ///< per bolt
+    double                          bond_factor   = 1; ///< strength reduction
     double                          idle_diagonal = 1;
   };
 } // namespace roofspan

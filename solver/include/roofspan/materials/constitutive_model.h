@@ -57,6 +57,12 @@ namespace roofspan
       return false;
     }
 
+    /// True if the consistent tangent is symmetric (associated flow).
+    virtual bool has_symmetric_tangent() const
+    {
+      return true;
+    }
+
     virtual StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                                 const dealii::SymmetricTensor<2, 3> &initial_stress,
                                 const MaterialState                 &old_state,

@@ -32,6 +32,11 @@ namespace roofspan
       return "mohr coulomb";
     }
 
+    bool has_symmetric_tangent() const override
+    {
+      return psi == phi;
+    }
+
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,

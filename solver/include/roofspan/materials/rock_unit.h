@@ -13,8 +13,8 @@ namespace roofspan
   struct RockUnit
   {
     std::string name;
-    std::string file;   ///< library file it came from (for error messages)
-    std::string source; ///< citation or "assumption: ..."
+    std::string file;                     ///< library file it came from (for error messages)
+    std::string source;                   ///< citation or "assumption: ..."
     std::string model = "linear elastic"; ///< constitutive model name
 
     double unit_weight      = 0; ///< N/m^3

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <roofspan/analysis/strength_reduction.h>
 #include <roofspan/bolts/bolt_pattern.h>
 #include <roofspan/bolts/bolt_set.h>
 #include <roofspan/geometry/model_geometry.h>
 #include <roofspan/loads/boundary_conditions.h>
-#include <roofspan/analysis/strength_reduction.h>
 #include <roofspan/loads/in_situ_stress.h>
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
@@ -78,11 +78,12 @@ namespace roofspan
 
     /// Total stress (in-situ + change) at a point of a cell with material
     /// `material`, from the displacement gradient and the cell's mean plastic
-    /// strain (exact at the quadrature points of elastic cells; in plastic
-    /// cells the plastic strain is the cell average). Full 3x3 tensor: in 2D
+    /// history: in plastic cells the history of the nearest quadrature point,
+    /// through the constitutive model (so the stress is admissible). Full
+    /// 3x3 tensor: in 2D
     /// the out-of-plane stress follows from plane strain. (output.cc)
-    dealii::SymmetricTensor<2, 3> total_stress(dealii::types::material_id                 material,
-                                               unsigned int                               cell_index,
+    dealii::SymmetricTensor<2, 3> total_stress(dealii::types::material_id material,
+                                               unsigned int               cell_index,
                                                const std::vector<dealii::Tensor<1, dim>> &gradient,
                                                const dealii::Point<dim> &point) const;
 
@@ -181,19 +182,19 @@ namespace roofspan
 
     /// Constitutive model per material id; `plastic` if any is nonlinear.
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
-    bool                                                                    plastic = false;
-    double             strength_factor   = 1;    ///< shear strength reduction F
-    bool               support_installed = true; ///< false: bolts stay idle (unbolted FoS)
-    StrengthReduction  strength_reduction;
+    bool                                                                     plastic = false;
+    double                    strength_factor   = 1;    ///< shear strength reduction F
+    bool                      support_installed = true; ///< false: bolts stay idle (unbolted FoS)
+    StrengthReduction         strength_reduction;
     StrengthReduction::Result factor_of_safety;
     /// Material history per quadrature point of the locally owned cells
     /// (active cell index x points per cell): committed and trial.
-    std::vector<MaterialState> committed_states, trial_states;
-    unsigned int               n_q_points = 0;
-    std::vector<dealii::SymmetricTensor<2, 3>> cell_plastic_strain; ///< per active cell, for output
-    dealii::Vector<float>                      cell_yield_state, cell_plastic_magnitude;
-    double       yielded_zone_top = 0;   ///< highest yielded point (global), elevation
-    unsigned int n_yielded_points = 0;   ///< global
+    std::vector<MaterialState>      committed_states, trial_states;
+    unsigned int                    n_q_points = 0;
+    std::vector<dealii::Point<dim>> quadrature_points; ///< per point of owned cells, for output
+    dealii::Vector<float>           cell_yield_state, cell_plastic_magnitude;
+    double       yielded_zone_top       = 0; ///< highest yielded point (global), elevation
+    unsigned int n_yielded_points       = 0; ///< global
     bool         any_yielded_above_roof = false;
 
     // Discretisation (setup.cc).
@@ -223,8 +224,9 @@ namespace roofspan
     dealii::PETScWrappers::MPI::Vector external_force; ///< unconstrained, for norms
     dealii::PETScWrappers::MPI::Vector solution;       ///< owned, trial
     dealii::PETScWrappers::MPI::Vector committed_solution;
-    dealii::PETScWrappers::MPI::Vector locally_relevant_solution; ///< ghosted trial
-    dealii::PETScWrappers::MPI::Vector rock_solution;             ///< ghosted, FE unknowns only
+    dealii::PETScWrappers::MPI::Vector last_correction, before_correction; ///< line search
+    dealii::PETScWrappers::MPI::Vector locally_relevant_solution;          ///< ghosted trial
+    dealii::PETScWrappers::MPI::Vector rock_solution; ///< ghosted, FE unknowns only
 
     // Measurements for the summary.
     LinearSolver::Statistics solver_statistics; ///< summed over all solves

@@ -47,6 +47,9 @@ namespace roofspan
       /// Solve for the correction and add it; returns linear iterations.
       /// Throws std::runtime_error if the linear solver fails.
       std::function<unsigned int()> solve_and_update;
+      /// Line search: move the last correction to a fraction of its length
+      /// (1 = as solved). Optional.
+      std::function<void(double)> set_step_length;
       /// Accept / drop the trial state.
       std::function<void()> commit, revert;
       /// A linear problem converges in one solve: no residual check.

@@ -63,6 +63,18 @@ namespace roofspan
       keep_arrays = keep;
     }
 
+    /// Whether the assembled matrix is symmetric (non-associated plasticity
+    /// makes the tangent unsymmetric); told to PETSc in compress().
+    void set_symmetric(bool value)
+    {
+      symmetric = value;
+    }
+
+    bool is_symmetric() const
+    {
+      return symmetric;
+    }
+
     /// Zeroes the values for a new assembly into the same pattern.
     void reset();
 
@@ -72,6 +84,7 @@ namespace roofspan
     size_type                first_row = 0, end_row = 0;
     PetscInt                 block       = 1;
     bool                     keep_arrays = false;
+    bool                     symmetric   = true;
     std::vector<PetscInt>    diagonal_start, diagonal_columns, off_start, off_columns;
     std::vector<PetscScalar> diagonal_values, off_values;
     /// PETSc renumbers the off-diagonal column indices it is given in place
