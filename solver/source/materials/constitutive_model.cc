@@ -2,13 +2,37 @@
 #include <roofspan/materials/linear_elastic.h>
 #include <roofspan/materials/mohr_coulomb.h>
 #include <roofspan/materials/rock_unit.h>
+#include <roofspan/materials/ubiquitous_joint.h>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace roofspan
 {
-  std::unique_ptr<ConstitutiveModel> ConstitutiveModel::create(const RockUnit &u)
+  std::unique_ptr<ConstitutiveModel> ConstitutiveModel::create(const RockUnit    &u,
+                                                               const unsigned int dim)
   {
+    if (u.model == "ubiquitous joint")
+      {
+        const MohrCoulomb    rock(u.lame_lambda(),
+                               u.shear_modulus(),
+                               u.cohesion,
+                               u.friction_angle,
+                               u.dilation_angle,
+                               u.tensile_strength);
+        const double         dip = u.bedding_dip * M_PI / 180;
+        dealii::Tensor<1, 3> normal;
+        normal[0]       = -std::sin(dip);
+        normal[dim - 1] = std::cos(dip);
+        return std::make_unique<UbiquitousJoint>(rock,
+                                                 u.lame_lambda(),
+                                                 u.shear_modulus(),
+                                                 normal,
+                                                 u.bedding_cohesion,
+                                                 u.bedding_friction_angle,
+                                                 u.bedding_dilation_angle,
+                                                 u.bedding_tensile_strength);
+      }
     if (u.model == "linear elastic")
       return std::make_unique<LinearElastic>(u.lame_lambda(), u.shear_modulus());
     if (u.model == "mohr coulomb")

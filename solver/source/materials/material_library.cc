@@ -38,11 +38,12 @@ namespace roofspan
                       "a literature range as 'assumption'.");
     prm.declare_entry("Constitutive model",
                       "linear elastic",
-                      dealii::Patterns::Selection("linear elastic|mohr coulomb"),
-                      "'linear elastic', or 'mohr coulomb': perfectly plastic "
+                      dealii::Patterns::Selection("linear elastic|mohr coulomb|ubiquitous joint"),
+                      "'linear elastic'; 'mohr coulomb': perfectly plastic "
                       "Mohr-Coulomb with tension cut-off and non-associated "
                       "flow (cohesion, friction and dilation angles, tensile "
-                      "strength below).");
+                      "strength below); 'ubiquitous joint': that rock plus a "
+                      "weak bedding plane everywhere (Bedding ... entries).");
     prm.declare_entry("Unit weight", "-1", Double(), "Unit weight [N/m^3].");
     prm.declare_entry("Young's modulus", "-1", Double(), "Rock-mass Young's modulus [Pa].");
     prm.declare_entry("Poisson's ratio", "-1", Double(), "Poisson's ratio [-].");
@@ -57,6 +58,24 @@ namespace roofspan
                       Double(),
                       "Tensile strength [Pa], at most the Mohr-Coulomb apex "
                       "c / tan(phi).");
+    prm.declare_entry("Bedding dip",
+                      "0",
+                      Double(),
+                      "Ubiquitous joint: dip of the bedding plane from the "
+                      "horizontal, toward +x [degrees], in [0, 90].");
+    prm.declare_entry("Bedding cohesion", "0", Double(), "Cohesion of the bedding plane [Pa].");
+    prm.declare_entry("Bedding friction angle",
+                      "0",
+                      Double(),
+                      "Friction angle of the bedding plane [degrees].");
+    prm.declare_entry("Bedding dilation angle",
+                      "0",
+                      Double(),
+                      "Dilation angle of the bedding plane [degrees], <= its friction angle.");
+    prm.declare_entry("Bedding tensile strength",
+                      "0",
+                      Double(),
+                      "Tensile strength across the bedding plane [Pa].");
     prm.leave_subsection();
 
     prm.enter_subsection("Bolt product");
@@ -247,17 +266,22 @@ namespace roofspan
   {
     prm.enter_subsection("Rock unit");
     RockUnit u;
-    u.file             = file;
-    u.name             = prm.get("Name");
-    u.source           = prm.get("Source");
-    u.model            = prm.get("Constitutive model");
-    u.unit_weight      = prm.get_double("Unit weight");
-    u.youngs_modulus   = prm.get_double("Young's modulus");
-    u.poissons_ratio   = prm.get_double("Poisson's ratio");
-    u.cohesion         = prm.get_double("Cohesion");
-    u.friction_angle   = prm.get_double("Friction angle");
-    u.dilation_angle   = prm.get_double("Dilation angle");
-    u.tensile_strength = prm.get_double("Tensile strength");
+    u.file                     = file;
+    u.name                     = prm.get("Name");
+    u.source                   = prm.get("Source");
+    u.model                    = prm.get("Constitutive model");
+    u.unit_weight              = prm.get_double("Unit weight");
+    u.youngs_modulus           = prm.get_double("Young's modulus");
+    u.poissons_ratio           = prm.get_double("Poisson's ratio");
+    u.cohesion                 = prm.get_double("Cohesion");
+    u.friction_angle           = prm.get_double("Friction angle");
+    u.dilation_angle           = prm.get_double("Dilation angle");
+    u.tensile_strength         = prm.get_double("Tensile strength");
+    u.bedding_dip              = prm.get_double("Bedding dip");
+    u.bedding_cohesion         = prm.get_double("Bedding cohesion");
+    u.bedding_friction_angle   = prm.get_double("Bedding friction angle");
+    u.bedding_dilation_angle   = prm.get_double("Bedding dilation angle");
+    u.bedding_tensile_strength = prm.get_double("Bedding tensile strength");
     prm.leave_subsection();
 
     const auto p = [](const std::string &key) { return "Rock unit/" + key; };
@@ -309,6 +333,36 @@ namespace roofspan
                 "tensile strength " + format_number(u.tensile_strength) +
                     " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + format_number(apex) +
                     " Pa");
+      }
+    if (u.model == "ubiquitous joint")
+      {
+        require(u.bedding_dip >= 0 && u.bedding_dip <= 90,
+                file,
+                p("Bedding dip"),
+                "expected 0 <= dip <= 90 degrees, got " + format_number(u.bedding_dip));
+        require(u.bedding_cohesion >= 0,
+                file,
+                p("Bedding cohesion"),
+                "expected >= 0, got " + format_number(u.bedding_cohesion));
+        require(u.bedding_friction_angle >= 0 && u.bedding_friction_angle < 90,
+                file,
+                p("Bedding friction angle"),
+                "expected 0 <= phi < 90 degrees, got " + format_number(u.bedding_friction_angle));
+        require(u.bedding_dilation_angle >= 0 &&
+                    u.bedding_dilation_angle <= u.bedding_friction_angle,
+                file,
+                p("Bedding dilation angle"),
+                "expected 0 <= psi <= the bedding friction angle, got " +
+                    format_number(u.bedding_dilation_angle));
+        require(u.bedding_tensile_strength >= 0 &&
+                    (u.bedding_friction_angle == 0 ||
+                     u.bedding_tensile_strength <=
+                         u.bedding_cohesion / std::tan(u.bedding_friction_angle * M_PI / 180.) *
+                             (1 + 1e-12)),
+                file,
+                p("Bedding tensile strength"),
+                "expected 0 <= T <= the plane's apex c/tan(phi), got " +
+                    format_number(u.bedding_tensile_strength));
       }
     units.emplace(u.name, u);
   }

@@ -132,7 +132,7 @@ namespace roofspan
       {
         const RockUnit &unit = library.unit(region.unit, file, "region " + region.label);
         elastic[id]          = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
-        models[id]           = ConstitutiveModel::create(unit);
+        models[id]           = ConstitutiveModel::create(unit, dim);
         plastic              = plastic || !models[id]->is_linear();
       }
     require(!strength_reduction.enabled() || plastic,

@@ -68,7 +68,8 @@ namespace roofspan
                                 const MaterialState                 &old_state,
                                 double                               strength_factor) const = 0;
 
-    /// The model a rock unit names.
-    static std::unique_ptr<ConstitutiveModel> create(const RockUnit &unit);
+    /// The model a rock unit names, for a model of dimension `dim` (the
+    /// vertical axis is the last one; bedding dips toward +x).
+    static std::unique_ptr<ConstitutiveModel> create(const RockUnit &unit, unsigned int dim);
   };
 } // namespace roofspan

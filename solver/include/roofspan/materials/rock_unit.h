@@ -24,6 +24,12 @@ namespace roofspan
     double friction_angle   = 0; ///< degrees
     double dilation_angle   = 0; ///< degrees
     double tensile_strength = 0; ///< Pa
+    // Bedding plane (model "ubiquitous joint").
+    double bedding_dip              = 0; ///< degrees from horizontal, dipping toward +x
+    double bedding_cohesion         = 0; ///< Pa
+    double bedding_friction_angle   = 0; ///< degrees
+    double bedding_dilation_angle   = 0; ///< degrees
+    double bedding_tensile_strength = 0; ///< Pa
 
     double lame_lambda() const;
     double shear_modulus() const;
