@@ -104,7 +104,7 @@ namespace roofspan
             one_step.load_steps = 1;
           collar_forces.clear();
           auto steps = one_step.advance(problem, from, to, log);
-          stages.push_back({name, from, to, steps, collar_forces});
+          stages.push_back({name, from, to, steps, collar_forces, roof_sag_now()});
         };
 
     if (!bolts || !support_installed)
