@@ -5,6 +5,7 @@
 #include <deal.II/base/utilities.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -307,62 +308,54 @@ namespace roofspan
             file,
             p("Poisson's ratio"),
             "expected -1 < nu < 0.5, got " + format_number(u.poissons_ratio));
-    require(u.cohesion >= 0,
-            file,
-            p("Cohesion"),
-            "expected c >= 0, got " + format_number(u.cohesion));
-    require(u.friction_angle >= 0 && u.friction_angle < 90,
-            file,
-            p("Friction angle"),
-            "expected 0 <= phi < 90 degrees, got " + format_number(u.friction_angle));
-    require(u.dilation_angle >= 0 && u.dilation_angle <= u.friction_angle,
-            file,
-            p("Dilation angle"),
-            "expected 0 <= psi <= phi (" + format_number(u.friction_angle) + "), got " +
-                format_number(u.dilation_angle));
-    require(u.tensile_strength >= 0,
-            file,
-            p("Tensile strength"),
-            "expected a tensile strength >= 0, got " + format_number(u.tensile_strength));
-    if (u.friction_angle > 0)
-      {
-        const double apex = u.cohesion / std::tan(u.friction_angle * M_PI / 180.);
-        require(u.tensile_strength <= apex * (1 + 1e-12),
-                file,
-                p("Tensile strength"),
-                "tensile strength " + format_number(u.tensile_strength) +
-                    " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + format_number(apex) +
-                    " Pa");
-      }
+    // Mohr-Coulomb strength: the rock's ("Cohesion", ...), and the bedding
+    // plane's ("Bedding cohesion", ...).
+    const auto key = [&](const std::string &prefix, std::string name) {
+      if (!prefix.empty())
+        name[0] = std::tolower(name[0]);
+      return p(prefix + name);
+    };
+    const auto check_strength = [&](const std::string &prefix,
+                                    const double       c,
+                                    const double       phi,
+                                    const double       psi,
+                                    const double       T) {
+      require(c >= 0, file, key(prefix, "Cohesion"), "expected c >= 0, got " + format_number(c));
+      require(phi >= 0 && phi < 90,
+              file,
+              key(prefix, "Friction angle"),
+              "expected 0 <= phi < 90 degrees, got " + format_number(phi));
+      require(psi >= 0 && psi <= phi,
+              file,
+              key(prefix, "Dilation angle"),
+              "expected 0 <= psi <= phi (" + format_number(phi) + "), got " + format_number(psi));
+      require(T >= 0,
+              file,
+              key(prefix, "Tensile strength"),
+              "expected a tensile strength >= 0, got " + format_number(T));
+      if (phi > 0)
+        {
+          const double apex = c / std::tan(phi * M_PI / 180.);
+          require(T <= apex * (1 + 1e-12),
+                  file,
+                  key(prefix, "Tensile strength"),
+                  "tensile strength " + format_number(T) +
+                      " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + format_number(apex) +
+                      " Pa");
+        }
+    };
+    check_strength("", u.cohesion, u.friction_angle, u.dilation_angle, u.tensile_strength);
     if (u.model == "ubiquitous joint")
       {
         require(u.bedding_dip >= 0 && u.bedding_dip <= 90,
                 file,
                 p("Bedding dip"),
                 "expected 0 <= dip <= 90 degrees, got " + format_number(u.bedding_dip));
-        require(u.bedding_cohesion >= 0,
-                file,
-                p("Bedding cohesion"),
-                "expected >= 0, got " + format_number(u.bedding_cohesion));
-        require(u.bedding_friction_angle >= 0 && u.bedding_friction_angle < 90,
-                file,
-                p("Bedding friction angle"),
-                "expected 0 <= phi < 90 degrees, got " + format_number(u.bedding_friction_angle));
-        require(u.bedding_dilation_angle >= 0 &&
-                    u.bedding_dilation_angle <= u.bedding_friction_angle,
-                file,
-                p("Bedding dilation angle"),
-                "expected 0 <= psi <= the bedding friction angle, got " +
-                    format_number(u.bedding_dilation_angle));
-        require(u.bedding_tensile_strength >= 0 &&
-                    (u.bedding_friction_angle == 0 ||
-                     u.bedding_tensile_strength <=
-                         u.bedding_cohesion / std::tan(u.bedding_friction_angle * M_PI / 180.) *
-                             (1 + 1e-12)),
-                file,
-                p("Bedding tensile strength"),
-                "expected 0 <= T <= the plane's apex c/tan(phi), got " +
-                    format_number(u.bedding_tensile_strength));
+        check_strength("Bedding ",
+                       u.bedding_cohesion,
+                       u.bedding_friction_angle,
+                       u.bedding_dilation_angle,
+                       u.bedding_tensile_strength);
       }
     units.emplace(u.name, u);
   }

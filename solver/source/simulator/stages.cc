@@ -203,9 +203,8 @@ namespace roofspan
   StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double factor)
   {
     StrengthReduction::Trial trial;
-    strength_factor = factor;
-    std::ostringstream quiet;
-    const bool         was_active = pcout.is_active();
+    strength_factor       = factor;
+    const bool was_active = pcout.is_active();
     pcout.set_condition(false);
     try
       {
