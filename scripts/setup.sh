@@ -12,6 +12,9 @@ packages=(
   numdiff                 # tolerance-based comparison of blessed results
   gmsh                    # .geo -> .msh
   python3                 # test drivers (standard library only)
+  python3-numpy python3-matplotlib   # postprocess/: production model, charts
+  python3-vtk9            # postprocess/render_section.py (VTK, as ParaView reads)
+  xvfb xauth              # xvfb-run: VTK renders through X, even off screen
   clang-format-14
 )
 
