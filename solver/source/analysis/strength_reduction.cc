@@ -31,17 +31,73 @@ namespace roofspan
                       Patterns::Double(1.1),
                       "A converged trial whose largest displacement exceeds this "
                       "multiple of the F = 1 displacement counts as failed.");
+    prm.declare_entry("Check factor",
+                      "0",
+                      Patterns::Double(0, 1000),
+                      "If > 0: one extra analysis with the strengths divided by "
+                      "this factor, reported as stable or failed (the factor of "
+                      "safety is at least this factor when stable). The design "
+                      "search uses it instead of a full bisection. 0 = off.");
+    prm.declare_entry("Include unbolted",
+                      "true",
+                      Patterns::Bool(),
+                      "With bolts: also find the factor of safety of the same "
+                      "roof without them.");
     prm.leave_subsection();
   }
 
   void StrengthReduction::parse_parameters(ParameterHandler &prm, const std::string &)
   {
     prm.enter_subsection("Strength reduction");
-    compute        = prm.get_bool("Compute factor of safety");
-    tolerance      = prm.get_double("Tolerance");
-    maximum_factor = prm.get_double("Maximum factor");
-    jump_ratio     = prm.get_double("Displacement jump ratio");
+    compute          = prm.get_bool("Compute factor of safety");
+    tolerance        = prm.get_double("Tolerance");
+    maximum_factor   = prm.get_double("Maximum factor");
+    jump_ratio       = prm.get_double("Displacement jump ratio");
+    check_at         = prm.get_double("Check factor");
+    include_unbolted = prm.get_bool("Include unbolted");
     prm.leave_subsection();
+  }
+
+  std::string StrengthReduction::judge(const std::function<Trial(double)>             &analyse,
+                                       const double                                    F,
+                                       const double                                    reference,
+                                       const std::function<void(const std::string &)> &log,
+                                       Result                                         &result) const
+  {
+    Trial       t = analyse(F);
+    std::string why;
+    if (!t.converged)
+      why = "non-convergence";
+    else if (t.max_displacement > jump_ratio * reference)
+      {
+        why    = "displacement jump";
+        t.note = "largest displacement " + format_number(t.max_displacement) + " m > " +
+                 format_number(jump_ratio) + " x " + format_number(reference) + " m";
+      }
+    std::ostringstream line;
+    line << "  strength reduction F = " << F << ": "
+         << (why.empty() ? "stable" : "fails (" + why + ")") << ", largest displacement "
+         << t.max_displacement << " m";
+    log(line.str());
+    result.trials.emplace_back(F, t);
+    return why;
+  }
+
+  StrengthReduction::Result
+  StrengthReduction::check(const std::function<Trial(double)>             &analyse,
+                           const double                                    factor,
+                           const double                                    reference,
+                           const std::function<void(const std::string &)> &log) const
+  {
+    Result result;
+    result.criterion = judge(analyse, factor, reference, log, result);
+    result.computed  = true;
+    result.factor    = factor;
+    if (result.criterion.empty())
+      result.lower = factor; // F >= factor; the upper end is unknown
+    else
+      result.upper = factor;
+    return result;
   }
 
   StrengthReduction::Result
@@ -51,23 +107,7 @@ namespace roofspan
   {
     Result     result;
     const auto failed = [&](const double F, std::string &why) {
-      Trial t = analyse(F);
-      if (!t.converged)
-        why = "non-convergence";
-      else if (t.max_displacement > jump_ratio * reference)
-        {
-          why    = "displacement jump";
-          t.note = "largest displacement " + format_number(t.max_displacement) + " m > " +
-                   format_number(jump_ratio) + " x " + format_number(reference) + " m";
-        }
-      else
-        why.clear();
-      std::ostringstream line;
-      line << "  strength reduction F = " << F << ": "
-           << (why.empty() ? "stable" : "fails (" + why + ")") << ", largest displacement "
-           << t.max_displacement << " m";
-      log(line.str());
-      result.trials.emplace_back(F, t);
+      why = judge(analyse, F, reference, log, result);
       return !why.empty();
     };
 

@@ -140,6 +140,11 @@ namespace roofspan
             "Strength reduction/Compute factor of safety",
             "every rock unit of this case is linear elastic: a factor of safety needs "
             "at least one plastic unit ('Constitutive model = mohr coulomb' in the library)");
+    require(strength_reduction.check_factor() == 0 || plastic,
+            file,
+            "Strength reduction/Check factor",
+            "every rock unit of this case is linear elastic: a strength check needs "
+            "at least one plastic unit ('Constitutive model = mohr coulomb' in the library)");
     if (geometry->roof.present)
       probes.emplace_back("roof_mid_span", geometry->roof.mid_span);
   }
@@ -182,7 +187,7 @@ namespace roofspan
           timer.stop();
           output_seconds = timer.last_wall_time();
         }
-        if (strength_reduction.enabled())
+        if (strength_reduction.enabled() || strength_reduction.check_factor() > 0)
           {
             TimerOutput::Scope t(*computing_timer, "strength reduction");
             const double       reference = max_displacement();
@@ -206,20 +211,35 @@ namespace roofspan
                                     {"bolted", bolted},
                                     {"trials", trials}};
             };
-            factor_of_safety =
-                strength_reduction.run([&](const double F) { return analyse_reduced(F); },
-                                       reference,
-                                       log);
-            summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
-            if (bolts)
+            const auto analyse = [&](const double F) { return analyse_reduced(F); };
+            if (strength_reduction.check_factor() > 0)
+              {
+                const auto check = strength_reduction.check(analyse,
+                                                            strength_reduction.check_factor(),
+                                                            reference,
+                                                            log);
+                pcout << "  strength check at F = " << check.factor << ": "
+                      << (check.criterion.empty() ? "stable" : "fails (" + check.criterion + ")")
+                      << '\n';
+                summary["strength_check"] = {{"factor", check.factor},
+                                             {"stable", check.criterion.empty()},
+                                             {"failure_criterion", check.criterion},
+                                             {"bolted", bolts != nullptr},
+                                             {"max_displacement",
+                                              check.trials.front().second.max_displacement},
+                                             {"note", check.trials.front().second.note}};
+              }
+            if (strength_reduction.enabled())
+              {
+                factor_of_safety            = strength_reduction.run(analyse, reference, log);
+                summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
+              }
+            if (bolts && strength_reduction.enabled() && strength_reduction.include_unbolted)
               {
                 // The same roof without its bolts (they stay idle).
-                support_installed = false;
-                const auto unbolted =
-                    strength_reduction.run([&](const double F) { return analyse_reduced(F); },
-                                           reference,
-                                           log);
-                support_installed                    = true;
+                support_installed   = false;
+                const auto unbolted = strength_reduction.run(analyse, reference, log);
+                support_installed   = true;
                 summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
               }
             stages = saved;

@@ -50,6 +50,25 @@ namespace roofspan
       return compute;
     }
 
+    /// The factor a design check runs at (0: no check).
+    double check_factor() const
+    {
+      return check_at;
+    }
+
+    /**
+     * One trial at `factor`: the factor of safety is at least `factor` when
+     * it is stable. A design search needs only this yes/no per candidate,
+     * which costs one analysis instead of a bracket and a bisection.
+     */
+    Result check(const std::function<Trial(double)>             &analyse,
+                 double                                          factor,
+                 double                                          reference,
+                 const std::function<void(const std::string &)> &log) const;
+
+    /// Whether the bolted run also finds the factor of the unbolted roof.
+    bool include_unbolted = true;
+
     /// `reference`: the largest displacement at F = 1.
     Result run(const std::function<Trial(double)>             &analyse,
                double                                          reference,
@@ -58,6 +77,15 @@ namespace roofspan
     double tolerance = 0.01, maximum_factor = 5, jump_ratio = 10;
 
   private:
-    bool compute = false;
+    /// Runs a trial at F, records it in `result`, returns the failure
+    /// criterion that decided it (empty when stable).
+    std::string judge(const std::function<Trial(double)>             &analyse,
+                      double                                          F,
+                      double                                          reference,
+                      const std::function<void(const std::string &)> &log,
+                      Result                                         &result) const;
+
+    bool   compute  = false;
+    double check_at = 0;
   };
 } // namespace roofspan

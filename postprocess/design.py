@@ -1,0 +1,453 @@
+#!/usr/bin/env python3
+"""Bolting-pattern design search: the cheapest pattern that meets the roof
+requirement, and what it costs in production.
+
+A design file (TOML) names a case, the candidate patterns (bolts per row, row
+spacing, bolt length, bolt product), the requirement (minimum factor of
+safety, maximum bolt utilisation, maximum roof sag) and optional production
+inputs. Each candidate is one MPI-parallel roofspan run of the case with the
+pattern set through `--set`, plus one strength-reduction trial at the
+required factor ('Strength reduction/Check factor'): the factor of safety is
+at least the target exactly when that trial is stable, so a candidate costs
+two analyses instead of a bracket and a bisection.
+
+"Cheapest" is the bolting time per metre of advance from the production model
+(postprocess/production.py): bolts per metre x time per bolt / booms plus the
+tramming and set-up overheads. How the search decides what to run:
+  1. candidates are sorted by that cost (ties: fewer bolts first);
+  2. they are evaluated in that order and the first one that meets the
+     requirement is the answer: every later candidate costs at least as much,
+     so they are reported as "not run: costlier than the chosen pattern";
+  3. a candidate is skipped without running when a failed one dominates it
+     (monotonicity: no more bolts per row, rows no closer, bolts no longer, same
+     product). Dominance is used only for the factor-of-safety and sag
+     failures; bolt utilisation is not monotone in bolt length (a longer bolt
+     anchors deeper and can pick up more load), so a utilisation failure
+     prunes only patterns of the same length.
+`--exhaustive` runs every candidate (for checking the search itself).
+
+    design.py DESIGN.toml [--out DIR] [--ranks N] [--exhaustive]
+              [--no-factor-of-safety] [--no-figures]
+
+Writes (atomically) DIR/candidates.csv, DIR/design.json and DIR/report.md,
+and the runs under DIR/runs/. Exit codes: 0 a pattern was found, 3 no
+candidate meets the requirement (reported, not an error), 2 bad input.
+"""
+import argparse
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import tomllib
+from functools import partial
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import production  # noqa: E402
+
+log_line = partial(print, flush=True)  # progress shows up in batch logs at once
+
+EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
+MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+
+# Documented defaults of the requirement (ASSUMPTIONS, typical mine practice):
+#  - factor of safety 1.3: a common minimum for short-term mine roofs by shear
+#    strength reduction (1.5 and more for long-term openings);
+#  - bolt utilisation 0.8: axial force at most 80 % of the steel's yield force
+#    at the end of the excavation, leaving room for later load;
+#  - roof sag 75 mm: a common trigger for extra support in weak roof.
+DEFAULT_REQUIREMENT = {"min_factor_of_safety": 1.3, "max_bolt_utilisation": 0.8, "max_roof_sag": 0.075}
+CANDIDATE_KEYS = {"bolts_per_row": int, "row_spacing": float, "length": float, "product": str}
+
+
+class DesignInputError(Exception):
+    """Bad design input; the message names the file and the entry."""
+
+
+def fail_input(path, key, what):
+    raise DesignInputError(f"design input error in {path}, entry '{key}': {what}")
+
+
+def load_design(path):
+    """Reads and checks a design file; returns a plain dict with defaults filled."""
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise DesignInputError(f"design input error: file {path} does not exist")
+    except tomllib.TOMLDecodeError as e:
+        raise DesignInputError(f"design input error in {path}: not valid TOML ({e})")
+    known = {"case", "ranks", "sets", "candidates", "requirement", "production", "title"}
+    for key in data:
+        if key not in known:
+            fail_input(path, key, f"unknown entry; expected one of {', '.join(sorted(known))}")
+    if "case" not in data:
+        fail_input(path, "case", "missing: the .prm case the patterns are tried on")
+    case = os.path.join(os.path.dirname(os.path.abspath(path)), data["case"])
+    if not os.path.isfile(case):
+        fail_input(path, "case", f"case file {case} does not exist")
+    sets = data.get("sets", [])
+    if not isinstance(sets, list) or not all(isinstance(s, str) and "=" in s for s in sets):
+        fail_input(path, "sets", "expected a list of \"Section/Key=value\" strings")
+
+    cand = data.get("candidates", {})
+    for key in cand:
+        if key not in CANDIDATE_KEYS:
+            fail_input(path, f"candidates.{key}", f"unknown; expected {', '.join(CANDIDATE_KEYS)}")
+    for key, kind in CANDIDATE_KEYS.items():
+        values = cand.get(key)
+        if not isinstance(values, list) or not values:
+            fail_input(path, f"candidates.{key}", "expected a non-empty list")
+        for v in values:
+            ok = isinstance(v, str) and v.strip() if kind is str else \
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 and \
+                (kind is float or float(v).is_integer())
+            if not ok:
+                fail_input(path, f"candidates.{key}", f"{v!r} is not a {'name' if kind is str else 'number > 0'}"
+                           + (" (whole)" if kind is int else ""))
+
+    req = dict(DEFAULT_REQUIREMENT)
+    for key, v in data.get("requirement", {}).items():
+        if key not in req:
+            fail_input(path, f"requirement.{key}", f"unknown; expected {', '.join(req)}")
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
+            fail_input(path, f"requirement.{key}", f"{v!r}: expected a number > 0")
+        req[key] = float(v)
+    if req["min_factor_of_safety"] < 1:
+        fail_input(path, "requirement.min_factor_of_safety", f"{req['min_factor_of_safety']:g}: expected >= 1")
+
+    prod = data.get("production", {})
+    try:
+        production.inputs_from_settings([f"{k}={v}" for k, v in prod.items()])
+    except production.ProductionInputError as e:
+        fail_input(path, f"production.{str(e).split(' ')[0]}", str(e))
+    ranks = data.get("ranks", 2)
+    if not isinstance(ranks, int) or isinstance(ranks, bool) or ranks < 1:
+        fail_input(path, "ranks", f"{ranks!r}: expected a whole number >= 1")
+    return {"path": os.path.abspath(path), "case": case, "ranks": ranks, "sets": sets,
+            "title": data.get("title", os.path.splitext(os.path.basename(path))[0]),
+            "candidates": {k: [CANDIDATE_KEYS[k](v) for v in cand[k]] for k in CANDIDATE_KEYS},
+            "requirement": req, "production": prod}
+
+
+def production_inputs(design, c):
+    settings = [f"{k}={v}" for k, v in design["production"].items()]
+    settings += [f"bolts_per_row={c['bolts_per_row']}", f"row_spacing_m={c['row_spacing']}",
+                 f"bolt_length_m={c['length']}"]
+    return production.inputs_from_settings(settings)
+
+
+def enumerate_candidates(design):
+    """Every combination with its bolting cost, cheapest first."""
+    cs = design["candidates"]
+    out = []
+    for product in cs["product"]:
+        for n in cs["bolts_per_row"]:
+            for s in cs["row_spacing"]:
+                for length in cs["length"]:
+                    c = {"product": product, "bolts_per_row": n, "row_spacing": s, "length": length}
+                    est = production.estimate(production_inputs(design, c))
+                    c["tag"] = f"{n}x{length:g}m_at_{s:g}m_{product.replace(' ', '-')}"
+                    c["bolts_per_m"] = n / s
+                    c["time_per_bolt_min"] = est.time_per_bolt_min
+                    c["bolting_min_per_m"] = est.bolting_min_per_m
+                    out.append(c)
+    out.sort(key=lambda c: (c["bolting_min_per_m"], c["bolts_per_row"], c["length"], c["tag"]))
+    return out
+
+
+def run_case(design, sets, out_dir, ranks):
+    """One roofspan run; returns (exit code, summary or None, last lines of output)."""
+    cmd = [EXE, design["case"], "--output-dir", out_dir]
+    for s in design["sets"] + sets:
+        cmd += ["--set", s]
+    launcher = os.environ.get("ROOFSPAN_MPIRUN")  # e.g. "srun" on a cluster
+    if launcher:
+        cmd = launcher.split() + ["-n", str(ranks)] + cmd
+    elif ranks > 1:
+        cmd = [MPIRUN, str(ranks)] + cmd
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    summary = None
+    if proc.returncode == 0:
+        with open(os.path.join(out_dir, "summary.json")) as f:
+            summary = json.load(f)
+    if proc.returncode == 2:
+        raise DesignInputError(proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else
+                               f"roofspan rejected the case {design['case']}")
+    tail = [line for line in (proc.stdout + proc.stderr).splitlines() if "error" in line.lower()]
+    return proc.returncode, summary, tail[-1] if tail else ""
+
+
+def pattern_sets(c):
+    return [f"Bolts/Product={c['product']}", f"Bolts/Length={c['length']}",
+            f"Bolts/Bolts per row={c['bolts_per_row']}", f"Bolts/Row spacing={c['row_spacing']}"]
+
+
+def evaluate(design, c, runs_dir, ranks):
+    """Runs one candidate and judges it against the requirement."""
+    req = design["requirement"]
+    out = os.path.join(runs_dir, c["tag"])
+    sets = pattern_sets(c) + ["Strength reduction/Compute factor of safety=false",
+                              f"Strength reduction/Check factor={req['min_factor_of_safety']}"]
+    code, s, note = run_case(design, sets, out, ranks)
+    c["run_dir"] = out
+    if code != 0:
+        c.update(status="fails", reasons=[f"no equilibrium at full excavation (F = 1): {note}"],
+                 fos_check=False)
+        return
+    b, roof = s["bolts"], s["roof"]
+    c.update(max_bolt_force=b["max_axial_force"], max_bolt_utilisation=b["max_utilisation"],
+             roof_sag=roof["sag_max"], fos_check=s["strength_check"]["stable"],
+             yielded_zone_height=s.get("plasticity", {}).get("yielded_zone_height_above_roof"))
+    reasons = []
+    if not c["fos_check"]:
+        reasons.append(f"factor of safety below {req['min_factor_of_safety']:g} "
+                       f"(strength reduction at that factor: {s['strength_check']['failure_criterion']})")
+    if c["roof_sag"] > req["max_roof_sag"]:
+        reasons.append(f"roof sag {1000 * c['roof_sag']:.1f} mm > {1000 * req['max_roof_sag']:.0f} mm")
+    if c["max_bolt_utilisation"] > req["max_bolt_utilisation"]:
+        reasons.append(f"bolt utilisation {c['max_bolt_utilisation']:.2f} > {req['max_bolt_utilisation']:.2f}")
+    for key, text in (("pulled_out", "pulled out"), ("ruptured", "ruptured")):
+        if b.get(key, 0):
+            reasons.append(f"{b[key]} bolt(s) {text}")
+    c.update(status="meets" if not reasons else "fails", reasons=reasons)
+
+
+def dominated_by(c, failed):
+    """The failed candidate that proves `c` fails without running it, if any."""
+    for f in failed:
+        if f["product"] != c["product"]:
+            continue
+        weaker = c["bolts_per_row"] <= f["bolts_per_row"] and c["row_spacing"] >= f["row_spacing"]
+        monotone = [r for r in f["reasons"] if not r.startswith("bolt utilisation")]
+        if weaker and monotone and c["length"] <= f["length"]:
+            return f, monotone
+        if weaker and c["length"] == f["length"] and f["reasons"]:
+            return f, f["reasons"]
+    return None, None
+
+
+def search(design, out_dir, ranks, exhaustive=False, log=log_line):
+    candidates = enumerate_candidates(design)
+    runs_dir = os.path.join(out_dir, "runs")
+    os.makedirs(runs_dir, exist_ok=True)
+    failed, chosen = [], None
+    for c in candidates:
+        if chosen is not None and not exhaustive:
+            c.update(status="not run", reasons=[f"costlier than the chosen pattern {chosen['tag']}"])
+            continue
+        f, why = (None, None) if exhaustive else dominated_by(c, failed)
+        if f is not None:
+            c.update(status="skipped", reasons=[f"dominated by failed {f['tag']}: " + "; ".join(why)])
+            log(f"  {c['tag']:34s} {c['bolting_min_per_m']:6.2f} min/m  skipped (dominated by {f['tag']})")
+            continue
+        evaluate(design, c, runs_dir, ranks)
+        log(f"  {c['tag']:34s} {c['bolting_min_per_m']:6.2f} min/m  {c['status']}"
+            + (": " + "; ".join(c["reasons"]) if c["reasons"] else ""))
+        if c["status"] == "meets":
+            if chosen is None:
+                chosen = c
+        else:
+            failed.append(c)
+    return candidates, chosen
+
+
+def write_atomically(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+CSV_FIELDS = ["tag", "product", "bolts_per_row", "row_spacing", "length", "bolts_per_m", "time_per_bolt_min",
+              "bolting_min_per_m", "status", "fos_check", "max_bolt_force", "max_bolt_utilisation", "roof_sag",
+              "yielded_zone_height", "reasons"]
+
+
+def candidates_csv(candidates):
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for c in candidates:
+        w.writerow({**c, "reasons": "; ".join(c.get("reasons", []))})
+    return buf.getvalue()
+
+
+def fmt(v, spec):
+    return "" if v is None else format(v, spec)
+
+
+def report(design, candidates, chosen, final, prod, figures):
+    req = design["requirement"]
+    lines = [f"# Roof-bolting design: {design['title']}", "",
+             f"Case `{os.path.relpath(design['case'], ROOT)}`; requirement: factor of safety >= "
+             f"{req['min_factor_of_safety']:g}, bolt utilisation <= {req['max_bolt_utilisation']:g}, "
+             f"roof sag <= {1000 * req['max_roof_sag']:.0f} mm. Candidates are tried cheapest first "
+             "(bolting minutes per metre of advance).", ""]
+    if chosen is None:
+        lines += ["**No feasible pattern**: no candidate meets the requirement (reasons below).", ""]
+    else:
+        lines += [f"**Required pattern: {chosen['bolts_per_row']} x {chosen['length']:g} m {chosen['product']} "
+                  f"per row, rows {chosen['row_spacing']:g} m apart** "
+                  f"({chosen['bolts_per_m']:.2f} bolts per metre of advance, "
+                  f"{chosen['bolting_min_per_m']:.2f} bolting min/m).", ""]
+        if final:
+            fos, unb = final.get("factor_of_safety"), final.get("factor_of_safety_unbolted")
+            if fos:
+                lines.append(f"- factor of safety (bolted): {fos['value']:.3g} "
+                             f"(bracket {fos['bracket'][0]:.3g}-{fos['bracket'][1]:.3g}, {fos['failure_criterion']})")
+            if unb:
+                lines.append(f"- factor of safety (same roof unbolted): {unb['value']:.3g} "
+                             f"(bracket {unb['bracket'][0]:.3g}-{unb['bracket'][1]:.3g})")
+        lines += [f"- peak bolt force {chosen['max_bolt_force'] / 1e3:.1f} kN, utilisation "
+                  f"{chosen['max_bolt_utilisation']:.2f}; roof sag {1000 * chosen['roof_sag']:.1f} mm", ""]
+    lines += ["## Candidates", "", "| pattern | bolting min/m | status | FoS >= target | peak force kN | utilisation "
+              "| sag mm | reasons |", "|---|---|---|---|---|---|---|---|"]
+    for c in candidates:
+        force = c.get("max_bolt_force")
+        lines.append(f"| {c['tag']} | {c['bolting_min_per_m']:.2f} | {c['status']} | {c.get('fos_check', '')} | "
+                     f"{fmt(force and force / 1e3, '.1f')} | {fmt(c.get('max_bolt_utilisation'), '.2f')} | "
+                     f"{fmt(c.get('roof_sag') and 1000 * c['roof_sag'], '.1f')} | {'; '.join(c['reasons'])} |")
+    if prod is not None:
+        lines += ["", production.report_markdown(prod).replace("# Production", "## Production", 1)]
+    for title, path in figures:
+        lines += ["", f"## {title}", "", f"![{title}]({path})"]
+    return "\n".join(lines) + "\n"
+
+
+def render_figures(run_dir, fig_dir, log):
+    """Section figures through the VTK renderer (under xvfb-run); returns (title, relative path)."""
+    cmd = ["xvfb-run", "-a", "/usr/bin/python3", os.path.join(HERE, "render_section.py"), run_dir, "--out", fig_dir]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        log(f"  figures not rendered: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")
+        return []
+    names = {"section_deformation.png": "Deformed section", "yielded_zone.png": "Yielded zone and bolts",
+             "bolt_forces.png": "Bolt axial forces"}
+    return [(t, os.path.join("figures", n)) for n, t in names.items() if os.path.exists(os.path.join(fig_dir, n))]
+
+
+def time_per_bolt_chart(inputs, path, targets):
+    """Tonnes per year per unit against time per bolt for the chosen pattern."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    times = [1 + 0.1 * i for i in range(81)]
+    tpy = []
+    for t in times:
+        handling = max(t - inputs.bolt_length_m / inputs.drill_rate_m_per_min, 0)
+        p = production.ProductionInputs(**{**production.dataclasses.asdict(inputs), "handling_min_per_bolt": handling})
+        tpy.append(production.estimate(p, targets=()).dry_t_per_year_per_unit / 1e3)
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    ax.plot(times, tpy, color="tab:blue")
+    base = production.estimate(inputs, targets=())
+    ax.axvline(base.time_per_bolt_min, color="grey", ls="--", label=f"{base.time_per_bolt_min:.1f} min per bolt")
+    for target in targets:
+        units = math.ceil(target / (base.dry_t_per_year_per_unit) - 1e-9)
+        ax.axhline(target / units / 1e3, ls=":", color="tab:red")
+        ax.text(times[-1], target / units / 1e3, f"{target / 1e6:g} Mt/yr with {units} units", ha="right",
+                va="bottom", color="tab:red", fontsize=8)
+    ax.set_xlabel("time per installed bolt [min]")
+    ax.set_ylabel("dry kt per year per unit")
+    ax.set_title(f"{inputs.bolts_per_row} bolts per row, rows {inputs.row_spacing_m:g} m apart: "
+                 "mining caps the output once bolting is faster")
+    ax.legend(loc="lower left")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    tmp = path + ".tmp.png"
+    fig.savefig(tmp)
+    plt.close(fig)
+    os.replace(tmp, path)
+
+
+def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figures=True, log=log_line):
+    """The search, the chosen pattern's factor of safety and production, the figures and
+    the report; returns the result written to out/design.json."""
+    os.makedirs(out, exist_ok=True)
+    log(f"design search '{design['title']}' on {ranks} rank(s); candidates cheapest first:")
+    candidates, chosen = search(design, out, ranks, exhaustive, log)
+    final, prod, figure_list = None, None, []
+    if chosen is not None:
+        prod = production.estimate(production_inputs(design, chosen))
+        if factor_of_safety:
+            final_dir = os.path.join(out, "runs", "chosen")
+            log(f"factor of safety of {chosen['tag']} (bolted and unbolted) ...")
+            code, final, note = run_case(design, pattern_sets(chosen) + [
+                "Strength reduction/Compute factor of safety=true", "Strength reduction/Check factor=0"],
+                final_dir, ranks)
+            if code != 0:
+                log(f"  the full factor-of-safety run failed: {note}")
+                final = None
+        if figures:
+            fig_dir = os.path.join(out, "figures")
+            os.makedirs(fig_dir, exist_ok=True)
+            figure_list = render_figures(os.path.join(out, "runs", "chosen") if final else chosen["run_dir"],
+                                         fig_dir, log)
+            inputs = production_inputs(design, chosen)
+            production.tornado(inputs, os.path.join(fig_dir, "tornado.png"))
+            time_per_bolt_chart(inputs, os.path.join(fig_dir, "tonnes_vs_time_per_bolt.png"),
+                                production.PLANT_TARGETS_DRY_T_PER_YEAR)
+            figure_list += [("Sensitivity of tonnes per year (tornado)", "figures/tornado.png"),
+                            ("Tonnes per year against time per bolt", "figures/tonnes_vs_time_per_bolt.png")]
+
+    write_atomically(os.path.join(out, "candidates.csv"), candidates_csv(candidates))
+    result = {"design": design, "chosen": chosen, "candidates": candidates,
+              "runs": sum(1 for c in candidates if c["status"] in ("meets", "fails")),
+              "factor_of_safety": final.get("factor_of_safety") if final else None,
+              "factor_of_safety_unbolted": final.get("factor_of_safety_unbolted") if final else None,
+              "production": prod.as_dict() if prod else None}
+    write_atomically(os.path.join(out, "design.json"), json.dumps(result, indent=1, default=str))
+    write_atomically(os.path.join(out, "report.md"), report(design, candidates, chosen, final, prod, figure_list))
+    log(f"{result['runs']} of {len(candidates)} candidates run; results in {out}/ (report.md)")
+    return result
+
+
+def print_answer(result):
+    chosen, prod = result["chosen"], result["production"]
+    if chosen is None:
+        print("NO FEASIBLE PATTERN: no candidate meets the requirement; see candidates.csv for the reasons")
+        return
+    print(f"REQUIRED PATTERN: {chosen['bolts_per_row']} x {chosen['length']:g} m {chosen['product']} per row, "
+          f"rows {chosen['row_spacing']:g} m apart ({chosen['bolting_min_per_m']:.2f} bolting min/m)")
+    fos, unb = result["factor_of_safety"], result["factor_of_safety_unbolted"]
+    if fos:
+        print(f"  factor of safety {fos['value']:.3g} bolted" + (f", {unb['value']:.3g} unbolted" if unb else ""))
+    print(f"PRODUCTION: {prod['time_per_bolt_min']:.2f} min per bolt; bottleneck {prod['bottleneck']}; "
+          f"{prod['m_per_unit_shift']:.1f} m and {prod['dry_t_per_unit_shift']:,.0f} dry t per unit-shift; "
+          f"{prod['dry_t_per_year_per_unit']:,.0f} dry t/yr per unit")
+    for t in prod["targets"]:
+        print(f"  {t['target_dry_t_per_year'] / 1e6:g} Mt/yr dry: {t['units_needed']} units "
+              f"({t['units_fractional']:.2f}); " + t["bolt_time_limit"]["explanation"])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("design")
+    ap.add_argument("--out", help="output directory (default output/design_<name>)")
+    ap.add_argument("--ranks", type=int, help="MPI ranks per run (default: the design file's, else 2)")
+    ap.add_argument("--exhaustive", action="store_true", help="run every candidate")
+    ap.add_argument("--no-factor-of-safety", action="store_true",
+                    help="skip the full strength-reduction run of the chosen pattern")
+    ap.add_argument("--no-figures", action="store_true", help="skip the VTK and chart figures")
+    args = ap.parse_args(argv)
+    try:
+        design = load_design(args.design)
+        if args.ranks is not None and args.ranks < 1:
+            raise DesignInputError(f"design input error: --ranks {args.ranks}: expected >= 1")
+        out = os.path.abspath(args.out or os.path.join(
+            ROOT, "output", "design_" + os.path.splitext(os.path.basename(args.design))[0]))
+        result = run_design(design, out, args.ranks or design["ranks"], args.exhaustive,
+                            not args.no_factor_of_safety, not args.no_figures)
+    except (DesignInputError, production.ProductionInputError) as e:
+        print(f"design.py: {e}", file=sys.stderr)
+        return 2
+    print_answer(result)
+    return 0 if result["chosen"] is not None else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

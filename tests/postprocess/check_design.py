@@ -1,0 +1,128 @@
+"""The design search on a small, fast case (cases/room_4.5m.prm at degree 1 on a
+coarser mesh): it must pick the cheapest pattern that meets the requirement,
+which an exhaustive run of every candidate establishes independently, run
+fewer analyses than the exhaustive run, and give a reason for every cheaper
+candidate. Then: an unreachable requirement gives "no feasible pattern"
+(exit 3), and bad design input gives exit 2 with the file and entry named.
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from harness import ROOT, Checks, scratch  # noqa: E402
+
+PY = "/usr/bin/python3"  # Debian's Python: numpy and matplotlib for the production model
+DESIGN = os.path.join(ROOT, "postprocess", "design.py")
+CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
+
+# The fast variant of the default case, and candidates chosen so that the
+# cheapest ones fail for different reasons (too few bolts to hold the clay at
+# all, factor of safety, utilisation) and the feasible one is not the first.
+TEMPLATE = f"""
+title = "design-search test"
+case = "{CASE}"
+ranks = {{ranks}}
+sets = ["Discretization/Polynomial degree=1", "Geometry/Room and pillar/Cell size at opening=0.2",
+        "Nonlinear solver/Load steps=8", "Nonlinear solver/Maximum step cuts=3"]
+[candidates]
+bolts_per_row = [2, 4]
+row_spacing = [1.5, 2.0]
+length = [1.8]
+product = ["resin rebar 19mm"]
+[requirement]
+min_factor_of_safety = {{fos}}
+max_bolt_utilisation = 0.8
+max_roof_sag = 0.075
+"""
+
+
+def write_design(directory, name, text):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run_design(path, out, *extra):
+    return subprocess.run([PY, DESIGN, path, "--out", out, "--no-figures", "--no-factor-of-safety", *extra],
+                          capture_output=True, text=True)
+
+
+def load(out):
+    with open(os.path.join(out, "design.json")) as f:
+        return json.load(f)
+
+
+def main():
+    work = scratch("design_search")
+    checks = Checks("design search: cheapest feasible pattern")
+    design = write_design(work, "fast.toml", TEMPLATE.format(ranks=2, fos=1.3))
+
+    proc = run_design(design, os.path.join(work, "exhaustive"), "--exhaustive")
+    print(proc.stdout)
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"FAILED: exhaustive design run exited {proc.returncode}\n{proc.stderr}")
+    every = load(os.path.join(work, "exhaustive"))["candidates"]
+    feasible = [c for c in every if c["status"] == "meets"]
+    if not feasible or len(feasible) == len(every):
+        raise SystemExit("FAILED: the test needs both feasible and infeasible candidates; statuses "
+                         + ", ".join(f"{c['tag']}: {c['status']}" for c in every))
+    known = min(feasible, key=lambda c: c["bolting_min_per_m"])
+    print(f"exhaustive: {len(every)} candidates run, cheapest feasible {known['tag']}")
+
+    proc = run_design(design, os.path.join(work, "search"))
+    print(proc.stdout)
+    result = load(os.path.join(work, "search"))
+    chosen = result["chosen"]
+    checks.condition("search exits 0", proc.returncode == 0, f"exit {proc.returncode}")
+    checks.condition("search picks the exhaustive cheapest feasible", chosen and chosen["tag"] == known["tag"],
+                     f"{chosen and chosen['tag']} vs {known['tag']}")
+    checks.condition("search runs fewer analyses", result["runs"] < len(every),
+                     f"{result['runs']} runs of {len(every)} candidates")
+    cheaper = [c for c in result["candidates"] if c["bolting_min_per_m"] < known["bolting_min_per_m"]]
+    checks.condition("every cheaper candidate has a reason", all(c["status"] in ("fails", "skipped") and c["reasons"]
+                                                                  for c in cheaper),
+                     "; ".join(f"{c['tag']}: {c['status']} ({'; '.join(c['reasons'])[:80]})" for c in cheaper))
+    checks.condition("cheaper ones fail in the exhaustive run too",
+                     all(e["status"] == "fails" for e in every if e["bolting_min_per_m"] < known["bolting_min_per_m"]))
+    checks.condition("REQUIRED PATTERN and production printed",
+                     "REQUIRED PATTERN" in proc.stdout and "Mt/yr dry" in proc.stdout)
+    for name in ("candidates.csv", "report.md", "design.json"):
+        checks.condition(f"{name} written", os.path.getsize(os.path.join(work, "search", name)) > 0)
+
+    # A requirement no candidate reaches: a clear result, not a number.
+    impossible = write_design(work, "impossible.toml", TEMPLATE.format(ranks=2, fos=1.3).replace(
+        "bolts_per_row = [2, 4]", "bolts_per_row = [2]").replace("max_roof_sag = 0.075", "max_roof_sag = 0.001"))
+    proc = run_design(impossible, os.path.join(work, "impossible"))
+    checks.condition("no feasible pattern: exit 3 and said", proc.returncode == 3 and
+                     "NO FEASIBLE PATTERN" in proc.stdout, f"exit {proc.returncode}")
+
+    # Bad input: exit 2, file and entry named, no traceback.
+    bad_cases = {
+        "negative rate": ("[production]\ndrill_rate_m_per_min = -2\n", "drill_rate_m_per_min"),
+        "availability above 1": ("[production]\navailability = 1.2\n", "availability"),
+        "unknown key": ("colour = 1\n", "colour"),
+        "zero spacing": (None, "candidates.row_spacing"),
+        "factor below 1": (None, "requirement.min_factor_of_safety"),
+    }
+    for label, (append, expected) in bad_cases.items():
+        text = TEMPLATE.format(ranks=2, fos=1.3)
+        if label == "zero spacing":
+            text = text.replace("row_spacing = [1.5, 2.0]", "row_spacing = [0, 2.0]")
+        elif label == "factor below 1":
+            text = text.replace("min_factor_of_safety = 1.3", "min_factor_of_safety = 0.5")
+        else:
+            text = append + text if not append.startswith("[") else text + append
+        path = write_design(work, "bad.toml", text)
+        proc = run_design(path, os.path.join(work, "bad"))
+        ok = proc.returncode == 2 and expected in proc.stderr and "bad.toml" in proc.stderr \
+            and "Traceback" not in proc.stderr
+        checks.condition(f"bad input, {label}: exit 2, names it", ok,
+                         f"exit {proc.returncode}: {proc.stderr.strip()[:110]}")
+    checks.finish()
+    print("PASSED design search")
+
+
+main()
