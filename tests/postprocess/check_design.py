@@ -55,10 +55,33 @@ def load(out):
         return json.load(f)
 
 
+def check_dominance(checks):
+    """The pruning rule on its own: a failed pattern proves weaker ones fail."""
+    sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+    import design
+
+    def pattern(n, s, length, reasons=()):
+        return {"product": "p", "bolts_per_row": n, "row_spacing": s, "length": length, "reasons": list(reasons),
+                "tag": f"{n}x{length}@{s}"}
+    fos = pattern(3, 1.5, 1.8, ["factor of safety below 1.3"])
+    util = pattern(3, 1.5, 1.8, ["bolt utilisation 0.95 > 0.80"])
+    cases = [("fewer bolts, wider rows, shorter: skipped", pattern(2, 2.0, 1.2), [fos], True),
+             ("more bolts: run", pattern(4, 2.0, 1.2), [fos], False),
+             ("closer rows: run", pattern(3, 1.2, 1.8), [fos], False),
+             ("longer bolt: run", pattern(2, 2.0, 2.4), [fos], False),
+             ("utilisation failure, shorter bolt: run", pattern(2, 2.0, 1.2), [util], False),
+             ("utilisation failure, same length: skipped", pattern(2, 2.0, 1.8), [util], True),
+             ("other product: run", {**pattern(2, 2.0, 1.2), "product": "q"}, [fos], False)]
+    for label, candidate, failed, expected in cases:
+        found, _ = design.dominated_by(candidate, failed)
+        checks.condition(f"dominance: {label}", (found is not None) == expected)
+
+
 def main():
     work = scratch("design_search")
     checks = Checks("design search: cheapest feasible pattern")
-    design = write_design(work, "fast.toml", TEMPLATE.format(ranks=2, fos=1.3))
+    check_dominance(checks)
+    design = write_design(work, "fast.toml", TEMPLATE.format(ranks=2, fos=1.5))
 
     proc = run_design(design, os.path.join(work, "exhaustive"), "--exhaustive")
     print(proc.stdout)
@@ -93,7 +116,7 @@ def main():
         checks.condition(f"{name} written", os.path.getsize(os.path.join(work, "search", name)) > 0)
 
     # A requirement no candidate reaches: a clear result, not a number.
-    impossible = write_design(work, "impossible.toml", TEMPLATE.format(ranks=2, fos=1.3).replace(
+    impossible = write_design(work, "impossible.toml", TEMPLATE.format(ranks=2, fos=1.5).replace(
         "bolts_per_row = [2, 4]", "bolts_per_row = [2]").replace("max_roof_sag = 0.075", "max_roof_sag = 0.001"))
     proc = run_design(impossible, os.path.join(work, "impossible"))
     checks.condition("no feasible pattern: exit 3 and said", proc.returncode == 3 and
@@ -108,11 +131,11 @@ def main():
         "factor below 1": (None, "requirement.min_factor_of_safety"),
     }
     for label, (append, expected) in bad_cases.items():
-        text = TEMPLATE.format(ranks=2, fos=1.3)
+        text = TEMPLATE.format(ranks=2, fos=1.5)
         if label == "zero spacing":
             text = text.replace("row_spacing = [1.5, 2.0]", "row_spacing = [0, 2.0]")
         elif label == "factor below 1":
-            text = text.replace("min_factor_of_safety = 1.3", "min_factor_of_safety = 0.5")
+            text = text.replace("min_factor_of_safety = 1.5", "min_factor_of_safety = 0.5")
         else:
             text = append + text if not append.startswith("[") else text + append
         path = write_design(work, "bad.toml", text)

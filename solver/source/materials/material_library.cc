@@ -25,6 +25,12 @@ namespace roofspan
                       "Comma-separated directories holding rock-unit files "
                       "(*.prm, one unit each). Relative paths are taken "
                       "relative to the case file's directory.");
+    prm.declare_entry("Elastic rock",
+                      "false",
+                      dealii::Patterns::Bool(),
+                      "true: every rock unit answers linear elastically, whatever "
+                      "its library model (an elastic check of a case, or a 3D "
+                      "case kept CI-sized). No factor of safety then.");
     prm.leave_subsection();
   }
 
@@ -130,6 +136,7 @@ namespace roofspan
   {
     prm.enter_subsection("Materials");
     const std::string list = prm.get("Library directories");
+    elastic_rock           = prm.get_bool("Elastic rock");
     prm.leave_subsection();
 
     const fs::path base = fs::path(case_file).parent_path();

@@ -130,10 +130,12 @@ namespace roofspan
 
     for (const auto &[id, region] : geometry->regions)
       {
-        const RockUnit &unit = library.unit(region.unit, file, "region " + region.label);
-        elastic[id]          = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
-        models[id]           = ConstitutiveModel::create(unit, dim);
-        plastic              = plastic || !models[id]->is_linear();
+        RockUnit unit = library.unit(region.unit, file, "region " + region.label);
+        if (library.elastic_rock)
+          unit.model = "linear elastic";
+        elastic[id] = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
+        models[id]  = ConstitutiveModel::create(unit, dim);
+        plastic     = plastic || !models[id]->is_linear();
       }
     require(!strength_reduction.enabled() || plastic,
             file,

@@ -49,6 +49,9 @@ namespace roofspan
     /// Declares both kinds of library file (for reading and for the docs).
     static void declare_unit_parameters(dealii::ParameterHandler &prm);
 
+    /// 'Materials/Elastic rock': every unit linear elastic in this case.
+    bool elastic_rock = false;
+
   private:
     void add_rock_unit(dealii::ParameterHandler &prm, const std::string &file);
     void add_bolt_product(dealii::ParameterHandler &prm, const std::string &file);
