@@ -296,7 +296,8 @@ namespace roofspan
         summary["nonlinear_solver"] = {{"method", "Newton, consistent tangent"},
                                        {"tolerance", nonlinear_solver.tolerance},
                                        {"initial_load_steps", nonlinear_solver.load_steps},
-                                       {"maximum_step_cuts", nonlinear_solver.max_cuts}};
+                                       {"maximum_step_cuts", nonlinear_solver.max_cuts},
+                                       {"maximum_iterations", nonlinear_solver.max_iterations}};
         summary["times"]            = {{"mesh", mesh_seconds},
                                        {"setup", setup_seconds},
                                        {"assembly", assembly_seconds},
