@@ -382,6 +382,14 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
             if code != 0:
                 log(f"  the full factor-of-safety run failed: {note}")
                 final = None
+            elif final.get("factor_of_safety"):
+                # The search's check already proved F >= the target; the bisection
+                # may not have tried it (its grid is 1, 1.5, 1.25, ...).
+                fos, target = final["factor_of_safety"], design["requirement"]["min_factor_of_safety"]
+                if fos["value"] < target <= fos["bracket"][1]:
+                    fos["value"] = fos["bracket"][0] = target
+                    fos["failure_criterion"] += f"; lower end from the check at {target:g}"
+                    log(f"  factor of safety >= {target:g} (check) and < {fos['bracket'][1]:.4g} (bisection)")
         if figures:
             fig_dir = os.path.join(out, "figures")
             os.makedirs(fig_dir, exist_ok=True)
