@@ -33,8 +33,11 @@ namespace roofspan
       {
         if (!std::isfinite(v))
           return;
-        if (!std::isfinite(value) || v > value + 1e-12 * std::abs(value) ||
-            (std::abs(v - value) <= 1e-12 * std::abs(value) &&
+        // Values within 1e-6 (the solver tolerance between rank counts) are
+        // ties, broken by position: points on a tension cut-off all carry
+        // the tensile strength, and the location must not depend on ranks.
+        if (!std::isfinite(value) || v > value + 1e-6 * std::abs(value) ||
+            (std::abs(v - value) <= 1e-6 * std::abs(value) &&
              std::lexicographical_compare(&p[0], &p[0] + dim, &where[0], &where[0] + dim)))
           {
             value = v;
