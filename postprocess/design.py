@@ -72,15 +72,28 @@ def fail_input(path, key, what):
     raise DesignInputError(f"design input error in {path}, entry '{key}': {what}")
 
 
-def load_design(path):
-    """Reads and checks a design file; returns a plain dict with defaults filled."""
+def read_toml(path, kind):
+    """The TOML file's table; DesignInputError naming the file if it is missing or malformed."""
     try:
         with open(path, "rb") as f:
-            data = tomllib.load(f)
+            return tomllib.load(f)
     except FileNotFoundError:
-        raise DesignInputError(f"design input error: file {path} does not exist")
+        raise DesignInputError(f"{kind} input error: file {path} does not exist")
     except tomllib.TOMLDecodeError as e:
-        raise DesignInputError(f"design input error in {path}: not valid TOML ({e})")
+        raise DesignInputError(f"{kind} input error in {path}: not valid TOML ({e})")
+
+
+def save_figure(fig, path):
+    """Writes a matplotlib figure through a temporary name, then closes it."""
+    tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path))
+    fig.savefig(tmp, format="png")
+    os.replace(tmp, path)
+    fig.clf()
+
+
+def load_design(path):
+    """Reads and checks a design file; returns a plain dict with defaults filled."""
+    data = read_toml(path, "design")
     known = {"case", "ranks", "sets", "candidates", "requirement", "production", "title"}
     for key in data:
         if key not in known:
@@ -337,11 +350,7 @@ def time_per_bolt_chart(inputs, path, targets):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     times = [1 + 0.1 * i for i in range(81)]
-    tpy = []
-    for t in times:
-        handling = max(t - inputs.bolt_length_m / inputs.drill_rate_m_per_min, 0)
-        p = production.ProductionInputs(**{**production.dataclasses.asdict(inputs), "handling_min_per_bolt": handling})
-        tpy.append(production.estimate(p, targets=()).dry_t_per_year_per_unit / 1e3)
+    tpy = [t / 1e3 for t in production.tonnes_against_time_per_bolt(inputs, times)]
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     ax.plot(times, tpy, color="tab:blue")
     base = production.estimate(inputs, targets=())
@@ -358,10 +367,8 @@ def time_per_bolt_chart(inputs, path, targets):
     ax.legend(loc="lower left")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp)
+    save_figure(fig, path)
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figures=True, log=log_line):

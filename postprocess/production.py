@@ -275,6 +275,13 @@ def estimate(inputs=None, targets=PLANT_TARGETS_DRY_T_PER_YEAR, units=None):
         targets=target_results)
 
 
+def tonnes_against_time_per_bolt(inputs, times_min):
+    """Dry t/yr per unit if each bolt took t minutes (drilling included), for each t."""
+    drilling = inputs.bolt_length_m / inputs.drill_rate_m_per_min
+    return [estimate(dataclasses.replace(inputs, handling_min_per_bolt=max(t - drilling, 0)),
+                     targets=()).dry_t_per_year_per_unit for t in times_min]
+
+
 def report_markdown(result):
     """A readable report of one estimate."""
     p, r = result.inputs, result

@@ -25,7 +25,6 @@ import json
 import os
 import re
 import sys
-import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -37,13 +36,7 @@ DesignInputError = design_search.DesignInputError
 
 
 def load_sweep(path):
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise DesignInputError(f"sweep input error: file {path} does not exist")
-    except tomllib.TOMLDecodeError as e:
-        raise DesignInputError(f"sweep input error in {path}: not valid TOML ({e})")
+    data = design_search.read_toml(path, "sweep")
     known = {"title", "design", "spans", "geologies"}
     for key in data:
         if key not in known:
@@ -176,22 +169,17 @@ def charts(sweep, rows, out):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    tmp = os.path.join(out, ".design_vs_span.png")
-    fig.savefig(tmp, format="png")
-    os.replace(tmp, os.path.join(out, "design_vs_span.png"))
+    design_search.save_figure(fig, os.path.join(out, "design_vs_span.png"))
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     base_inputs = production.inputs_from_settings([f"{k}={v}" for k, v in sweep["base"]["production"].items()])
     times = [1 + 0.1 * i for i in range(81)]
     for r in (r for r in rows if r["status"] == "ok"):
-        drilling = r["bolt_length_m"] / base_inputs.drill_rate_m_per_min
-        tpy = []
-        for t in times:
-            p = production.dataclasses.replace(
-                base_inputs, span_m=r["span_m"], bolts_per_row=r["bolts_per_row"], row_spacing_m=r["row_spacing_m"],
-                bolt_length_m=r["bolt_length_m"], handling_min_per_bolt=max(t - drilling, 0))
-            tpy.append(production.estimate(p, targets=()).dry_t_per_year_per_unit / 1e3)
+        p = production.dataclasses.replace(
+            base_inputs, span_m=r["span_m"], bolts_per_row=r["bolts_per_row"], row_spacing_m=r["row_spacing_m"],
+            bolt_length_m=r["bolt_length_m"])
+        tpy = [t / 1e3 for t in production.tonnes_against_time_per_bolt(p, times)]
         ax.plot(times, tpy, label=f"{r['geology']}, {r['span_m']:g} m: {r['pattern'].split('_resin')[0]}")
     ax.axvline(3.0, color="grey", ls="--", label="Boleo trial: about 3 min per bolt")
     ax.set(xlabel="time per installed bolt [min]", ylabel="dry kt per year per unit",
@@ -199,9 +187,7 @@ def charts(sweep, rows, out):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    tmp = os.path.join(out, ".tonnes_vs_time_per_bolt.png")
-    fig.savefig(tmp, format="png")
-    os.replace(tmp, os.path.join(out, "tonnes_vs_time_per_bolt.png"))
+    design_search.save_figure(fig, os.path.join(out, "tonnes_vs_time_per_bolt.png"))
     plt.close(fig)
 
 
