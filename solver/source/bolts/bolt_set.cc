@@ -552,6 +552,47 @@ namespace roofspan
   }
 
   template <int dim>
+  void BoltSet<dim>::take_state_from(const BoltSet<dim> &old)
+  {
+    is_installed     = old.is_installed;
+    bond_factor      = old.bond_factor;
+    pretension_scale = old.pretension_scale;
+    // Elements are named by (bolt, first node), which does not depend on the
+    // partition; every rank sees every element's committed state.
+    constexpr unsigned int width = 8;
+    std::vector<double>    packed;
+    for (const Element &el : old.elements)
+      packed.insert(packed.end(),
+                    {double(el.bolt),
+                     double(el.first_node),
+                     el.steel_plastic,
+                     el.slip_plastic[0],
+                     el.slip_plastic[1],
+                     el.host_reference[0],
+                     el.host_reference[1],
+                     el.plate_reference});
+    const std::vector<std::vector<double>> all = Utilities::MPI::all_gather(comm, packed);
+    std::map<std::pair<unsigned int, unsigned int>, const double *> by_element;
+    for (const auto &from_rank : all)
+      for (std::size_t k = 0; k + width <= from_rank.size(); k += width)
+        by_element[{static_cast<unsigned int>(from_rank[k]),
+                    static_cast<unsigned int>(from_rank[k + 1])}] = &from_rank[k + 2];
+    for (Element &el : elements)
+      {
+        const auto it = by_element.find({el.bolt, el.first_node});
+        if (it == by_element.end())
+          throw std::runtime_error("internal error: bolt " + std::to_string(el.bolt) +
+                                   " element at node " + std::to_string(el.first_node) +
+                                   " has no state after repartitioning");
+        const double *state = it->second;
+        el.steel_plastic = el.steel_plastic_trial = state[0];
+        el.slip_plastic = el.slip_plastic_trial = {state[1], state[2]};
+        el.host_reference                       = {state[3], state[4]};
+        el.plate_reference                      = state[5];
+      }
+  }
+
+  template <int dim>
   void BoltSet<dim>::commit_state()
   {
     for (Element &el : elements)

@@ -60,6 +60,7 @@ namespace roofspan
     BoundaryConditions<dim>::declare_parameters(prm);
     LinearSolver::declare_parameters(prm);
     NonlinearSolver::declare_parameters(prm);
+    LoadBalancing::declare_parameters(prm);
     BoltPattern<dim>::declare_parameters(prm);
     StrengthReduction::declare_parameters(prm);
   }
@@ -101,6 +102,7 @@ namespace roofspan
     boundary_conditions.parse_parameters(prm, file, geometry->boundary_names);
     linear_solver.parse_parameters(prm, file);
     nonlinear_solver.parse_parameters(prm, file);
+    load_balancing.parse_parameters(prm, file);
     strength_reduction.parse_parameters(prm, file);
     bolt_pattern.parse_parameters(prm, file, library, *geometry);
     require(!bolt_pattern.present() || linear_solver.preconditioner_name() != "gamg",
@@ -298,13 +300,26 @@ namespace roofspan
                                        {"initial_load_steps", nonlinear_solver.load_steps},
                                        {"maximum_step_cuts", nonlinear_solver.max_cuts},
                                        {"maximum_iterations", nonlinear_solver.max_iterations}};
-        summary["times"]            = {{"mesh", mesh_seconds},
-                                       {"setup", setup_seconds},
-                                       {"assembly", assembly_seconds},
-                                       {"amg_setup", solver_statistics.setup_seconds},
-                                       {"cg", solver_statistics.solve_seconds},
-                                       {"output", output_seconds},
-                                       {"total", total.last_wall_time()}};
+        {
+          nlohmann::json list = nlohmann::json::array();
+          for (const RepartitionRecord &r : repartitions)
+            list.push_back({{"stage", "support installation"},
+                            {"yielded_cells", r.yielded_cells},
+                            {"owned_cells_before", r.cells_before},
+                            {"owned_cells_after", r.cells_after}});
+          summary["load_balancing"] = {
+              {"repartition_at_support_installation", load_balancing.repartition_at_installation},
+              {"cost_of_nonlinear_cell", load_balancing.nonlinear_cell_cost},
+              {"cost_of_yielding", load_balancing.yielded_cell_cost},
+              {"repartitions", list}};
+        }
+        summary["times"]  = {{"mesh", mesh_seconds},
+                             {"setup", setup_seconds},
+                             {"assembly", assembly_seconds},
+                             {"amg_setup", solver_statistics.setup_seconds},
+                             {"cg", solver_statistics.solve_seconds},
+                             {"output", output_seconds},
+                             {"total", total.last_wall_time()}};
         summary["memory"] = {{"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
                              {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
 

@@ -114,6 +114,12 @@ namespace roofspan
         const double alpha = bolt_pattern.installation_relaxation;
         if (alpha > 0)
           run_stage("excavation before support", 0, alpha, !plastic);
+        if (load_balancing.repartition_at_installation)
+          {
+            repartition();
+            if (in_trial)
+              repartitions.pop_back(); // the summary reports the analysis, not its trials
+          }
         bolts->install(locally_relevant_solution);
         pcout << "  bolts installed at load factor " << alpha << ": " << bolt_pattern.description
               << '\n';
@@ -204,6 +210,7 @@ namespace roofspan
   {
     StrengthReduction::Trial trial;
     strength_factor       = factor;
+    in_trial              = true;
     const bool was_active = pcout.is_active();
     pcout.set_condition(false);
     try
@@ -219,6 +226,7 @@ namespace roofspan
     pcout.set_condition(was_active);
     trial.max_displacement = max_displacement();
     strength_factor        = 1;
+    in_trial               = false;
     return trial;
   }
 

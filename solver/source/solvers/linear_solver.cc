@@ -1,4 +1,5 @@
 #include <roofspan/core/input_error.h>
+#include <roofspan/core/phase_profile.h>
 #include <roofspan/solvers/linear_solver.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -7,6 +8,7 @@
 #include <petscksp.h>
 
 #include <cctype>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -96,8 +98,10 @@ namespace roofspan
     Statistics     stats;
     const MPI_Comm comm = A.get_mpi_communicator();
     Timer          timer(comm, true);
+    PhaseProfile   profile(comm, std::cout, "solve");
     if (preconditioner == "boomeramg")
       A.convert_to_hypre();
+    profile.lap("matrix to hypre");
     Mat mat = A.petsc_matrix();
 
     // Defaults first, then the case's own options on top.
@@ -185,12 +189,14 @@ namespace roofspan
     ROOFSPAN_PETSC(KSPSetUp(ksp));
     ROOFSPAN_PETSC(PCSetUp(pc));
     timer.stop();
+    profile.lap("preconditioner setup");
     stats.setup_seconds = timer.last_wall_time();
 
     timer.restart();
     ROOFSPAN_PETSC(KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<const Vec &>(x)));
     timer.stop();
     stats.solve_seconds = timer.last_wall_time();
+    profile.lap("Krylov solve");
 
     PetscInt its;
     ROOFSPAN_PETSC(KSPGetIterationNumber(ksp, &its));

@@ -100,6 +100,12 @@ namespace roofspan
     /// `strength_factor` (strength reduction).
     void reset(double strength_factor);
 
+    /// After repartitioning: takes the committed state of `old` (the same
+    /// bolts located on the previous partition), element by element, and its
+    /// installation, pretension and strength-reduction state. Call after
+    /// locate(). Collective.
+    void take_state_from(const BoltSet<dim> &old);
+
     /// Accepts the trial state (converged load step) / drops it.
     void commit_state();
     void revert_state();

@@ -8,6 +8,7 @@
 #include <roofspan/loads/in_situ_stress.h>
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
+#include <roofspan/simulator/load_balancing.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/nonlinear_solver.h>
 #include <roofspan/solvers/system_matrix.h>
@@ -49,7 +50,7 @@ namespace roofspan
    *
    * The class is split over files by phase, as named at each declaration:
    * simulator.cc (parameters, run), setup.cc, assembly.cc, solve.cc,
-   * stages.cc, output.cc, bolt_output.cc.
+   * stages.cc, repartition.cc, output.cc, bolt_output.cc.
    */
   template <int dim>
   class Simulator
@@ -104,6 +105,12 @@ namespace roofspan
     /// relaxation) with the nonlinear solver, from the in-situ state, with
     /// strengths divided by `strength_factor`. (stages.cc)
     void run_stages();
+
+    /// Repartitions the mesh by cell cost (LoadBalancing) and moves the
+    /// committed state with the cells: quadrature-point history, displacement,
+    /// bolt unknowns and bolt element states; rebuilds the system on the new
+    /// partition. Call between load steps (committed state). (repartition.cc)
+    void repartition();
 
     /// One strength-reduction trial: the stages from scratch at factor F;
     /// returns whether it converged and the largest displacement. The
@@ -170,6 +177,7 @@ namespace roofspan
     BoundaryConditions<dim>             boundary_conditions;
     LinearSolver                        linear_solver;
     NonlinearSolver                     nonlinear_solver;
+    LoadBalancing                       load_balancing;
     BoltPattern<dim>                    bolt_pattern;
     std::unique_ptr<BoltSet<dim>>       bolts; ///< null when the roof is unsupported
 
@@ -183,8 +191,9 @@ namespace roofspan
     /// Constitutive model per material id; `plastic` if any is nonlinear.
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
     bool                                                                     plastic = false;
-    double                    strength_factor   = 1;    ///< shear strength reduction F
-    bool                      support_installed = true; ///< false: bolts stay idle (unbolted FoS)
+    double                    strength_factor   = 1;     ///< shear strength reduction F
+    bool                      support_installed = true;  ///< false: bolts stay idle (unbolted FoS)
+    bool                      in_trial          = false; ///< inside a strength-reduction trial
     StrengthReduction         strength_reduction;
     StrengthReduction::Result factor_of_safety;
     /// Material history per quadrature point of the locally owned cells
@@ -240,6 +249,12 @@ namespace roofspan
       double                             roof_sag = 0;  ///< at mid-span, end of the stage
     };
     std::vector<StageRecord> stages;
+    struct RepartitionRecord
+    {
+      std::vector<unsigned int> cells_before, cells_after; ///< owned cells per rank
+      unsigned int              yielded_cells = 0;
+    };
+    std::vector<RepartitionRecord> repartitions; ///< of the run at F = 1
     double       mesh_seconds = 0, setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
     unsigned int n_cached_cell_matrices = 0;
     unsigned int n_assemblies           = 0;

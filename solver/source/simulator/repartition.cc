@@ -1,0 +1,177 @@
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/distributed/cell_data_transfer.templates.h>
+#include <deal.II/distributed/cell_weights.h>
+#include <deal.II/distributed/solution_transfer.h>
+
+#include <petscvec.h>
+
+#include <stdexcept>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    // A material state as numbers: plastic strain (6 components), yield mode.
+    constexpr unsigned int state_width = 7;
+
+    void pack(const MaterialState &s, std::vector<double> &to)
+    {
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = i; j < 3; ++j)
+          to.push_back(s.plastic_strain[i][j]);
+      to.push_back(static_cast<double>(s.mode));
+    }
+
+    MaterialState unpack(const double *from)
+    {
+      MaterialState s;
+      unsigned int  k = 0;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = i; j < 3; ++j)
+          s.plastic_strain[i][j] = from[k++];
+      s.mode = static_cast<YieldMode>(static_cast<int>(from[k]));
+      return s;
+    }
+  } // namespace
+
+  template <int dim>
+  void Simulator<dim>::repartition()
+  {
+    const unsigned int n_ranks              = Utilities::MPI::n_mpi_processes(mpi_communicator);
+    const auto         owned_cells_per_rank = [&]() {
+      return Utilities::MPI::all_gather(mpi_communicator,
+                                        triangulation.n_locally_owned_active_cells());
+    };
+    RepartitionRecord record;
+    record.cells_before = owned_cells_per_rank();
+
+    // 1. What moves with the cells: the committed displacement (rock part,
+    //    ghosted for the transfer), the bolt unknowns (every rank sees them),
+    //    and the committed history of each owned cell's quadrature points.
+    PETScWrappers::MPI::Vector ghosted(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    ghosted = committed_solution;
+    PETScWrappers::MPI::Vector rock(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
+    {
+      PETScWrappers::MPI::Vector owned_rock(rock_owned_dofs, mpi_communicator);
+      PetscScalar               *to;
+      const PetscScalar         *from;
+      VecGetArray(owned_rock, &to);
+      VecGetArrayRead(committed_solution, &from);
+      std::copy(from, from + rock_owned_dofs.n_elements(), to);
+      VecRestoreArrayRead(committed_solution, &from);
+      VecRestoreArray(owned_rock, &to);
+      rock = owned_rock;
+    }
+    const types::global_dof_index n_rock = dof_handler.n_dofs();
+    std::vector<double>           bolt_values;
+    if (bolts)
+      for (types::global_dof_index i = n_rock; i < n_rock + bolts->n_dofs(); ++i)
+        bolt_values.push_back(ghosted[i]);
+
+    std::vector<std::vector<double>> history(triangulation.n_active_cells());
+    unsigned int                     n_yielded_cells = 0;
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned() && plastic)
+        {
+          auto &packed  = history[cell->active_cell_index()];
+          bool  yielded = false;
+          for (unsigned int q = 0; q < n_q_points; ++q)
+            {
+              const MaterialState &state =
+                  committed_states[cell->active_cell_index() * n_q_points + q];
+              pack(state, packed);
+              yielded = yielded || state.mode != YieldMode::elastic;
+            }
+          n_yielded_cells += yielded ? 1 : 0;
+        }
+
+    // 2. Weights: what a cell costs in the Newton iterations to come.
+    const auto weight = [&](const typename DoFHandler<dim>::cell_iterator &cell,
+                            const FiniteElement<dim> &) -> unsigned int {
+      if (!cell->is_active())
+        return 0;
+      const bool nonlinear = !models.at(cell->material_id())->is_linear();
+      bool       yielded   = false;
+      if (plastic && cell->is_locally_owned())
+        for (unsigned int q = 0; q < n_q_points && !yielded; ++q)
+          yielded = committed_states[cell->active_cell_index() * n_q_points + q].mode !=
+                    YieldMode::elastic;
+      return load_balancing.weight(nonlinear, yielded);
+    };
+    {
+      parallel::CellWeights<dim> cell_weights(dof_handler, weight);
+
+      parallel::distributed::SolutionTransfer<dim, PETScWrappers::MPI::Vector> displacement(
+          dof_handler);
+      displacement.prepare_for_coarsening_and_refinement(rock);
+      parallel::distributed::CellDataTransfer<dim, dim, std::vector<std::vector<double>>> states(
+          triangulation, /*variable size*/ true);
+      if (plastic)
+        states.prepare_for_coarsening_and_refinement(history);
+
+      triangulation.repartition();
+
+      // 3. Unpack on the new partition and rebuild the system on it.
+      if (plastic)
+        {
+          std::vector<std::vector<double>> moved(triangulation.n_active_cells());
+          states.unpack(moved);
+          committed_states.assign(triangulation.n_active_cells() * n_q_points, MaterialState());
+          for (const auto &cell : triangulation.active_cell_iterators())
+            if (cell->is_locally_owned())
+              {
+                const auto &packed = moved[cell->active_cell_index()];
+                if (packed.size() != n_q_points * state_width)
+                  throw std::runtime_error("internal error: a cell lost its history in "
+                                           "repartitioning");
+                for (unsigned int q = 0; q < n_q_points; ++q)
+                  committed_states[cell->active_cell_index() * n_q_points + q] =
+                      unpack(&packed[q * state_width]);
+              }
+          trial_states = committed_states;
+        }
+
+      // The DoFs follow the new partition: setup_system() renumbers them.
+      std::unique_ptr<BoltSet<dim>> old_bolts = std::move(bolts);
+      setup_system();
+      if (old_bolts)
+        bolts->take_state_from(*old_bolts);
+      PETScWrappers::MPI::Vector moved_rock(rock_owned_dofs, mpi_communicator);
+      displacement.interpolate(moved_rock);
+
+      // Rock unknowns come first in every rank's owned range, bolt unknowns
+      // (owned by the last rank) after them, in the same order as before.
+      PetscScalar       *to;
+      const PetscScalar *from;
+      VecGetArray(committed_solution, &to);
+      VecGetArrayRead(moved_rock, &from);
+      std::copy(from, from + rock_owned_dofs.n_elements(), to);
+      VecRestoreArrayRead(moved_rock, &from);
+      VecRestoreArray(committed_solution, &to);
+      if (bolts && Utilities::MPI::this_mpi_process(mpi_communicator) + 1 == n_ranks)
+        {
+          VecGetArray(committed_solution, &to);
+          std::copy(bolt_values.begin(), bolt_values.end(), to + rock_owned_dofs.n_elements());
+          VecRestoreArray(committed_solution, &to);
+        }
+    }
+    solution                  = committed_solution;
+    locally_relevant_solution = solution;
+    update_rock_solution();
+
+    record.cells_after   = owned_cells_per_rank();
+    record.yielded_cells = Utilities::MPI::sum(n_yielded_cells, mpi_communicator);
+    repartitions.push_back(record);
+    pcout << "  repartitioned by cost (" << record.yielded_cells
+          << " yielded cells): cells per rank";
+    for (unsigned int r = 0; r < n_ranks; ++r)
+      pcout << ' ' << record.cells_before[r] << " -> " << record.cells_after[r];
+    pcout << '\n';
+  }
+
+  template void Simulator<2>::repartition();
+  template void Simulator<3>::repartition();
+} // namespace roofspan
