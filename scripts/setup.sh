@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make ccache pkg-config
   libdeal.ii-dev          # deal.II 9.4 with PETSc, p4est, MPI, HDF5
+  libhypre-dev            # hypre headers: the matrix is assembled in its ParCSR format
   libvtk9-dev             # VTK XML readers for output checks and rendering
   openmpi-bin libopenmpi-dev
   nlohmann-json3-dev      # summary.json

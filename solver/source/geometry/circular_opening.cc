@@ -61,6 +61,13 @@ namespace roofspan
   }
 
   template <int dim>
+  void CircularOpening<dim>::attach_manifolds(Triangulation<dim, dim> &tria) const
+  {
+    if constexpr (dim == 2)
+      tria.set_manifold(0, PolarManifold<2>(Point<2>()));
+  }
+
+  template <int dim>
   void CircularOpening<dim>::create_coarse_mesh(Triangulation<dim, dim> &tria) const
   {
     if constexpr (dim == 2)
@@ -79,7 +86,7 @@ namespace roofspan
             },
             tria);
         tria.set_all_manifold_ids(0);
-        tria.set_manifold(0, PolarManifold<2>(Point<2>()));
+        attach_manifolds(tria);
         for (const auto &cell : tria.active_cell_iterators())
           {
             cell->set_material_id(0);

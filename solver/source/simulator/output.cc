@@ -110,7 +110,7 @@ namespace roofspan
       return;
     const QGauss<dim>  quadrature(degree + 1);
     FEValues<dim>      fe_values(*mapping, *fe, quadrature, update_quadrature_points);
-    const unsigned int n = triangulation.n_active_cells();
+    const unsigned int n = mesh->n_active_cells();
     quadrature_points.assign(n * n_q_points, Point<dim>());
     cell_yield_state.reinit(n);
     cell_plastic_magnitude.reinit(n);
@@ -144,12 +144,12 @@ namespace roofspan
   template <int dim>
   void Simulator<dim>::write_fields(OutputDirectory &out) const
   {
-    Vector<float> material(triangulation.n_active_cells()), rank(triangulation.n_active_cells());
-    for (const auto &cell : triangulation.active_cell_iterators())
+    Vector<float> material(mesh->n_active_cells()), rank(mesh->n_active_cells());
+    for (const auto &cell : mesh->active_cell_iterators())
       if (cell->is_locally_owned())
         {
           material(cell->active_cell_index()) = cell->material_id();
-          rank(cell->active_cell_index())     = triangulation.locally_owned_subdomain();
+          rank(cell->active_cell_index())     = mesh->locally_owned_subdomain();
         }
     const auto stress_function = [this](const types::material_id           m,
                                         const unsigned int                 c,
@@ -392,13 +392,13 @@ namespace roofspan
       {
         const auto       &exact = boundary_conditions.displacement_function();
         const QGauss<dim> quadrature(degree + 3);
-        Vector<float>     cellwise(triangulation.n_active_cells());
+        Vector<float>     cellwise(mesh->n_active_cells());
         const auto        norm = [&](const VectorTools::NormType type) {
           VectorTools::integrate_difference(
               *mapping, dof_handler, rock_solution, exact, cellwise, quadrature, type);
-          return VectorTools::compute_global_error(triangulation, cellwise, type);
+          return VectorTools::compute_global_error(*mesh, cellwise, type);
         };
-        Vector<float> reference(triangulation.n_active_cells());
+        Vector<float> reference(mesh->n_active_cells());
         VectorTools::integrate_difference(*mapping,
                                           dof_handler,
                                           PETScWrappers::MPI::Vector(rock_owned_dofs,
@@ -409,13 +409,13 @@ namespace roofspan
                                           quadrature,
                                           VectorTools::L2_norm);
         const double exact_l2 =
-            VectorTools::compute_global_error(triangulation, reference, VectorTools::L2_norm);
+            VectorTools::compute_global_error(*mesh, reference, VectorTools::L2_norm);
         const double l2  = norm(VectorTools::L2_norm);
         summary["error"] = {{"l2", l2},
                             {"l2_relative", l2 / exact_l2},
                             {"h1_seminorm", norm(VectorTools::H1_seminorm)},
-                            {"h_min", GridTools::minimal_cell_diameter(triangulation, *mapping)},
-                            {"h_max", GridTools::maximal_cell_diameter(triangulation, *mapping)}};
+                            {"h_min", GridTools::minimal_cell_diameter(*mesh, *mapping)},
+                            {"h_max", GridTools::maximal_cell_diameter(*mesh, *mapping)}};
       }
 
     nlohmann::json regions = nlohmann::json::object();

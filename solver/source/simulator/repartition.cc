@@ -43,7 +43,7 @@ namespace roofspan
     const unsigned int n_ranks              = Utilities::MPI::n_mpi_processes(mpi_communicator);
     const auto         owned_cells_per_rank = [&]() {
       return Utilities::MPI::all_gather(mpi_communicator,
-                                        triangulation.n_locally_owned_active_cells());
+                                        p4est_mesh.n_locally_owned_active_cells());
     };
     RepartitionRecord record;
     record.cells_before = owned_cells_per_rank();
@@ -71,9 +71,9 @@ namespace roofspan
       for (types::global_dof_index i = n_rock; i < n_rock + bolts->n_dofs(); ++i)
         bolt_values.push_back(ghosted[i]);
 
-    std::vector<std::vector<double>> history(triangulation.n_active_cells());
+    std::vector<std::vector<double>> history(p4est_mesh.n_active_cells());
     unsigned int                     n_yielded_cells = 0;
-    for (const auto &cell : triangulation.active_cell_iterators())
+    for (const auto &cell : p4est_mesh.active_cell_iterators())
       if (cell->is_locally_owned() && plastic)
         {
           auto &packed  = history[cell->active_cell_index()];
@@ -108,19 +108,19 @@ namespace roofspan
           dof_handler);
       displacement.prepare_for_coarsening_and_refinement(rock);
       parallel::distributed::CellDataTransfer<dim, dim, std::vector<std::vector<double>>> states(
-          triangulation, /*variable size*/ true);
+          p4est_mesh, /*variable size*/ true);
       if (plastic)
         states.prepare_for_coarsening_and_refinement(history);
 
-      triangulation.repartition();
+      p4est_mesh.repartition();
 
       // 3. Unpack on the new partition and rebuild the system on it.
       if (plastic)
         {
-          std::vector<std::vector<double>> moved(triangulation.n_active_cells());
+          std::vector<std::vector<double>> moved(p4est_mesh.n_active_cells());
           states.unpack(moved);
-          committed_states.assign(triangulation.n_active_cells() * n_q_points, MaterialState());
-          for (const auto &cell : triangulation.active_cell_iterators())
+          committed_states.assign(p4est_mesh.n_active_cells() * n_q_points, MaterialState());
+          for (const auto &cell : p4est_mesh.active_cell_iterators())
             if (cell->is_locally_owned())
               {
                 const auto &packed = moved[cell->active_cell_index()];

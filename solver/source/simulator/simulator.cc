@@ -73,8 +73,8 @@ namespace roofspan
       : mpi_communicator(comm)
       , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
       , case_file(file)
-      , triangulation(comm) // no mesh smoothing: the mesh is only refined uniformly
-      , dof_handler(triangulation)
+      , p4est_mesh(comm) // no mesh smoothing: the mesh is only refined uniformly
+      , fully_distributed_mesh(comm)
   {
     output_directory = output_dir.empty() ? prm.get("Output directory") : output_dir;
     if (output_directory.empty())
@@ -262,7 +262,8 @@ namespace roofspan
         summary["dim"]                 = dim;
         summary["degree"]              = degree;
         summary["ranks"]               = Utilities::MPI::n_mpi_processes(mpi_communicator);
-        summary["cells"]               = triangulation.n_global_active_cells();
+        summary["cells"]               = mesh->n_global_active_cells();
+        summary["mesh_distribution"] = mesh == &p4est_mesh ? "p4est" : "fully distributed";
         summary["dofs"]                = dof_handler.n_dofs();
         summary["stage"]               = "excavation";
         summary["boundary_conditions"] = boundary_conditions.describe();

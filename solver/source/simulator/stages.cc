@@ -54,7 +54,7 @@ namespace roofspan
     if (plastic)
       {
         n_q_points = Utilities::fixed_power<dim>(degree + 1);
-        committed_states.assign(triangulation.n_active_cells() * n_q_points, MaterialState());
+        committed_states.assign(mesh->n_active_cells() * n_q_points, MaterialState());
         trial_states = committed_states;
       }
     if (bolts)

@@ -23,6 +23,7 @@ namespace roofspan
                     const MaterialLibrary    &library);
 
     void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const override;
+    void attach_manifolds(dealii::Triangulation<dim, dim> &tria) const override;
 
     bool has_curved_boundaries() const override
     {

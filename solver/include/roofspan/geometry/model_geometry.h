@@ -47,6 +47,12 @@ namespace roofspan
     /// Builds the coarse mesh into `tria` (material and boundary ids set).
     virtual void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const = 0;
 
+    /// Attaches the manifolds of curved boundaries to `tria` (which has the
+    /// manifold ids of create_coarse_mesh()): for a distributed copy of the
+    /// mesh. Straight-sided shapes have none.
+    virtual void attach_manifolds(dealii::Triangulation<dim, dim> &) const
+    {}
+
     /// True if boundaries are curved (the simulator then uses a mapping of
     /// the element's degree).
     virtual bool has_curved_boundaries() const

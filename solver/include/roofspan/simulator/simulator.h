@@ -17,6 +17,7 @@
 #include <deal.II/base/index_set.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/timer.h>
+#include <deal.II/distributed/fully_distributed_tria.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_system.h>
@@ -91,6 +92,10 @@ namespace roofspan
   private:
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
+
+    /// Lays out the system matrix: the sparsity pattern between nodes (dim x
+    /// dim blocks), or between DoFs when a constraint couples nodes. (setup.cc)
+    void make_matrix();
 
     /// Assembles the residual R = load * f_ext - f_int at the current
     /// solution, and the tangent if `with_matrix`; returns {||R_free||,
@@ -207,7 +212,13 @@ namespace roofspan
     bool         any_yielded_above_roof = false;
 
     // Discretisation (setup.cc).
-    dealii::parallel::distributed::Triangulation<dim> triangulation;
+    /// The mesh is either fully distributed (each rank builds the serial mesh,
+    /// keeps its cells and a ghost layer: the fastest to build) or a p4est
+    /// forest, which can repartition during the run (Load balancing). `mesh`
+    /// points to the one in use.
+    dealii::parallel::distributed::Triangulation<dim>      p4est_mesh;
+    dealii::parallel::fullydistributed::Triangulation<dim> fully_distributed_mesh;
+    dealii::parallel::DistributedTriangulationBase<dim>   *mesh = nullptr;
     std::unique_ptr<dealii::Mapping<dim>>             mapping;
     std::unique_ptr<dealii::FESystem<dim>>            fe;
     dealii::DoFHandler<dim>                           dof_handler;

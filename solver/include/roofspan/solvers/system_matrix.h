@@ -6,30 +6,62 @@
 
 #include <petscmat.h>
 
-#include <tuple>
+#include <functional>
 #include <vector>
+
+// hypre's matrix type, opaque here (system_matrix.cc includes hypre).
+struct hypre_ParCSRMatrix_struct;
 
 namespace roofspan
 {
   /**
-   * The system matrix: a PETSc MPIAIJ matrix assembled without PETSc's
-   * insertion machinery. create() lays out the owned rows as CSR (diagonal
-   * and off-diagonal blocks, sorted) from the sparsity pattern; assembly adds
-   * into those arrays (AffineConstraints::distribute_local_to_global works
-   * with this class directly); compress() hands the arrays to PETSc without
-   * copying (MatCreateMPIAIJWithSplitArrays) and adds the few contributions
-   * to rows owned by other ranks. At 1.4 M Q2 DoFs this replaced about 7 s
-   * of MatSetValues insertion. The block size (node blocks for AMG) is set
-   * on the PETSc matrix. Everything else is deal.II's
-   * PETScWrappers::MPI::SparseMatrix.
+   * The system matrix, assembled without PETSc's or hypre's insertion
+   * machinery: create() lays out the owned rows as CSR (diagonal and
+   * off-diagonal blocks) from a row pattern, assembly adds into those arrays
+   * (AffineConstraints::distribute_local_to_global works with this class
+   * directly), and compress() exchanges the contributions to rows of other
+   * ranks and hands the arrays over without copying. Two storage layouts:
+   *
+   *  - Layout::petsc_aij: PETSc MPIAIJ (MatCreateMPIAIJWithSplitArrays), for
+   *    GAMG and the direct solver;
+   *  - Layout::hypre_parcsr: hypre's own ParCSR arrays (diagonal entry first
+   *    in each row, as hypre's smoothers expect), wrapped as a PETSc MATHYPRE
+   *    matrix. BoomerAMG and CG then work on the one copy: no conversion, no
+   *    second copy in memory, and Newton iterations reassemble in place.
+   *
+   * At 1.4 M DoFs the AIJ arrays replaced about 7 s of MatSetValues, and the
+   * ParCSR layout about 3.5 s and 0.6 GB per rank of AIJ-to-hypre conversion.
+   * The block size (node blocks for AMG) is set on the PETSc matrix.
    */
   class SystemMatrix : public dealii::PETScWrappers::MPI::SparseMatrix
   {
   public:
     using size_type = dealii::types::global_dof_index;
 
-    /// `pattern` holds at least the locally owned rows (as built by
-    /// DoFTools::make_sparsity_pattern + distribute_sparsity_pattern).
+    enum class Layout
+    {
+      petsc_aij,
+      hypre_parcsr
+    };
+
+    SystemMatrix() = default;
+    ~SystemMatrix() override;
+
+    /// Storage for the next create().
+    void set_layout(Layout layout);
+
+    /// The columns of one locally owned row, sorted, in global numbering;
+    /// must contain the diagonal. Called twice per row by create().
+    using RowPattern = std::function<void(size_type row, std::vector<size_type> &columns)>;
+
+    /// Lays out the locally owned rows (contiguous) from `row_pattern`.
+    /// Collective.
+    void create(const dealii::IndexSet &locally_owned,
+                const RowPattern       &row_pattern,
+                unsigned int            block_size,
+                MPI_Comm                comm);
+
+    /// The same from a DynamicSparsityPattern holding the owned rows.
     void create(const dealii::IndexSet               &locally_owned,
                 const dealii::DynamicSparsityPattern &pattern,
                 unsigned int                          block_size,
@@ -47,17 +79,17 @@ namespace roofspan
     /// Adds one value.
     void add(size_type row, size_type column, double value);
 
-    /// Builds the PETSc matrix from the assembled arrays (collective).
+    /// Sends the contributions to other ranks' rows to their owners and
+    /// builds (first time) or updates the PETSc matrix (collective).
     void compress(dealii::VectorOperation::values operation);
 
-    /// After assembly: hand the matrix to hypre's own ParCSR storage in
-    /// place (MATHYPRE) and free the CSR arrays. BoomerAMG then builds its
-    /// hierarchy without converting a second copy, and CG multiplies with
-    /// the same ParCSR matrix.
+    /// Before BoomerAMG: nothing left to do with Layout::hypre_parcsr; an
+    /// AIJ matrix is converted to MATHYPRE in place (its arrays are then
+    /// freed unless keep_pattern()).
     void convert_to_hypre();
 
-    /// Keep the CSR arrays after convert_to_hypre() so the matrix can be
-    /// assembled again (Newton iterations); costs a second copy in memory.
+    /// Layout::petsc_aij: keep the CSR arrays after convert_to_hypre() so
+    /// the matrix can be assembled again.
     void keep_pattern(bool keep)
     {
       keep_arrays = keep;
@@ -80,17 +112,45 @@ namespace roofspan
 
   private:
     void add_to_owned_row(size_type row, size_type column, double value);
+    void exchange_off_rank_entries();
+    void release_hypre();
 
-    size_type                first_row = 0, end_row = 0;
-    PetscInt                 block       = 1;
-    bool                     keep_arrays = false;
-    bool                     symmetric   = true;
-    std::vector<PetscInt>    diagonal_start, diagonal_columns, off_start, off_columns;
-    std::vector<PetscScalar> diagonal_values, off_values;
-    /// PETSc renumbers the off-diagonal column indices it is given in place
-    /// (to its compressed local numbering); with keep_pattern, it gets this
-    /// copy and off_columns stays in global numbering for the next assembly.
-    std::vector<PetscInt>                               off_columns_for_petsc;
-    std::vector<std::tuple<PetscInt, PetscInt, double>> off_rank_entries;
+    Layout    layout    = Layout::petsc_aij;
+    size_type first_row = 0, end_row = 0;
+    MPI_Comm  communicator = MPI_COMM_NULL;
+    std::vector<size_type> row_starts; ///< first row of every rank, and the total
+    PetscInt               block       = 1;
+    bool                   keep_arrays = false;
+    bool                   symmetric   = true;
+    bool                   arrays_freed = false;
+
+    // Where assembly writes (into the vectors below, or into hypre's arrays).
+    // Diagonal block: local column numbers; off-diagonal: global numbers in
+    // off_columns (sorted per row), values in off_data.
+    int         *diag_start = nullptr, *diag_columns = nullptr;
+    double      *diag_data  = nullptr;
+    int         *off_start  = nullptr;
+    double      *off_data   = nullptr;
+    std::size_t  n_diag = 0, n_off = 0;
+    std::vector<PetscInt> off_columns;
+
+    // Layout::petsc_aij storage.
+    std::vector<PetscInt>    aij_diag_start, aij_diag_columns, aij_off_start;
+    std::vector<PetscScalar> aij_diag_values, aij_off_values;
+    /// PETSc renumbers the off-diagonal column indices it is given in place;
+    /// it gets this copy so that off_columns stays global for reassembly.
+    std::vector<PetscInt> off_columns_for_petsc;
+
+    // Layout::hypre_parcsr storage: owned by the MATHYPRE matrix once
+    // wrapped (hypre_wrapped), by this object before.
+    hypre_ParCSRMatrix_struct *parcsr        = nullptr;
+    bool                       hypre_wrapped = false;
+
+    struct OffRankEntry
+    {
+      size_type row, column;
+      double    value;
+    };
+    std::vector<OffRankEntry> off_rank_entries;
   };
 } // namespace roofspan
