@@ -25,6 +25,21 @@ namespace roofspan
       to.push_back(static_cast<double>(s.mode));
     }
 
+    // Copies the first n locally owned entries of `from` into `to`: rock
+    // unknowns come first in every rank's owned range, bolt unknowns after.
+    void copy_leading_owned(const PETScWrappers::MPI::Vector &from,
+                            PETScWrappers::MPI::Vector       &to,
+                            const unsigned int                n)
+    {
+      PetscScalar       *out;
+      const PetscScalar *in;
+      VecGetArray(to, &out);
+      VecGetArrayRead(from, &in);
+      std::copy(in, in + n, out);
+      VecRestoreArrayRead(from, &in);
+      VecRestoreArray(to, &out);
+    }
+
     MaterialState unpack(const double *from)
     {
       MaterialState s;
@@ -56,13 +71,7 @@ namespace roofspan
     PETScWrappers::MPI::Vector rock(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
     {
       PETScWrappers::MPI::Vector owned_rock(rock_owned_dofs, mpi_communicator);
-      PetscScalar               *to;
-      const PetscScalar         *from;
-      VecGetArray(owned_rock, &to);
-      VecGetArrayRead(committed_solution, &from);
-      std::copy(from, from + rock_owned_dofs.n_elements(), to);
-      VecRestoreArrayRead(committed_solution, &from);
-      VecRestoreArray(owned_rock, &to);
+      copy_leading_owned(committed_solution, owned_rock, rock_owned_dofs.n_elements());
       rock = owned_rock;
     }
     const types::global_dof_index n_rock = dof_handler.n_dofs();
@@ -142,17 +151,11 @@ namespace roofspan
       PETScWrappers::MPI::Vector moved_rock(rock_owned_dofs, mpi_communicator);
       displacement.interpolate(moved_rock);
 
-      // Rock unknowns come first in every rank's owned range, bolt unknowns
-      // (owned by the last rank) after them, in the same order as before.
-      PetscScalar       *to;
-      const PetscScalar *from;
-      VecGetArray(committed_solution, &to);
-      VecGetArrayRead(moved_rock, &from);
-      std::copy(from, from + rock_owned_dofs.n_elements(), to);
-      VecRestoreArrayRead(moved_rock, &from);
-      VecRestoreArray(committed_solution, &to);
+      // The bolt unknowns (owned by the last rank) keep their order.
+      copy_leading_owned(moved_rock, committed_solution, rock_owned_dofs.n_elements());
       if (bolts && Utilities::MPI::this_mpi_process(mpi_communicator) + 1 == n_ranks)
         {
+          PetscScalar *to;
           VecGetArray(committed_solution, &to);
           std::copy(bolt_values.begin(), bolt_values.end(), to + rock_owned_dofs.n_elements());
           VecRestoreArray(committed_solution, &to);

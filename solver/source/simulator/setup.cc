@@ -19,6 +19,13 @@ namespace roofspan
 {
   using namespace dealii;
 
+  namespace
+  {
+    // Boundary id of the faces where a fully distributed mesh's ghost layer
+    // ends (no model uses it).
+    constexpr types::boundary_id ghost_layer_end_id = numbers::internal_face_boundary_id - 1;
+  } // namespace
+
   template <int dim>
   void Simulator<dim>::make_mesh()
   {
@@ -39,23 +46,38 @@ namespace roofspan
         // Fully distributed: every rank builds the serial mesh, partitions
         // it (z-order, the same on every rank) and keeps its own cells with
         // one layer of ghosts. No forest to build and refine.
-        const auto description =
-            TriangulationDescription::Utilities::create_description_from_triangulation_in_groups<
-                dim,
-                dim>(
+        const auto description = TriangulationDescription::Utilities::
+            create_description_from_triangulation_in_groups<dim, dim>(
                 [&](Triangulation<dim> &serial) {
                   geometry->create_coarse_mesh(serial);
                   serial.refine_global(global_refinements);
+                  // Boundary ids + 1: id 0 then marks the faces where a rank's
+                  // ghost layer ends (see below), never a real boundary.
+                  for (const auto &face : serial.active_face_iterators())
+                    if (face->at_boundary())
+                      face->set_boundary_id(face->boundary_id() + 1);
+                  profile.lap("serial mesh (" + std::to_string(serial.n_active_cells()) +
+                              " cells)");
                 },
-                [](Triangulation<dim> &serial, const MPI_Comm comm, const unsigned int) {
+                [&](Triangulation<dim> &serial, const MPI_Comm comm, const unsigned int) {
                   GridTools::partition_triangulation_zorder(Utilities::MPI::n_mpi_processes(comm),
                                                             serial);
+                  profile.lap("partition");
                 },
                 mpi_communicator,
                 1);
-        profile.lap("serial mesh and partition");
-        fully_distributed_mesh.create_triangulation(description);
+        profile.lap("description of this rank's part");
         geometry->attach_manifolds(fully_distributed_mesh);
+        fully_distributed_mesh.create_triangulation(description);
+        // A fully distributed mesh has no cells beyond the ghost layer: the
+        // ghost layer's outer faces look like boundary faces with id 0. They
+        // must not take a boundary condition (a rank would constrain DoFs
+        // that are free), so they get an id no condition uses; real
+        // boundaries get their ids back.
+        for (const auto &face : fully_distributed_mesh.active_face_iterators())
+          if (face->at_boundary())
+            face->set_boundary_id(face->boundary_id() == 0 ? ghost_layer_end_id :
+                                                             face->boundary_id() - 1);
         profile.lap("fully distributed mesh");
         mesh = &fully_distributed_mesh;
       }
@@ -176,8 +198,8 @@ namespace roofspan
 
     timer.stop();
     setup_seconds += timer.last_wall_time(); // again after each repartitioning
-    pcout << "  mesh: " << mesh->n_global_active_cells() << " cells, "
-          << dof_handler.n_dofs() << " DoFs"
+    pcout << "  mesh: " << mesh->n_global_active_cells() << " cells, " << dof_handler.n_dofs()
+          << " DoFs"
           << (bolts ? " + " + std::to_string(bolts->n_dofs()) + " bolt unknowns (" +
                           std::to_string(bolts->n_elements()) + " bolt elements)" :
                       std::string())
@@ -194,7 +216,7 @@ namespace roofspan
     // node pattern then holds explicit zeros), unless one couples two nodes
     // (hanging nodes): then the DoF pattern is built with the constraints.
     const types::global_dof_index n_total = locally_owned_dofs.size();
-    bool                          by_node = n_total % dim == 0 && !std::getenv("ROOFSPAN_DOF_PATTERN");
+    bool by_node = n_total % dim == 0 && !std::getenv("ROOFSPAN_DOF_PATTERN");
     for (const auto &line : constraints.get_lines())
       for (const auto &entry : line.entries)
         by_node = by_node && entry.first / dim == line.index / dim;
@@ -223,7 +245,7 @@ namespace roofspan
       }
 
     const auto to_nodes = [&](const IndexSet &dofs) {
-      IndexSet nodes(n_total / dim);
+      IndexSet                             nodes(n_total / dim);
       std::vector<types::global_dof_index> list;
       list.reserve(dofs.n_elements() / dim + 1);
       for (auto range = dofs.begin_intervals(); range != dofs.end_intervals(); ++range)
@@ -234,9 +256,9 @@ namespace roofspan
       nodes.compress();
       return nodes;
     };
-    const IndexSet         owned_nodes    = to_nodes(locally_owned_dofs);
-    const IndexSet         relevant_nodes = to_nodes(locally_relevant_dofs);
-    DynamicSparsityPattern nodes(relevant_nodes);
+    const IndexSet                       owned_nodes    = to_nodes(locally_owned_dofs);
+    const IndexSet                       relevant_nodes = to_nodes(locally_relevant_dofs);
+    DynamicSparsityPattern               nodes(relevant_nodes);
     std::vector<types::global_dof_index> cell_nodes;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())

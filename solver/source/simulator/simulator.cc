@@ -263,7 +263,7 @@ namespace roofspan
         summary["degree"]              = degree;
         summary["ranks"]               = Utilities::MPI::n_mpi_processes(mpi_communicator);
         summary["cells"]               = mesh->n_global_active_cells();
-        summary["mesh_distribution"] = mesh == &p4est_mesh ? "p4est" : "fully distributed";
+        summary["mesh_distribution"]   = mesh == &p4est_mesh ? "p4est" : "fully distributed";
         summary["dofs"]                = dof_handler.n_dofs();
         summary["stage"]               = "excavation";
         summary["boundary_conditions"] = boundary_conditions.describe();

@@ -3,11 +3,12 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/lac/affine_constraints.templates.h>
 
-#include <_hypre_parcsr_mv.h>
 #include <petscmathypre.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include <_hypre_parcsr_mv.h>
 
 namespace roofspan
 {
@@ -61,8 +62,8 @@ namespace roofspan
         comm);
   }
 
-  void SystemMatrix::create(const IndexSet   &locally_owned,
-                            const RowPattern &row_pattern,
+  void SystemMatrix::create(const IndexSet    &locally_owned,
+                            const RowPattern  &row_pattern,
                             const unsigned int block_size,
                             MPI_Comm           comm)
   {
@@ -96,8 +97,8 @@ namespace roofspan
     for (size_type i = 0; i < n_local; ++i)
       {
         row_pattern(first_row + i, columns);
-        const auto lo = std::lower_bound(columns.begin(), columns.end(), first_row);
-        const auto hi = std::lower_bound(lo, columns.end(), end_row);
+        const auto lo  = std::lower_bound(columns.begin(), columns.end(), first_row);
+        const auto hi  = std::lower_bound(lo, columns.end(), end_row);
         d_start[i + 1] = d_start[i] + (hi - lo);
         o_start[i + 1] = o_start[i] + (columns.size() - (hi - lo));
         off_columns.insert(off_columns.end(), columns.begin(), lo);
@@ -135,8 +136,8 @@ namespace roofspan
         // hypre's off-diagonal columns: positions in the column map.
         HYPRE_Int *offd_j = hypre_CSRMatrixJ(offd);
         for (std::size_t k = 0; k < n_off; ++k)
-          offd_j[k] = std::lower_bound(col_map.begin(), col_map.end(), off_columns[k]) -
-                      col_map.begin();
+          offd_j[k] =
+              std::lower_bound(col_map.begin(), col_map.end(), off_columns[k]) - col_map.begin();
       }
     else
       {
@@ -235,13 +236,13 @@ namespace roofspan
       }
     // Sorted columns (what AffineConstraints passes): walk along the row
     // instead of searching it for every entry.
-    const size_type i          = row - first_row;
-    const bool      hypre      = layout == Layout::hypre_parcsr;
-    int             d          = diag_start[i] + (hypre ? 1 : 0);
-    const int       d_end      = diag_start[i + 1];
-    int             o          = off_start[i];
-    const int       o_end      = off_start[i + 1];
-    const auto      outside    = [&](const size_type column) {
+    const size_type i       = row - first_row;
+    const bool      hypre   = layout == Layout::hypre_parcsr;
+    int             d       = diag_start[i] + (hypre ? 1 : 0);
+    const int       d_end   = diag_start[i + 1];
+    int             o       = off_start[i];
+    const int       o_end   = off_start[i + 1];
+    const auto      outside = [&](const size_type column) {
       throw std::runtime_error("internal error: matrix entry (" + std::to_string(row) + ", " +
                                std::to_string(column) + ") outside the sparsity pattern");
     };
@@ -292,8 +293,8 @@ namespace roofspan
     std::vector<int> send_counts(n_ranks, 0), receive_counts(n_ranks, 0);
     for (const OffRankEntry &e : off_rank_entries)
       {
-        const int owner =
-            std::upper_bound(row_starts.begin(), row_starts.end() - 1, e.row) - row_starts.begin() - 1;
+        const int owner = std::upper_bound(row_starts.begin(), row_starts.end() - 1, e.row) -
+                          row_starts.begin() - 1;
         send_counts[owner] += sizeof(OffRankEntry);
       }
     MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, communicator);
@@ -303,8 +304,8 @@ namespace roofspan
         send_offsets[r]    = send_offsets[r - 1] + send_counts[r - 1];
         receive_offsets[r] = receive_offsets[r - 1] + receive_counts[r - 1];
       }
-    std::vector<OffRankEntry> received(
-        (receive_offsets.back() + receive_counts.back()) / sizeof(OffRankEntry));
+    std::vector<OffRankEntry> received((receive_offsets.back() + receive_counts.back()) /
+                                       sizeof(OffRankEntry));
     MPI_Alltoallv(off_rank_entries.data(),
                   send_counts.data(),
                   send_offsets.data(),

@@ -47,11 +47,13 @@ namespace roofspan
     /// Builds the coarse mesh into `tria` (material and boundary ids set).
     virtual void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const = 0;
 
-    /// Attaches the manifolds of curved boundaries to `tria` (which has the
-    /// manifold ids of create_coarse_mesh()): for a distributed copy of the
-    /// mesh. Straight-sided shapes have none.
+    /// Attaches the manifolds of curved boundaries to `tria`, for a
+    /// distributed copy of the mesh: before its cells are created (they are
+    /// refined on the manifolds), with the manifold ids create_coarse_mesh()
+    /// set. Straight-sided shapes have none.
     virtual void attach_manifolds(dealii::Triangulation<dim, dim> &) const
-    {}
+    {
+    }
 
     /// True if boundaries are curved (the simulator then uses a mapping of
     /// the element's degree).

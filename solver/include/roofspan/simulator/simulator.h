@@ -219,9 +219,9 @@ namespace roofspan
     dealii::parallel::distributed::Triangulation<dim>      p4est_mesh;
     dealii::parallel::fullydistributed::Triangulation<dim> fully_distributed_mesh;
     dealii::parallel::DistributedTriangulationBase<dim>   *mesh = nullptr;
-    std::unique_ptr<dealii::Mapping<dim>>             mapping;
-    std::unique_ptr<dealii::FESystem<dim>>            fe;
-    dealii::DoFHandler<dim>                           dof_handler;
+    std::unique_ptr<dealii::Mapping<dim>>                  mapping;
+    std::unique_ptr<dealii::FESystem<dim>>                 fe;
+    dealii::DoFHandler<dim>                                dof_handler;
     dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;       ///< FE unknowns
     dealii::IndexSet locally_owned_dofs, locally_relevant_dofs; ///< FE + bolt unknowns
     /// Homogeneous constraints (Newton corrections); prescribed values are

@@ -115,23 +115,23 @@ namespace roofspan
     void exchange_off_rank_entries();
     void release_hypre();
 
-    Layout    layout    = Layout::petsc_aij;
-    size_type first_row = 0, end_row = 0;
-    MPI_Comm  communicator = MPI_COMM_NULL;
+    Layout                 layout    = Layout::petsc_aij;
+    size_type              first_row = 0, end_row = 0;
+    MPI_Comm               communicator = MPI_COMM_NULL;
     std::vector<size_type> row_starts; ///< first row of every rank, and the total
-    PetscInt               block       = 1;
-    bool                   keep_arrays = false;
-    bool                   symmetric   = true;
+    PetscInt               block        = 1;
+    bool                   keep_arrays  = false;
+    bool                   symmetric    = true;
     bool                   arrays_freed = false;
 
     // Where assembly writes (into the vectors below, or into hypre's arrays).
     // Diagonal block: local column numbers; off-diagonal: global numbers in
     // off_columns (sorted per row), values in off_data.
-    int         *diag_start = nullptr, *diag_columns = nullptr;
-    double      *diag_data  = nullptr;
-    int         *off_start  = nullptr;
-    double      *off_data   = nullptr;
-    std::size_t  n_diag = 0, n_off = 0;
+    int                  *diag_start = nullptr, *diag_columns = nullptr;
+    double               *diag_data = nullptr;
+    int                  *off_start = nullptr;
+    double               *off_data  = nullptr;
+    std::size_t           n_diag = 0, n_off = 0;
     std::vector<PetscInt> off_columns;
 
     // Layout::petsc_aij storage.
