@@ -62,6 +62,28 @@ def run(case, sets, ranks, preconditioner):
             return json.load(f)
 
 
+def triad_bandwidth():
+    """STREAM-like triad a = b + s c on one core (GB/s, best of 5): these
+    virtual machines slow down by 10-40 % from hour to hour, so each report
+    says how fast the machine was. The reference machine of the peer figures
+    in ../shared/reference/solver-notes.md did 36-41 GB/s."""
+    try:
+        import time
+        import numpy as np
+    except ImportError:
+        return None
+    n = 20_000_000
+    b, c, a = np.ones(n), np.ones(n), np.empty(n)
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        np.multiply(c, 3.0, out=a)
+        np.add(a, b, out=a)
+        best = min(best, time.perf_counter() - t)
+    # multiply reads c and writes a, add reads a and b and writes a: 5 streams
+    return 5 * 8 * n / best / 1e9
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="skip the largest size of each ladder")
@@ -76,6 +98,9 @@ def main():
     cols = ("ladder", "size", "np", "DoFs", "its", "mesh", "setup", "assemb", "amg", "cg", "total",
             "mem GB", "DoF/s")
     print(f"roofspan benchmark, preconditioner {args.preconditioner}; times in s, memory = sum of ranks' peak RSS")
+    bandwidth = triad_bandwidth()
+    if bandwidth:
+        print(f"machine: triad {bandwidth:.1f} GB/s on one core (numpy, two passes; compare runs by it)")
     print("{:9s} {:7s} {:>3s} {:>9s} {:>4s} {:>6s} {:>6s} {:>6s} {:>6s} {:>6s} {:>7s} {:>7s} {:>9s}".format(*cols))
     for name, (case, sizes) in LADDERS.items():
         if args.only and name != args.only:
