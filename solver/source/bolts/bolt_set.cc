@@ -587,7 +587,7 @@ namespace roofspan
         const double *state = it->second;
         el.steel_plastic = el.steel_plastic_trial = state[0];
         el.slip_plastic = el.slip_plastic_trial = {{state[1], state[2]}};
-        el.host_reference                       = {state[3], state[4]};
+        el.host_reference                       = {{state[3], state[4]}};
         el.plate_reference                      = state[5];
       }
   }
