@@ -25,21 +25,6 @@ namespace roofspan
       to.push_back(static_cast<double>(s.mode));
     }
 
-    // Copies the first n locally owned entries of `from` into `to`: rock
-    // unknowns come first in every rank's owned range, bolt unknowns after.
-    void copy_leading_owned(const PETScWrappers::MPI::Vector &from,
-                            PETScWrappers::MPI::Vector       &to,
-                            const unsigned int                n)
-    {
-      PetscScalar       *out;
-      const PetscScalar *in;
-      VecGetArray(to, &out);
-      VecGetArrayRead(from, &in);
-      std::copy(in, in + n, out);
-      VecRestoreArrayRead(from, &in);
-      VecRestoreArray(to, &out);
-    }
-
     MaterialState unpack(const double *from)
     {
       MaterialState s;

@@ -76,21 +76,24 @@ namespace roofspan
     return stats.iterations;
   }
 
+  void copy_leading_owned(const PETScWrappers::MPI::Vector &from,
+                          PETScWrappers::MPI::Vector       &to,
+                          const unsigned int                n)
+  {
+    PetscScalar       *out;
+    const PetscScalar *in;
+    VecGetArray(to, &out);
+    VecGetArrayRead(from, &in);
+    std::copy(in, in + n, out);
+    VecRestoreArrayRead(from, &in);
+    VecRestoreArray(to, &out);
+  }
+
   template <int dim>
   void Simulator<dim>::update_rock_solution()
   {
-    // Rock unknowns come first in every rank's owned range.
     PETScWrappers::MPI::Vector rock(rock_owned_dofs, mpi_communicator);
-    const unsigned int         n = rock_owned_dofs.n_elements();
-    {
-      PetscScalar       *to;
-      const PetscScalar *from;
-      VecGetArray(rock, &to);
-      VecGetArrayRead(solution, &from);
-      std::copy(from, from + n, to);
-      VecRestoreArrayRead(solution, &from);
-      VecRestoreArray(rock, &to);
-    }
+    copy_leading_owned(solution, rock, rock_owned_dofs.n_elements());
     rock_solution = rock;
   }
 

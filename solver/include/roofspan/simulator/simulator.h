@@ -37,6 +37,13 @@ namespace roofspan
 {
   class OutputDirectory;
 
+  /// Copies the first n locally owned entries of `from` into `to`: the rock
+  /// unknowns come first in every rank's owned range, bolt unknowns after
+  /// them. (solve.cc)
+  void copy_leading_owned(const dealii::PETScWrappers::MPI::Vector &from,
+                          dealii::PETScWrappers::MPI::Vector       &to,
+                          unsigned int                              n);
+
   /**
    * One analysis of one case: the layered rock model, its in-situ stress, the
    * excavation of the opening, its support by bolts, and the results. The
