@@ -216,7 +216,7 @@ namespace roofspan
     // node pattern then holds explicit zeros), unless one couples two nodes
     // (hanging nodes): then the DoF pattern is built with the constraints.
     const types::global_dof_index n_total = locally_owned_dofs.size();
-    bool by_node = n_total % dim == 0 && !std::getenv("ROOFSPAN_DOF_PATTERN");
+    bool                          by_node = n_total % dim == 0;
     for (const auto &line : constraints.get_lines())
       for (const auto &entry : line.entries)
         by_node = by_node && entry.first / dim == line.index / dim;
