@@ -1,4 +1,5 @@
 // The roofspan command line: run, validate or document a case file.
+#include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/simulator/simulator.h>
@@ -30,10 +31,17 @@ options:
   --set "Section/Key=v"   override one parameter (repeatable), e.g.
                           --set "Geometry/Room and pillar/Room span=3.5"
   --output-dir DIR        write results to DIR
+  --check-jacobian        compare the assembled tangent with central
+                          differences of the residual after every Newton
+                          correction, per branch (summary.json
+                          "jacobian_check"); for tests
   --print-parameters      print every case parameter with its documentation
                           (and those of a rock-unit file), then exit
 
-Exit codes: 0 success, 1 failure during the run, 2 bad input.
+Exit codes: 0 success; 1 internal error; 2 bad input; 3 no equilibrium (the
+roof cannot carry the load: the physical verdict, with the load reached and
+the load-displacement path); 4 Newton stalled (numerical: the path showed no
+collapse); 5 linear solver failure; 6 non-finite values.
 MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
 )";
 
@@ -68,7 +76,8 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
     std::string                                      case_file;
     std::string                                      output_dir;
     std::vector<std::pair<std::string, std::string>> overrides;
-    bool                                             validate = false;
+    bool                                             validate       = false;
+    bool                                             check_jacobian = false;
   };
 
   void apply_override(ParameterHandler &prm, const std::string &path, const std::string &value)
@@ -121,6 +130,8 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
           std::cout << options.case_file << ": valid (" << dim << "D)\n";
         return 0;
       }
+    if (options.check_jacobian)
+      simulator.enable_jacobian_check();
     simulator.run();
     return 0;
   }
@@ -196,6 +207,8 @@ int main(int argc, char **argv)
             }
           else if (arg == "--validate")
             options.validate = true;
+          else if (arg == "--check-jacobian")
+            options.check_jacobian = true;
           else if (arg == "--output-dir")
             options.output_dir = next();
           else if (arg == "--set")
@@ -233,10 +246,19 @@ int main(int argc, char **argv)
         std::cerr << "roofspan: " << e.what() << '\n';
       return input_error_exit_code;
     }
+  catch (const AnalysisFailure &e)
+    {
+      // Every rank reaches here together: the failures are decided on
+      // global (reduced) quantities.
+      if (root)
+        std::cerr << "roofspan: " << e.kind() << ": " << e.what() << "\nroofspan: remedy: "
+                  << e.remedy << '\n';
+      return e.exit_code;
+    }
   catch (const std::exception &e)
     {
       if (root)
-        std::cerr << "roofspan: error: " << essential(e.what()) << '\n';
-      return 1;
+        std::cerr << "roofspan: internal error: " << essential(e.what()) << '\n';
+      return exit_internal_error;
     }
 }

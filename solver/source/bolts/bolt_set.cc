@@ -528,6 +528,39 @@ namespace roofspan
   }
 
   template <int dim>
+  void BoltSet<dim>::element_state_dofs(
+      std::map<std::string, std::vector<types::global_dof_index>> &dofs) const
+  {
+    if (!is_installed)
+      return;
+    std::vector<types::global_dof_index> indices;
+    for (const Element &el : elements)
+      {
+        indices.resize(el.cell->get_fe().n_dofs_per_cell());
+        el.cell->get_dof_indices(indices);
+        indices.push_back(bolt_dof(el.bolt, el.first_node));
+        indices.push_back(bolt_dof(el.bolt, el.first_node + 1));
+        const auto add = [&](const std::string &state) {
+          auto &list = dofs[state];
+          list.insert(list.end(), indices.begin(), indices.end());
+        };
+        add(el.steel_yield ? "steel yielding" : "steel elastic");
+        for (unsigned int q = 0; q < 2; ++q)
+          if (el.bonded[q])
+            add(el.bond_yield[q] ? "bond slipping" : "bond elastic");
+      }
+  }
+
+  template <int dim>
+  std::vector<types::global_dof_index> BoltSet<dim>::idle_dofs() const
+  {
+    std::vector<types::global_dof_index> idle;
+    for (types::global_dof_index i = is_installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
+      idle.push_back(first_bolt_dof + i);
+    return idle;
+  }
+
+  template <int dim>
   void BoltSet<dim>::scale_pretension(const std::vector<double> &factor)
   {
     for (unsigned int b = 0; b < pretension_scale.size(); ++b)

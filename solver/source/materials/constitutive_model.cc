@@ -9,6 +9,35 @@
 
 namespace roofspan
 {
+  const char *branch_name(const StressBranch branch)
+  {
+    switch (branch)
+      {
+        case StressBranch::elastic:
+          return "elastic";
+        case StressBranch::shear_face:
+          return "Mohr-Coulomb shear face";
+        case StressBranch::shear_edge:
+          return "Mohr-Coulomb shear edge";
+        case StressBranch::tension_face:
+          return "tension cut-off face";
+        case StressBranch::tension_edge:
+          return "tension cut-off edge/apex";
+        case StressBranch::shear_tension:
+          return "shear + tension corner";
+        case StressBranch::bedding_slip:
+          return "bedding plane slip";
+        case StressBranch::bedding_tension:
+          return "bedding plane tension";
+        case StressBranch::bedding_corner:
+          return "bedding plane tension corner";
+        case StressBranch::bedding_and_rock:
+          return "bedding plane and rock yielding";
+        default:
+          return "unknown";
+      }
+  }
+
   std::unique_ptr<ConstitutiveModel> ConstitutiveModel::create(const RockUnit    &u,
                                                                const unsigned int dim)
   {

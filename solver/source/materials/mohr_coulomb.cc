@@ -240,10 +240,16 @@ namespace roofspan
 
     const SymmetricTensor<4, 3> S = invert(C);
     result.state.plastic_strain   = strain - S * (result.stress - initial_stress);
-    bool tension                  = false;
+    unsigned int n_tension = 0;
     for (const unsigned int j : active)
-      tension = tension || p.tension[j];
-    result.state.mode = tension ? YieldMode::tension : YieldMode::shear;
+      n_tension += p.tension[j] ? 1 : 0;
+    const unsigned int n_shear = active.size() - n_tension;
+    result.state.mode          = n_tension > 0 ? YieldMode::tension : YieldMode::shear;
+    result.branch              = n_tension > 0 && n_shear > 0 ? StressBranch::shear_tension :
+                                 n_tension > 1                ? StressBranch::tension_edge :
+                                 n_tension == 1               ? StressBranch::tension_face :
+                                 n_shear > 1                  ? StressBranch::shear_edge :
+                                                                StressBranch::shear_face;
     return result;
   }
 } // namespace roofspan

@@ -61,11 +61,41 @@ namespace roofspan
     return f;
   }
 
+  namespace
+  {
+    /// G : X = sym((Q X n) (x) n) with Q = 1 - n n - s s: how sym(s (x) n)
+    /// turns when the shear traction of X changes (times |tau|).
+    SymmetricTensor<4, 3> slip_turning(const Tensor<1, 3> &s, const Tensor<1, 3> &n)
+    {
+      Tensor<2, 3> Q = unit_symmetric_tensor<3>();
+      Q -= outer_product(n, n);
+      Q -= outer_product(s, s);
+      SymmetricTensor<4, 3> G;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int l = i; l < 3; ++l)
+          for (unsigned int j = 0; j < 3; ++j)
+            for (unsigned int k = j; k < 3; ++k)
+              {
+                // (Q X n)_a = Q_aj X_jk n_k; symmetrise in (i,l) and (j,k).
+                const auto raw = [&](unsigned a, unsigned b, unsigned c, unsigned d) {
+                  return 0.5 * (Q[a][c] * n[d] * n[b] + n[a] * Q[b][c] * n[d]);
+                };
+                G[i][l][j][k] = 0.5 * (raw(i, l, j, k) + raw(i, l, k, j));
+              }
+      return G;
+    }
+  } // namespace
+
   StressUpdate UbiquitousJoint::update(const SymmetricTensor<2, 3> &strain,
                                        const SymmetricTensor<2, 3> &initial_stress,
                                        const MaterialState         &old_state,
                                        const double                 F) const
   {
+    // Sequential (FLAC-style) update: the rock's own return first, then the
+    // plane's from the rock's stress sigma_r. The tangent is the exact
+    // derivative of this composition: d sigma = P : d sigma_r with the
+    // plane's projection P, and d sigma_r = D_r : d epsilon the rock's
+    // consistent tangent (elastic or elasto-plastic).
     StressUpdate r = rock.update(strain, initial_stress, old_state, F);
     if (!r.ok)
       return r;
@@ -73,46 +103,62 @@ namespace roofspan
     const double tan_psi = std::min(std::tan(psi), tan_phi);
     const double c_F = cohesion / F, T_F = tensile / F;
     const double scale = r.stress.norm() + c_F + 1.0;
+    const bool   rock_yielded = r.branch != StressBranch::elastic;
 
-    bool joint = false;
-    // Return onto one plane (a : sigma = rhs, flow b) from the rock's
-    // stress with the elastic stiffness, as a sequential (FLAC-style)
-    // ubiquitous-joint update; the rank-one correction of the tangent uses
-    // the same stiffness.
-    const auto return_onto =
-        [&](const SymmetricTensor<2, 3> &a, const SymmetricTensor<2, 3> &b, const double f) {
-          const SymmetricTensor<2, 3> Cb    = C * b;
-          const SymmetricTensor<2, 3> aC    = a * C;
-          const double                denom = a * Cb;
-          r.stress -= (f / denom) * Cb;
-          r.tangent -= outer_product(Cb, aC) / denom;
-          joint = true;
-        };
-
+    const SymmetricTensor<4, 3> I = identity_tensor<3>();
     const SymmetricTensor<2, 3> N = sym_outer(n, n);
+    bool                        tension = false, shear = false;
     auto                        t = traction(r.stress, n);
     if (t.normal - T_F > 1e-12 * scale)
-      return_onto(N, N, t.normal - T_F); // open in tension first
+      {
+        // Open in tension: sigma = sigma_r - (N:sigma_r - T) / (N:C:N) C:N.
+        const SymmetricTensor<2, 3> CN    = C * N;
+        const double                denom = N * CN;
+        r.stress -= ((t.normal - T_F) / denom) * CN;
+        r.tangent = (I - outer_product(CN, N) / denom) * r.tangent;
+        tension   = true;
+      }
     t                    = traction(r.stress, n);
     const double f_shear = t.shear + t.normal * tan_phi - c_F;
     if (f_shear > 1e-12 * scale && t.shear > 0)
       {
+        // M = sym(s n) turns with the slip direction s of the shear traction:
+        // dM = G : d sigma / |tau|.
         const SymmetricTensor<2, 3> M = sym_outer(t.slip, n);
+        const SymmetricTensor<4, 3> G = slip_turning(t.slip, n);
         if (t.normal >= T_F - 1e-12 * scale)
           {
-            // At the tension corner: the shear stress drops to what the
-            // plane holds there, the normal stress stays at T.
+            // At the tension corner: the shear traction drops to what the
+            // plane holds there, the normal traction stays at T.
             const double target = std::max(0., c_F - T_F * tan_phi);
-            r.stress -= 2 * (t.shear - target) * M;
-            joint = true;
+            const double excess = t.shear - target;
+            r.stress -= 2 * excess * M;
+            r.tangent = (I - 2 * outer_product(M, M) - (2 * excess / t.shear) * G) * r.tangent;
           }
         else
-          return_onto(M + tan_phi * N, M + tan_psi * N, f_shear);
+          {
+            // Slip: a = df/dsigma = M + tan(phi) N, flow b = M + tan(psi) N;
+            // a:C:b = mu + tan(phi) tan(psi) (lambda + 2 mu) does not depend
+            // on s, C:b does.
+            const SymmetricTensor<2, 3> a     = M + tan_phi * N;
+            const SymmetricTensor<2, 3> b     = M + tan_psi * N;
+            const SymmetricTensor<2, 3> Cb    = C * b;
+            const double                denom = a * Cb;
+            const double                dl    = f_shear / denom;
+            r.stress -= dl * Cb;
+            r.tangent =
+                (I - outer_product(Cb, a) / denom - (dl / t.shear) * (C * G)) * r.tangent;
+          }
+        shear = true;
       }
-    if (joint)
+    if (tension || shear)
       {
         r.state.plastic_strain = strain - invert(C) * (r.stress - initial_stress);
         r.state.mode           = YieldMode::bedding;
+        r.branch = rock_yielded        ? StressBranch::bedding_and_rock :
+                   tension && shear    ? StressBranch::bedding_corner :
+                   tension             ? StressBranch::bedding_tension :
+                                         StressBranch::bedding_slip;
       }
     return r;
   }

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <sstream>
 
 namespace roofspan
 {
@@ -83,6 +84,9 @@ namespace roofspan
       system_matrix.reset();
     const AffineConstraints<double> &active =
         first_newton_iteration ? step_constraints : constraints;
+    cell_branches.assign(mesh->n_active_cells(), 0);
+    branch_points.fill(0);
+    local_failure_place.clear();
     system_rhs     = 0;
     internal_force = 0;
     external_force = 0;
@@ -124,8 +128,17 @@ namespace roofspan
                 const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
                 const StressUpdate update =
                     model.update(strain, sigma0, committed_states[index], strength_factor);
+                if (!update.ok && !local_failure)
+                  {
+                    std::ostringstream where;
+                    where << update.failure << " at (" << fe_values.quadrature_point(q)
+                          << "), material id " << int(cell->material_id());
+                    local_failure_place = where.str();
+                  }
                 if (!update.ok)
                   local_failure = true;
+                cell_branches[cell->active_cell_index()] |= std::uint16_t(1u << unsigned(update.branch));
+                ++branch_points[unsigned(update.branch)];
                 trial_states[index]                = update.state;
                 const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)

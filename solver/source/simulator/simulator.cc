@@ -203,6 +203,7 @@ namespace roofspan
                 trials.push_back({{"factor", F},
                                   {"converged", trial.converged},
                                   {"max_displacement", trial.max_displacement},
+                                  {"load_reached", trial.load_reached},
                                   {"note", trial.note}});
               pcout << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
                     << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
@@ -268,7 +269,8 @@ namespace roofspan
         summary["stage"]               = "excavation";
         summary["boundary_conditions"] = boundary_conditions.describe();
         summary["in_situ_model"]       = in_situ.model_name();
-        summary["solver"]              = {{"method", "CG"},
+        summary["solver"]              = {{"method", solver_statistics.method},
+                                          {"direct_fallbacks", solver_statistics.fallbacks},
                                           {"preconditioner", linear_solver.preconditioner_name()},
                                           {"iterations", solver_statistics.iterations},
                                           {"linear_solves", n_linear_solves},
@@ -281,10 +283,19 @@ namespace roofspan
             for (unsigned int i = 0; i < stage.steps.size(); ++i)
               {
                 const auto &step = stage.steps[i];
+                // Per Newton iteration: [relative residual before it, step
+                // length, linear iterations] (-1: not yet measurable).
+                nlohmann::json newton = nlohmann::json::array();
+                for (const auto &it : step.iterations)
+                  newton.push_back({it.residual, it.step_length, it.linear_iterations});
                 steps.push_back({{"load_factor", step.load},
+                                 {"increment", step.increment},
+                                 {"cuts", step.cuts},
                                  {"newton_iterations", step.newton_iterations},
-                                 {"cg_iterations", step.linear_iterations},
-                                 {"relative_residual", step.residual}});
+                                 {"linear_iterations", step.linear_iterations},
+                                 {"relative_residual", step.residual},
+                                 {"max_displacement", step.displacement},
+                                 {"newton", newton}});
                 if (i < stage.collar_forces.size())
                   steps.back()["bolt_collar_forces"] = stage.collar_forces[i];
               }
@@ -296,8 +307,12 @@ namespace roofspan
               stage_list.back()["roof_sag_mid_span"] = stage.roof_sag;
           }
         summary["stages"]           = stage_list;
-        summary["nonlinear_solver"] = {{"method", "Newton, consistent tangent"},
+        summary["nonlinear_solver"] = {{"method",
+                                        "Newton, consistent tangent, backtracking line search "
+                                        "(Armijo, quadratic interpolation)"},
                                        {"tolerance", nonlinear_solver.tolerance},
+                                       {"minimum_step_length", nonlinear_solver.minimum_step_length},
+                                       {"softening_ratio", nonlinear_solver.softening_ratio},
                                        {"initial_load_steps", nonlinear_solver.load_steps},
                                        {"maximum_step_cuts", nonlinear_solver.max_cuts},
                                        {"maximum_iterations", nonlinear_solver.max_iterations}};
@@ -314,6 +329,14 @@ namespace roofspan
               {"cost_of_yielding", load_balancing.yielded_cell_cost},
               {"repartitions", list}};
         }
+        if (jacobian_check_enabled)
+          {
+            nlohmann::json branches = nlohmann::json::object();
+            for (const auto &[name, entry] : jacobian_record.branches)
+              branches[name] = {{"count", entry.first}, {"relative_difference", entry.second}};
+            summary["jacobian_check"] = {{"checks", jacobian_record.checks},
+                                         {"branches", branches}};
+          }
         summary["times"]  = {{"mesh", mesh_seconds},
                              {"setup", setup_seconds},
                              {"assembly", assembly_seconds},

@@ -1,9 +1,11 @@
+#include <roofspan/core/analysis_failure.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/quadrature.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace roofspan
@@ -56,6 +58,9 @@ namespace roofspan
     PETScWrappers::MPI::Vector     delta(locally_owned_dofs, mpi_communicator);
     const LinearSolver::Statistics stats = linear_solver.solve(
         system_matrix, delta, system_rhs, dim, node_coordinates_of_owned_rows());
+    if (!std::isfinite(delta.l2_norm()))
+      throw LinearSolverFailure("the linear solver (" + stats.method +
+                                ") returned a correction that is not finite");
     (first_newton_iteration ? step_constraints : constraints).distribute(delta);
     first_newton_iteration = false;
     before_correction      = solution;
@@ -69,10 +74,15 @@ namespace roofspan
     solver_statistics.solve_seconds += stats.solve_seconds;
     solver_statistics.relative_residual =
         std::max(solver_statistics.relative_residual, stats.relative_residual);
+    solver_statistics.fallbacks += stats.fallbacks;
+    if (solver_statistics.method.find(stats.method) == std::string::npos)
+      solver_statistics.method +=
+          (solver_statistics.method.empty() ? "" : "; ") + stats.method;
     if (n_linear_solves == 1)
-      pcout << "  CG + " << linear_solver.preconditioner_name() << ": " << stats.iterations
-            << " iterations, true relative residual " << stats.relative_residual << "; AMG setup "
-            << stats.setup_seconds << " s, CG " << stats.solve_seconds << " s\n";
+      pcout << "  " << stats.method << " + " << linear_solver.preconditioner_name() << ": "
+            << stats.iterations << " iterations, true relative residual "
+            << stats.relative_residual << "; preconditioner setup " << stats.setup_seconds
+            << " s, solve " << stats.solve_seconds << " s\n";
     return stats.iterations;
   }
 

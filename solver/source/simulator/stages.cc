@@ -60,14 +60,28 @@ namespace roofspan
     if (bolts)
       bolts->reset(strength_factor);
 
-    NonlinearSolver::Problem problem;
-    problem.prepare_step     = [&](const double load) { prepare_step(load); };
-    problem.solve_and_update = [&]() { return solve(); };
+    NonlinearSolver::Problem         problem;
     std::vector<std::vector<double>> collar_forces;
     double                           trial_load = 0;
-    problem.assemble                            = [&](const double load) {
+    problem.prepare_step                        = [&](const double load) { prepare_step(load); };
+    problem.solve_and_update                    = [&]() {
+      const unsigned int iterations = solve();
+      if (jacobian_check_enabled && !problem.linear)
+        check_jacobian(trial_load);
+      return iterations;
+    };
+    problem.evaluate = [&](const double load, const bool with_tangent) {
       trial_load = load;
-      return assemble_system(load, true);
+      return assemble_system(load, with_tangent);
+    };
+    problem.displacement     = [&]() { return max_displacement(); };
+    problem.non_finite_place = [&]() {
+      // The first rank that saw a failed point update names it.
+      for (const std::string &place :
+           Utilities::MPI::all_gather(mpi_communicator, local_failure_place))
+        if (!place.empty())
+          return place;
+      return std::string();
     };
     problem.commit = [&]() {
       committed_solution = solution;
@@ -146,9 +160,14 @@ namespace roofspan
                 if (worst < 1e-6)
                   break;
                 if (round == 7)
-                  throw NonConvergence("bolt tensioning: the locked-in force stays " +
-                                       std::to_string(100 * worst) +
-                                       " % off the pretension (anchor slipping?)");
+                  {
+                    FailureEvidence evidence;
+                    evidence.load_reached = evidence.load_attempted = alpha;
+                    throw NoEquilibrium("bolt tensioning: the locked-in force stays " +
+                                            std::to_string(100 * worst) +
+                                            " % off the pretension (the anchor slips)",
+                                        evidence);
+                  }
                 bolts->scale_pretension(factor);
               }
             record.roof_sag = roof_sag_now();
@@ -218,10 +237,20 @@ namespace roofspan
         run_stages();
         trial.converged = true;
       }
-    catch (const NonConvergence &e)
+    catch (const NoEquilibrium &e)
       {
-        trial.converged = false;
-        trial.note      = e.what();
+        // Only the physical verdict makes a trial fail; every other failure
+        // (Newton stalled, linear solver, non-finite values) ends the run.
+        trial.converged    = false;
+        trial.note         = e.what();
+        trial.load_reached = e.evidence.load_reached;
+      }
+    catch (...)
+      {
+        pcout.set_condition(was_active);
+        strength_factor = 1;
+        in_trial        = false;
+        throw;
       }
     pcout.set_condition(was_active);
     trial.max_displacement = max_displacement();

@@ -1,3 +1,4 @@
+#include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/phase_profile.h>
 #include <roofspan/solvers/linear_solver.h>
@@ -8,6 +9,7 @@
 #include <petscksp.h>
 
 #include <cctype>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -21,8 +23,8 @@ namespace roofspan
     void check(const PetscErrorCode code, const char *call)
     {
       if (code != 0)
-        throw std::runtime_error(std::string("PETSc call failed: ") + call + " (error " +
-                                 std::to_string(code) + ")");
+        throw LinearSolverFailure(std::string("PETSc call failed: ") + call + " (error " +
+                                  std::to_string(code) + ")");
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
 
@@ -53,6 +55,13 @@ namespace roofspan
                       Patterns::Double(0, 1),
                       "Stop when the true residual ||b - A x|| <= tolerance * ||b||.");
     prm.declare_entry("Maximum iterations", "1000", Patterns::Integer(1));
+    prm.declare_entry("Direct fallback size",
+                      "200000",
+                      Patterns::Integer(0),
+                      "When the iterative solver fails (GMRES + AMG can stall on "
+                      "the unsymmetric, nearly singular tangent near collapse), "
+                      "solve that system once with the direct solver (MUMPS LU) "
+                      "instead, if it has at most this many unknowns. 0 = never.");
     prm.declare_entry("Node blocks",
                       "true",
                       Patterns::Bool(),
@@ -75,6 +84,7 @@ namespace roofspan
     preconditioner     = prm.get("Preconditioner");
     relative_tolerance = prm.get_double("Relative tolerance");
     max_iterations     = prm.get_integer("Maximum iterations");
+    direct_fallback    = prm.get_integer("Direct fallback size");
     extra_options      = prm.get("Extra PETSc options");
     node_blocks        = prm.get_bool("Node blocks");
     prm.leave_subsection();
@@ -222,11 +232,80 @@ namespace roofspan
     // a Newton correction needs far less.
     if (reason == KSP_DIVERGED_ITS && !A.is_symmetric() && stats.relative_residual < 1e-6)
       reason = KSP_CONVERGED_ITS;
+    stats.method = preconditioner == "direct" ? "direct (MUMPS LU)" :
+                   A.is_symmetric()           ? "CG" :
+                                                "GMRES";
+    if (reason < 0 && !std::isfinite(stats.relative_residual))
+      reason = KSP_DIVERGED_NANORINF;
+    const std::string failure = "the linear solver (" + stats.method + " + " + preconditioner +
+                                ") did not converge (PETSc reason " + std::to_string(reason) +
+                                ") after " + std::to_string(its) +
+                                " iterations; true relative residual " +
+                                std::to_string(stats.relative_residual);
+    if (reason < 0 && preconditioner != "direct" && A.m() <= direct_fallback)
+      {
+        // Recover with the direct solver on this system (small models).
+        LinearSolver direct = *this;
+        direct.preconditioner = "direct";
+        direct.extra_options.clear();
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          std::cout << "    " << failure << ": solved with MUMPS LU instead\n";
+        Mat aij = nullptr;
+        ROOFSPAN_PETSC(MatConvert(mat, MATAIJ, MAT_INITIAL_MATRIX, &aij));
+        Statistics fallback = direct.solve_aij(aij, x, b);
+        ROOFSPAN_PETSC(MatDestroy(&aij));
+        fallback.iterations += stats.iterations;
+        fallback.setup_seconds += stats.setup_seconds;
+        fallback.solve_seconds += stats.solve_seconds;
+        fallback.method = stats.method + ", then direct (MUMPS LU)";
+        fallback.fallbacks = 1;
+        return fallback;
+      }
     if (reason < 0)
-      throw std::runtime_error("the linear solver did not converge (PETSc reason " +
-                               std::to_string(reason) + ") after " + std::to_string(its) +
-                               " iterations; true relative residual " +
-                               std::to_string(stats.relative_residual));
+      throw LinearSolverFailure(failure);
+    return stats;
+  }
+  LinearSolver::Statistics LinearSolver::solve_aij(Mat                               mat,
+                                                   PETScWrappers::MPI::Vector       &x,
+                                                   const PETScWrappers::MPI::Vector &b) const
+  {
+    Statistics stats;
+    MPI_Comm   comm;
+    ROOFSPAN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(mat), &comm));
+    Timer timer(comm, true);
+    KSP   ksp;
+    PC    pc;
+    ROOFSPAN_PETSC(KSPCreate(comm, &ksp));
+    ROOFSPAN_PETSC(KSPSetOperators(ksp, mat, mat));
+    ROOFSPAN_PETSC(KSPSetType(ksp, KSPPREONLY));
+    ROOFSPAN_PETSC(KSPGetPC(ksp, &pc));
+    ROOFSPAN_PETSC(PCSetType(pc, PCLU));
+    ROOFSPAN_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+    ROOFSPAN_PETSC(KSPSetUp(ksp));
+    timer.stop();
+    stats.setup_seconds = timer.last_wall_time();
+    timer.restart();
+    ROOFSPAN_PETSC(KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<const Vec &>(x)));
+    timer.stop();
+    stats.solve_seconds = timer.last_wall_time();
+    stats.iterations    = 1;
+    KSPConvergedReason reason;
+    ROOFSPAN_PETSC(KSPGetConvergedReason(ksp, &reason));
+    ROOFSPAN_PETSC(KSPDestroy(&ksp));
+    Vec r;
+    ROOFSPAN_PETSC(VecDuplicate(b, &r));
+    ROOFSPAN_PETSC(MatMult(mat, x, r));
+    ROOFSPAN_PETSC(VecAYPX(r, -1., b));
+    PetscReal r_norm, b_norm;
+    ROOFSPAN_PETSC(VecNorm(r, NORM_2, &r_norm));
+    ROOFSPAN_PETSC(VecNorm(b, NORM_2, &b_norm));
+    ROOFSPAN_PETSC(VecDestroy(&r));
+    stats.relative_residual = b_norm > 0 ? r_norm / b_norm : r_norm;
+    stats.method            = "direct (MUMPS LU)";
+    if (reason < 0 || !std::isfinite(stats.relative_residual) || stats.relative_residual > 1e-6)
+      throw LinearSolverFailure("the direct solver (MUMPS LU) failed (PETSc reason " +
+                                std::to_string(reason) + "; true relative residual " +
+                                std::to_string(stats.relative_residual) + ")");
     return stats;
   }
 } // namespace roofspan

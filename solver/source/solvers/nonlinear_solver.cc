@@ -3,13 +3,27 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
-#include <tuple>
 
 namespace roofspan
 {
   using namespace dealii;
+
+  namespace
+  {
+    /// Sufficient-decrease constant of the Armijo test on ||R||^2 / 2.
+    constexpr double armijo = 1e-4;
+
+    std::string format_short(const double value)
+    {
+      std::ostringstream s;
+      s.precision(3);
+      s << value;
+      return s.str();
+    }
+  } // namespace
 
   void NonlinearSolver::declare_parameters(ParameterHandler &prm)
   {
@@ -32,18 +46,43 @@ namespace roofspan
     prm.declare_entry("Maximum step cuts",
                       "8",
                       Patterns::Integer(0),
-                      "How often a load step may be halved before the analysis "
-                      "stops with a non-convergence message.");
+                      "How often one load step may be halved (the attempted "
+                      "increment, each time) before the analysis stops; the "
+                      "budget restarts after every converged step.");
+    prm.declare_entry("Minimum step length",
+                      "1e-4",
+                      Patterns::Double(1e-12, 1),
+                      "The line search backtracks along a Newton correction "
+                      "down to this fraction of its length; below it the "
+                      "iteration has failed and the load step is cut.");
+    prm.declare_entry("Softening ratio",
+                      "5",
+                      Patterns::Double(1),
+                      "When a load step cannot be completed, the analysis ends "
+                      "with 'no equilibrium' (the physical verdict) only if the "
+                      "load-displacement path softened towards it: the "
+                      "displacement per unit load of the last converged "
+                      "increment is at least this multiple of the stage's first. "
+                      "Otherwise it ends as 'Newton stalled' (a numerical "
+                      "failure, exit code 4).");
+    prm.declare_entry("Log iterations",
+                      "false",
+                      Patterns::Bool(),
+                      "Write every Newton iteration (residual, step length, "
+                      "linear iterations) to the log, not only every load step.");
     prm.leave_subsection();
   }
 
   void NonlinearSolver::parse_parameters(ParameterHandler &prm, const std::string &)
   {
     prm.enter_subsection("Nonlinear solver");
-    tolerance      = prm.get_double("Tolerance");
-    max_iterations = prm.get_integer("Maximum iterations");
-    load_steps     = prm.get_integer("Load steps");
-    max_cuts       = prm.get_integer("Maximum step cuts");
+    tolerance           = prm.get_double("Tolerance");
+    max_iterations      = prm.get_integer("Maximum iterations");
+    load_steps          = prm.get_integer("Load steps");
+    max_cuts            = prm.get_integer("Maximum step cuts");
+    minimum_step_length = prm.get_double("Minimum step length");
+    softening_ratio     = prm.get_double("Softening ratio");
+    verbose             = prm.get_bool("Log iterations");
     prm.leave_subsection();
   }
 
@@ -60,6 +99,114 @@ namespace roofspan
     return single.advance(problem, load, load, log).back();
   }
 
+  std::string NonlinearSolver::newton(const Problem                                  &problem,
+                                      const double                                    target,
+                                      Step                                           &s,
+                                      bool                                           &linear_failure,
+                                      const std::function<void(const std::string &)> &log) const
+  {
+    problem.prepare_step(target);
+    auto [residual, reference] = problem.evaluate(target, true);
+    if (residual >= 0 && !std::isfinite(residual))
+      {
+        // At the committed state nothing can be backtracked: the values
+        // themselves are broken.
+        const std::string place = problem.non_finite_place ? problem.non_finite_place() : "";
+        throw NonFiniteValues("the residual at the start of the load step to " +
+                              format_number(target) + " is not finite" +
+                              (place.empty() ? "" : " (" + place + ")"));
+      }
+    for (unsigned int it = 0;; ++it)
+      {
+        const bool   measurable = residual >= 0;
+        const double relative   = reference > 0 ? residual / reference : residual;
+        if (measurable)
+          s.residual = relative;
+        if (measurable && (it > 0 || reference > 0) && relative <= tolerance)
+          return "";
+        if (it == max_iterations)
+          return "no convergence in " + std::to_string(max_iterations) + " iterations";
+
+        Iteration iteration;
+        iteration.residual = measurable ? relative : -1;
+        try
+          {
+            iteration.linear_iterations = problem.solve_and_update();
+          }
+        catch (const LinearSolverFailure &e)
+          {
+            linear_failure = true;
+            return std::string("linear solver: ") + e.what();
+          }
+        s.linear_iterations += iteration.linear_iterations;
+        ++s.newton_iterations;
+        if (problem.linear)
+          {
+            s.residual = 0;
+            s.iterations.push_back(iteration);
+            return "";
+          }
+
+        // Full correction first, with the tangent (accepted most of the time).
+        auto [trial, trial_reference] = problem.evaluate(target, true);
+        if (measurable)
+          {
+            const double phi0  = residual * residual;
+            double       alpha = 1, value = trial;
+            const auto   sufficient = [&](const double a, const double r) {
+              return std::isfinite(r) && r >= 0 && r * r <= (1 - 2 * armijo * a) * phi0;
+            };
+            bool backtracked = false;
+            while (!sufficient(alpha, value))
+              {
+                // phi(a) ~ phi0 - phi0 a + (phi(alpha) - phi0 + phi0 alpha) (a/alpha)^2
+                double next = 0.5 * alpha;
+                if (std::isfinite(value))
+                  {
+                    const double curvature = value * value - phi0 + phi0 * alpha;
+                    if (curvature > 0)
+                      next = phi0 * alpha * alpha / (2 * curvature);
+                    next = std::clamp(next, 0.1 * alpha, 0.5 * alpha);
+                  }
+                else
+                  next = 0.1 * alpha;
+                if (next < minimum_step_length)
+                  {
+                    problem.set_step_length(0); // back to the last accepted iterate
+                    s.iterations.push_back(iteration);
+                    return "line search found no decrease of the residual " +
+                           format_short(relative) + " down to step length " +
+                           format_short(alpha);
+                  }
+                alpha = next;
+                problem.set_step_length(alpha);
+                value = problem.evaluate(target, false).first;
+                ++iteration.residual_evaluations;
+                backtracked = true;
+              }
+            iteration.step_length = alpha;
+            if (backtracked)
+              std::tie(trial, trial_reference) = problem.evaluate(target, true);
+          }
+        residual  = trial;
+        reference = trial_reference;
+        s.iterations.push_back(iteration);
+        if (verbose)
+          {
+            std::ostringstream line;
+            line.precision(3);
+            line << "      iteration " << it + 1 << ": residual "
+                 << (measurable ? relative : std::nan("")) << " -> "
+                 << (reference > 0 ? residual / reference : residual) << ", step length "
+                 << iteration.step_length << ", " << iteration.linear_iterations
+                 << " linear iterations";
+            log(line.str());
+          }
+        if (!std::isfinite(residual))
+          return "the residual is not finite after a full correction";
+      }
+  }
+
   std::vector<NonlinearSolver::Step>
   NonlinearSolver::advance(const Problem                                  &problem,
                            const double                                    from,
@@ -68,124 +215,100 @@ namespace roofspan
   {
     std::vector<Step> steps;
     const double      full_step = (to - from) / load_steps;
-    double            step      = full_step;
+    double            increment = full_step;
     double            load      = from;
-    unsigned int      cuts      = 0;
+    unsigned int      cuts      = 0; // of the step under way
     bool              force     = force_one_step;
-    while (force || load < to - 1e-12 * std::abs(to - from))
+    const double      end_tolerance = 1e-12 * std::max(std::abs(to - from), 1.);
+    FailureEvidence   evidence;
+    evidence.path.push_back({from, problem.displacement ? problem.displacement() : 0.});
+    while (force || load < to - end_tolerance)
       {
-        force               = false;
-        const double target = std::min(load + step, to);
+        force = false;
+        // The increment attempted now; a cut halves exactly this.
+        const double attempt = std::min(increment, to - load);
+        const double target  = (to - load - attempt <= end_tolerance) ? to : load + attempt;
         Step         s;
-        s.load         = target;
-        bool        ok = false;
-        std::string failure;
-        problem.prepare_step(target);
-        double previous = -1; // last measurable residual (absolute)
-        for (unsigned int it = 0; it <= max_iterations; ++it)
-          {
-            auto [residual, reference] = problem.assemble(target);
-            // Backtracking line search: if the full correction raised the
-            // residual, try a half, a quarter, ... of it.
-            if (problem.set_step_length && previous > 0 && residual > previous &&
-                std::isfinite(residual))
-              {
-                double best_residual = residual, best_alpha = 1;
-                for (double alpha = 0.5; alpha > 0.03; alpha /= 2)
-                  {
-                    problem.set_step_length(alpha);
-                    const auto trial = problem.assemble(target);
-                    if (std::isfinite(trial.first) && trial.first < best_residual)
-                      {
-                        best_residual = trial.first;
-                        best_alpha    = alpha;
-                      }
-                    if (trial.first < previous)
-                      break;
-                  }
-                if (best_alpha != 1)
-                  {
-                    problem.set_step_length(best_alpha);
-                    std::tie(residual, reference) = problem.assemble(target);
-                  }
-                else
-                  {
-                    problem.set_step_length(1);
-                    std::tie(residual, reference) = problem.assemble(target);
-                  }
-              }
-            if (residual >= 0)
-              previous = residual;
-            const bool   measurable = residual >= 0;
-            const double relative   = reference > 0 ? residual / reference : residual;
-            if (measurable)
-              {
-                s.residual_history.push_back(relative);
-                s.residual = relative;
-              }
-            if (!std::isfinite(relative))
-              {
-                failure = "the residual is not finite";
-                break;
-              }
-            if (measurable && (it > 0 || reference > 0) && relative <= tolerance)
-              {
-                ok = true;
-                break;
-              }
-            if (it == max_iterations)
-              {
-                failure = "no convergence in " + std::to_string(max_iterations) + " iterations";
-                break;
-              }
-            try
-              {
-                s.linear_iterations += problem.solve_and_update();
-              }
-            catch (const std::runtime_error &e)
-              {
-                failure = e.what();
-                break;
-              }
-            ++s.newton_iterations;
-            if (problem.linear)
-              {
-                ok         = true;
-                s.residual = 0;
-                break;
-              }
-          }
+        s.load               = target;
+        s.increment          = attempt;
+        s.cuts               = cuts;
+        bool              linear_failure = false;
+        const std::string failure        = newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
         line << "    load " << target << ": ";
-        if (ok)
+        if (failure.empty())
           {
             problem.commit();
+            s.displacement = problem.displacement ? problem.displacement() : 0.;
+            evidence.path.push_back({target, s.displacement});
             load = target;
             line << s.newton_iterations << " Newton iterations, " << s.linear_iterations
-                 << " CG iterations, relative residual " << s.residual;
+                 << " linear iterations, relative residual " << s.residual;
+            if (!s.iterations.empty() && s.iterations.size() >= 3)
+              {
+                // The closing convergence ratios r_{k+1} / r_k show Newton's
+                // local rate (quadratic: the ratios fall fast).
+                line << "; last ratios";
+                const auto &its = s.iterations;
+                for (std::size_t k = std::max<std::size_t>(its.size(), 3) - 3; k < its.size(); ++k)
+                  {
+                    const double next = k + 1 < its.size() ? its[k + 1].residual : s.residual;
+                    if (its[k].residual > 0)
+                      line << ' ' << next / its[k].residual;
+                  }
+              }
             log(line.str());
             steps.push_back(s);
-            step = std::min(full_step, 2 * step); // grow back after cuts
+            cuts      = 0;
+            increment = std::min(full_step, 2 * attempt); // grow back after cuts
             continue;
           }
         problem.revert();
-        std::ostringstream history;
-        history.precision(3);
-        for (const double r : s.residual_history)
-          history << ' ' << r;
-        line << "not converged (" << failure << "; residuals" << history.str() << ")";
+        line << "not converged (" << failure << "), increment " << attempt;
         log(line.str());
         if (cuts == max_cuts)
-          throw NonConvergence("Newton's method failed to reach load factor " +
-                               format_number(target) + " from " + format_number(load) + " (" +
-                               failure + ") after " + std::to_string(cuts) +
-                               " step cuts; relative residuals" + history.str() +
-                               ". The structure may have no equilibrium at this load "
-                               "(bolts pulled out or yielded throughout), or the steps are "
-                               "too large: raise 'Nonlinear solver/Load steps'.");
+          {
+            evidence.load_reached   = load;
+            evidence.load_attempted = target;
+            evidence.increment      = attempt;
+            evidence.newton         = failure;
+            if (linear_failure)
+              throw LinearSolverFailure("the linear solver failed on the load step from " +
+                                        format_number(load) + " to " + format_number(target) +
+                                        " after " + std::to_string(cuts) +
+                                        " step cuts: " + failure);
+            // Softening: compliance of the last converged increment against
+            // the first of the stage (needs two converged increments).
+            const auto  &path = evidence.path;
+            const double first_compliance =
+                path.size() >= 2 ? (path[1].displacement - path[0].displacement) /
+                                       std::max(path[1].load - path[0].load, 1e-300) :
+                                   0.;
+            const double last_compliance =
+                path.size() >= 3 ?
+                    (path.back().displacement - path[path.size() - 2].displacement) /
+                        std::max(path.back().load - path[path.size() - 2].load, 1e-300) :
+                    0.;
+            evidence.softening = first_compliance > 0 ? last_compliance / first_compliance : 0.;
+            std::ostringstream history;
+            history.precision(4);
+            for (const LoadPathPoint &p : path)
+              history << " (" << p.load << ", " << p.displacement << " m)";
+            const std::string where =
+                "from load factor " + format_number(load) + " to " + format_number(target) +
+                " (increment " + format_short(attempt) + " after " + std::to_string(cuts) +
+                " cuts; " + failure + "); load path (load factor, largest displacement):" +
+                history.str() + "; the last increment's displacement per unit load is " +
+                format_short(evidence.softening) + " times the first's";
+            if (evidence.softening >= softening_ratio)
+              throw NoEquilibrium("no equilibrium " + where, evidence);
+            throw NewtonStalled("Newton's method stalled " + where +
+                                    ", so the path shows no collapse",
+                                evidence);
+          }
         ++cuts;
-        step /= 2;
+        increment = attempt / 2;
       }
     return steps;
   }

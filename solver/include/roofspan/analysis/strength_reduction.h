@@ -29,6 +29,7 @@ namespace roofspan
     {
       bool        converged        = false;
       double      max_displacement = 0;
+      double      load_reached     = 1; ///< excavation load factor reached (1 when stable)
       std::string note;
     };
 

@@ -10,6 +10,7 @@
 #include <deal.II/lac/petsc_vector.h>
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,17 @@ namespace roofspan
                   SystemMatrix                             *matrix,
                   dealii::PETScWrappers::MPI::Vector       &residual,
                   dealii::PETScWrappers::MPI::Vector       &internal_force);
+
+    /// For the Jacobian test: the unknowns (host cell and bolt) of every
+    /// locally owned element, under the states its last evaluation found
+    /// ("bond elastic", "bond slipping", "steel elastic", "steel yielding").
+    /// Empty before installation.
+    void element_state_dofs(
+        std::map<std::string, std::vector<dealii::types::global_dof_index>> &dofs) const;
+
+    /// Bolt unknowns that carry only a diagonal: the padding, and every bolt
+    /// unknown before installation (as global indices).
+    std::vector<dealii::types::global_dof_index> idle_dofs() const;
 
     /// Pretension (end-anchored bolts): the bar carries an initial force
     /// N0 = pretension x scale; plate, anchor and rock then deform under it

@@ -25,13 +25,34 @@ namespace roofspan
     YieldMode                     mode = YieldMode::elastic;
   };
 
+  /// Which branch of its return a material point took: the Jacobian test
+  /// (tests/nonlinear) checks the tangent on every one.
+  enum class StressBranch : unsigned char
+  {
+    elastic = 0,
+    shear_face,       ///< Mohr-Coulomb: one shear plane
+    shear_edge,       ///< two shear planes (triaxial compression/extension edge)
+    tension_face,     ///< one tension cut-off plane
+    tension_edge,     ///< two or three tension planes (edge, apex)
+    shear_tension,    ///< shear and tension planes together (corner)
+    bedding_slip,     ///< bedding plane slipping (rock elastic)
+    bedding_tension,  ///< bedding plane open in tension
+    bedding_corner,   ///< bedding plane at its tension corner (open and slipping)
+    bedding_and_rock, ///< rock and bedding plane yielding together
+    n_branches
+  };
+
+  /// Name of a branch, as the Jacobian test prints it.
+  const char *branch_name(StressBranch branch);
+
   /// Result of a stress update.
   struct StressUpdate
   {
     dealii::SymmetricTensor<2, 3> stress;  ///< total stress [Pa], tension positive
     dealii::SymmetricTensor<4, 3> tangent; ///< consistent (algorithmic) tangent
     MaterialState                 state;
-    bool                          ok = true; ///< false: the local update failed
+    StressBranch                  branch = StressBranch::elastic;
+    bool                          ok     = true; ///< false: the local update failed
     std::string                   failure;   ///< why, when !ok
   };
 

@@ -29,6 +29,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <array>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,7 +61,7 @@ namespace roofspan
    *
    * The class is split over files by phase, as named at each declaration:
    * simulator.cc (parameters, run), setup.cc, assembly.cc, solve.cc,
-   * stages.cc, repartition.cc, output.cc, bolt_output.cc.
+   * stages.cc, repartition.cc, output.cc, bolt_output.cc, jacobian_check.cc.
    */
   template <int dim>
   class Simulator
@@ -96,6 +99,15 @@ namespace roofspan
                                                const std::vector<dealii::Tensor<1, dim>> &gradient,
                                                const dealii::Point<dim> &point) const;
 
+    /// Checks the assembled tangent against central differences of the
+    /// assembled residual after every Newton correction, per branch of the
+    /// return mappings and bolt laws; results in summary.json
+    /// ("jacobian_check"). For tests (roofspan --check-jacobian).
+    void enable_jacobian_check()
+    {
+      jacobian_check_enabled = true;
+    }
+
   private:
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
@@ -108,6 +120,14 @@ namespace roofspan
     /// solution, and the tangent if `with_matrix`; returns {||R_free||,
     /// max(||load f_ext||, ||f_int||)}. (assembly.cc)
     std::pair<double, double> assemble_system(double load, bool with_matrix = true);
+
+    /// At the current trial state: the assembled tangent times two random
+    /// directions against central differences of the assembled residual
+    /// (five step sizes, the best kept), the relative difference per branch
+    /// over the unknowns of the cells / bolt elements on it, accumulated in
+    /// jacobian_record. Leaves the trial solution as it was.
+    /// (jacobian_check.cc)
+    void check_jacobian(double load);
 
     /// Solves the Newton correction with CG + AMG and adds it to the
     /// solution; returns the CG iterations. (solve.cc)
@@ -208,6 +228,19 @@ namespace roofspan
     bool                      in_trial          = false; ///< inside a strength-reduction trial
     StrengthReduction         strength_reduction;
     StrengthReduction::Result factor_of_safety;
+    /// Branches (bit per StressBranch) taken by the points of each active
+    /// cell in the last assembly, and the number of points per branch.
+    std::vector<std::uint16_t> cell_branches;
+    std::array<unsigned long, static_cast<unsigned int>(StressBranch::n_branches)> branch_points{};
+    /// Where a point's stress update last failed (empty if none), for messages.
+    std::string local_failure_place;
+    bool        jacobian_check_enabled = false;
+    struct JacobianRecord
+    {
+      unsigned int checks = 0;
+      /// per branch: points (or bolt elements) checked, worst relative difference
+      std::map<std::string, std::pair<unsigned long, double>> branches;
+    } jacobian_record;
     /// Material history per quadrature point of the locally owned cells
     /// (active cell index x points per cell): committed and trial.
     std::vector<MaterialState>      committed_states, trial_states;

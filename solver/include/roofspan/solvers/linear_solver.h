@@ -16,7 +16,7 @@ namespace dealii
 namespace roofspan
 {
   /**
-   * Conjugate gradients with algebraic multigrid for elasticity, driven
+   * Conjugate gradients (GMRES for unsymmetric tangents) with algebraic multigrid for elasticity, driven
    * through PETSc's own KSP so that the traps in shared/solver-notes are
    * handled where they arise:
    *  - convergence is judged on the true (unpreconditioned) residual;
@@ -37,6 +37,8 @@ namespace roofspan
       double       relative_residual = 0; ///< ||b - A x|| / ||b||, recomputed
       double       setup_seconds     = 0; ///< preconditioner setup
       double       solve_seconds     = 0; ///< CG iterations
+      std::string  method;                  ///< the Krylov method (or direct) that ran
+      unsigned int fallbacks = 0;           ///< systems the direct solver took over
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
@@ -66,7 +68,13 @@ namespace roofspan
     }
 
   private:
+    /// Direct solve (MUMPS LU) of an AIJ matrix: the fallback.
+    Statistics solve_aij(Mat                                       mat,
+                         dealii::PETScWrappers::MPI::Vector       &x,
+                         const dealii::PETScWrappers::MPI::Vector &b) const;
+
     std::string  preconditioner     = "boomeramg";
+    unsigned int direct_fallback    = 200000;
     double       relative_tolerance = 1e-8;
     unsigned int max_iterations     = 1000;
     std::string  extra_options;

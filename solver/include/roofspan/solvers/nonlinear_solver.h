@@ -1,7 +1,8 @@
 #pragma once
 
+#include <roofspan/core/analysis_failure.h>
+
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,25 +13,37 @@ namespace dealii
 
 namespace roofspan
 {
-  /// Raised when a load step cannot be completed even after the allowed
-  /// number of step cuts; the message says where and how it failed.
-  class NonConvergence : public std::runtime_error
-  {
-  public:
-    using std::runtime_error::runtime_error;
-  };
-
   /**
-   * Newton's method with load stepping and automatic step cutting, for any
-   * problem that can assemble its residual and consistent tangent (bolts,
-   * plastic rock). It knows nothing of meshes: the problem is reached through
-   * the callbacks below. A step that does not converge within the iteration
-   * limit (or whose linear solve fails) is undone and halved, up to the
-   * allowed number of cuts; after a converged step the step size grows back.
+   * Newton's method with a backtracking line search, load stepping and step
+   * cutting, for any problem that can evaluate its residual (and, separately,
+   * its consistent tangent) at a trial state. It knows nothing of meshes: the
+   * problem is reached through the callbacks below.
    *
-   * Convergence: ||R_free|| <= tolerance * max(||f_ext||, ||f_int||), the
-   * residual over unconstrained unknowns against the larger of the external
-   * and internal force norms (so pure displacement control is measured too).
+   * Globalisation: the merit function is phi = ||R||^2 / 2. A Newton
+   * correction is accepted at the largest length alpha that decreases phi
+   * sufficiently (Armijo, phi(alpha) <= (1 - 2 c alpha) phi(0), c = 1e-4);
+   * shorter lengths come from quadratic interpolation of phi (safeguarded to
+   * [alpha/10, alpha/2]) down to `minimum step length`; only residuals are
+   * evaluated while backtracking, the tangent once at the accepted point. A
+   * correction that raises the residual is never accepted. A non-finite
+   * residual at a trial length counts as no decrease.
+   *
+   * Load stepping: a stage runs in `load steps` equal increments. A step that
+   * fails (iterations exhausted, line search failed, linear solver failed) is
+   * undone and retried with half the increment it attempted, up to `maximum
+   * step cuts` times per step (the budget restarts after every converged
+   * step); after a converged step the increment doubles again, up to the
+   * stage's initial increment.
+   *
+   * When a step cannot be completed, the stage's load-displacement path
+   * decides the class of failure (analysis_failure.h): NoEquilibrium when the
+   * path softens towards the failing load (the compliance of the last
+   * converged increment is at least `softening ratio` times the first's),
+   * NewtonStalled otherwise. Linear-solver failures on the smallest increment
+   * raise LinearSolverFailure, a non-finite residual at a converged state
+   * NonFiniteValues.
+   *
+   * Convergence: ||R_free|| <= tolerance * max(||f_ext||, ||f_int||).
    */
   class NonlinearSolver
   {
@@ -40,36 +53,54 @@ namespace roofspan
       /// Start a step at load factor `load` from the committed state (impose
       /// prescribed values at that load).
       std::function<void(double load)> prepare_step;
-      /// Assemble residual (and tangent) at the current trial state; returns
-      /// {||R_free||, reference force norm}; ||R_free|| < 0 when it cannot be
-      /// judged yet (the first correction still carries prescribed values).
-      std::function<std::pair<double, double>(double load)> assemble;
-      /// Solve for the correction and add it; returns linear iterations.
-      /// Throws std::runtime_error if the linear solver fails.
+      /// Evaluate the residual at the current trial state, and the tangent if
+      /// `with_tangent`; returns {||R_free||, reference force norm};
+      /// ||R_free|| < 0 when it cannot be judged yet (the first correction
+      /// still carries prescribed values), NaN when a point's update failed.
+      std::function<std::pair<double, double>(double load, bool with_tangent)> evaluate;
+      /// Solve for the correction with the last tangent and add it; returns
+      /// linear iterations. Throws LinearSolverFailure.
       std::function<unsigned int()> solve_and_update;
-      /// Line search: move the last correction to a fraction of its length
-      /// (1 = as solved). Optional.
+      /// Move the last correction to a fraction of its length (1 = as solved).
       std::function<void(double)> set_step_length;
       /// Accept / drop the trial state.
       std::function<void()> commit, revert;
+      /// Largest displacement of the trial state (for the load path); optional.
+      std::function<double()> displacement;
+      /// Where a non-finite value was met, if the problem knows; optional.
+      std::function<std::string()> non_finite_place;
       /// A linear problem converges in one solve: no residual check.
       bool linear = false;
     };
 
+    /// One Newton iteration: residual before the correction, then the
+    /// accepted step length and the linear iterations of its solve.
+    struct Iteration
+    {
+      double       residual          = 0; ///< relative, before the correction
+      double       step_length       = 1;
+      unsigned int linear_iterations = 0;
+      unsigned int residual_evaluations = 1; ///< line-search trials
+    };
+
     struct Step
     {
-      double              load              = 0;
-      unsigned int        newton_iterations = 0;
-      unsigned int        linear_iterations = 0;
-      double              residual          = 0; ///< relative, at convergence
-      std::vector<double> residual_history;      ///< relative, per iteration
+      double                 load              = 0;
+      double                 increment         = 0;
+      unsigned int           newton_iterations = 0;
+      unsigned int           linear_iterations = 0;
+      unsigned int           cuts              = 0; ///< failed attempts before this step
+      double                 residual          = 0; ///< relative, at convergence
+      double                 displacement      = 0; ///< largest, at convergence
+      std::vector<Iteration> iterations;
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm, const std::string &file);
 
     /// Takes the problem from load factor `from` to `to` in `load_steps`
-    /// equal steps (cut as needed). `log` receives one line per step.
+    /// equal steps (cut as needed). `log` receives one line per step (and
+    /// per Newton iteration when `verbose`). Throws an AnalysisFailure.
     std::vector<Step> advance(const Problem                                  &problem,
                               double                                          from,
                               double                                          to,
@@ -82,12 +113,24 @@ namespace roofspan
                      double                                          load,
                      const std::function<void(const std::string &)> &log) const;
 
-    double       tolerance      = 1e-6;
-    unsigned int max_iterations = 25;
-    unsigned int load_steps     = 1;
-    unsigned int max_cuts       = 8;
+    double       tolerance           = 1e-6;
+    unsigned int max_iterations      = 25;
+    unsigned int load_steps          = 1;
+    unsigned int max_cuts            = 8;
+    double       minimum_step_length = 1e-4;
+    double       softening_ratio     = 5;
+    bool         verbose             = false;
 
   private:
+    /// Newton on one step to `target`; returns an empty string on success,
+    /// else how it failed. Throws LinearSolverFailure / NonFiniteValues only
+    /// through `linear_failure` / `non_finite` flags set for the caller.
+    std::string newton(const Problem                                  &problem,
+                       double                                          target,
+                       Step                                           &step,
+                       bool                                           &linear_failure,
+                       const std::function<void(const std::string &)> &log) const;
+
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
   };
 } // namespace roofspan

@@ -1,0 +1,168 @@
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/base/mpi.h>
+
+#include <petscvec.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  template <int dim>
+  void Simulator<dim>::check_jacobian(const double load)
+  {
+    // The tangent at the current trial state, and the branch of every
+    // quadrature point and bolt element there.
+    assemble_system(load, true);
+    const std::vector<std::uint16_t> branches_here = cell_branches;
+    const auto                       points_here   = branch_points;
+    std::map<std::string, std::vector<types::global_dof_index>> bolt_state_dofs;
+    if (bolts)
+      bolts->element_state_dofs(bolt_state_dofs);
+
+    // One mask per branch (the same list on every rank: compress is
+    // collective): 1 on the unknowns of cells / bolt elements in it.
+    std::vector<std::string> names;
+    for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
+      names.push_back(branch_name(StressBranch(b)));
+    const std::vector<std::string> bolt_states = {"bond elastic",
+                                                  "bond slipping",
+                                                  "steel elastic",
+                                                  "steel yielding"};
+    names.insert(names.end(), bolt_states.begin(), bolt_states.end());
+    std::vector<PETScWrappers::MPI::Vector> masks(
+        names.size(), PETScWrappers::MPI::Vector(locally_owned_dofs, mpi_communicator));
+    std::vector<double> counts(names.size(), 0.);
+    for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
+      counts[b] = points_here[b];
+    std::vector<types::global_dof_index> dof_indices(fe->n_dofs_per_cell());
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(dof_indices);
+          const std::vector<double> ones(dof_indices.size(), 1.);
+          for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
+            if (branches_here[cell->active_cell_index()] & (1u << b))
+              masks[b].add(dof_indices, ones);
+        }
+    for (unsigned int k = 0; k < bolt_states.size(); ++k)
+      {
+        const auto it = bolt_state_dofs.find(bolt_states[k]);
+        if (it == bolt_state_dofs.end())
+          continue;
+        const unsigned int index = unsigned(StressBranch::n_branches) + k;
+        masks[index].add(it->second, std::vector<double>(it->second.size(), 1.));
+        counts[index] += it->second.size() / (fe->n_dofs_per_cell() + 2);
+      }
+    for (auto &m : masks)
+      m.compress(VectorOperation::add);
+    MPI_Allreduce(MPI_IN_PLACE, counts.data(), counts.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
+
+    const PETScWrappers::MPI::Vector base = solution;
+    const double                     size = std::max(base.linfty_norm(), 1e-12);
+    std::mt19937                     random(1234 + jacobian_record.checks +
+                                Utilities::MPI::this_mpi_process(mpi_communicator));
+    std::uniform_real_distribution<double> uniform(-1, 1);
+
+    std::vector<double> worst(names.size(), 0.);
+    for (unsigned int direction = 0; direction < 2; ++direction)
+      {
+        // A random direction that satisfies the homogeneous constraints and
+        // leaves the idle bolt unknowns alone (they only carry a diagonal).
+        PETScWrappers::MPI::Vector v(locally_owned_dofs, mpi_communicator);
+        for (const auto i : locally_owned_dofs)
+          v(i) = uniform(random);
+        v.compress(VectorOperation::insert);
+        if (bolts)
+          {
+            for (const auto i : bolts->idle_dofs())
+              if (locally_owned_dofs.is_element(i))
+                v(i) = 0;
+            v.compress(VectorOperation::insert);
+          }
+        constraints.distribute(v);
+        PETScWrappers::MPI::Vector Jv(v);
+        system_matrix.vmult(Jv, v);
+
+        std::vector<double> best(names.size(), std::numeric_limits<double>::infinity());
+        for (const double h : {1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9})
+          {
+            const double               step = h * size;
+            PETScWrappers::MPI::Vector residual_plus(v), fd(v);
+            // Cells where a point changes branch between the three states
+            // straddle a kink: a difference quotient says nothing about the
+            // tangent there, so their unknowns are left out at this h.
+            PETScWrappers::MPI::Vector straddling(locally_owned_dofs, mpi_communicator);
+            for (const double sign : {1., -1.})
+              {
+                solution = base;
+                solution.add(sign * step, v);
+                locally_relevant_solution = solution;
+                assemble_system(load, false);
+                if (sign > 0)
+                  residual_plus = system_rhs;
+                for (const auto &cell : dof_handler.active_cell_iterators())
+                  if (cell->is_locally_owned() && cell_branches[cell->active_cell_index()] !=
+                                                      branches_here[cell->active_cell_index()])
+                    {
+                      cell->get_dof_indices(dof_indices);
+                      straddling.add(dof_indices, std::vector<double>(dof_indices.size(), 1.));
+                    }
+              }
+            straddling.compress(VectorOperation::add);
+            // R = f_ext - f_int: the tangent is -dR/du.
+            fd = system_rhs;
+            fd -= residual_plus;
+            fd /= 2 * step;
+            PETScWrappers::MPI::Vector difference(Jv);
+            difference -= fd;
+
+            const PetscScalar *d, *j, *x;
+            VecGetArrayRead(difference, &d);
+            VecGetArrayRead(Jv, &j);
+            VecGetArrayRead(straddling, &x);
+            std::vector<double> sums(2 * names.size(), 0.);
+            for (unsigned int b = 0; b < names.size(); ++b)
+              {
+                const PetscScalar *m;
+                VecGetArrayRead(masks[b], &m);
+                for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+                  if (m[i] > 0 && x[i] == 0)
+                    {
+                      sums[2 * b] += d[i] * d[i];
+                      sums[2 * b + 1] += j[i] * j[i];
+                    }
+                VecRestoreArrayRead(masks[b], &m);
+              }
+            VecRestoreArrayRead(difference, &d);
+            VecRestoreArrayRead(Jv, &j);
+            VecRestoreArrayRead(straddling, &x);
+            MPI_Allreduce(MPI_IN_PLACE, sums.data(), sums.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
+            for (unsigned int b = 0; b < names.size(); ++b)
+              if (sums[2 * b + 1] > 0)
+                best[b] = std::min(best[b], std::sqrt(sums[2 * b] / sums[2 * b + 1]));
+          }
+        for (unsigned int b = 0; b < names.size(); ++b)
+          if (counts[b] > 0 && std::isfinite(best[b]))
+            worst[b] = std::max(worst[b], best[b]);
+      }
+    solution                  = base;
+    locally_relevant_solution = solution;
+
+    ++jacobian_record.checks;
+    for (unsigned int b = 0; b < names.size(); ++b)
+      if (counts[b] > 0)
+        {
+          auto &entry = jacobian_record.branches[names[b]];
+          entry.first += static_cast<unsigned long>(counts[b]);
+          entry.second = std::max(entry.second, worst[b]);
+        }
+  }
+
+  template void Simulator<2>::check_jacobian(double);
+  template void Simulator<3>::check_jacobian(double);
+} // namespace roofspan
