@@ -31,7 +31,11 @@ tramming and set-up overheads. How the search decides what to run:
 
 Writes (atomically) DIR/candidates.csv, DIR/design.json and DIR/report.md,
 and the runs under DIR/runs/. Exit codes: 0 a pattern was found, 3 no
-candidate meets the requirement (reported, not an error), 2 bad input.
+candidate meets the requirement (reported, not an error), 2 bad input, 4 a
+run ended for a reason that is not a verdict on the roof (Newton stalled,
+linear solver failure, non-finite values, internal or launcher error): the
+search stops with roofspan's message instead of counting the pattern as
+failing.
 """
 import argparse
 import csv
@@ -62,6 +66,18 @@ MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
 #  - roof sag 75 mm: a common trigger for extra support in weak roof.
 DEFAULT_REQUIREMENT = {"min_factor_of_safety": 1.3, "max_bolt_utilisation": 0.8, "max_roof_sag": 0.075}
 CANDIDATE_KEYS = {"bolts_per_row": int, "row_spacing": float, "length": float, "product": str}
+
+
+# roofspan's exit codes (roofspan --help): only NO_EQUILIBRIUM is a verdict on
+# the roof; the others stop the search.
+NO_EQUILIBRIUM = 3
+RUN_FAILURES = {1: "internal error", 4: "Newton stalled", 5: "linear solver failure",
+                6: "non-finite values"}
+
+
+class AnalysisError(Exception):
+    """A run that ended for a numerical, internal or launcher reason: the search
+    stops (exit code 4) instead of counting it as a failing pattern."""
 
 
 class DesignInputError(Exception):
@@ -188,11 +204,20 @@ def run_case(design, sets, out_dir, ranks):
     if proc.returncode == 0:
         with open(os.path.join(out_dir, "summary.json")) as f:
             summary = json.load(f)
+        return 0, summary, ""
     if proc.returncode == 2:
         raise DesignInputError(proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else
                                f"roofspan rejected the case {design['case']}")
-    tail = [line for line in (proc.stdout + proc.stderr).splitlines() if "error" in line.lower()]
-    return proc.returncode, summary, tail[-1] if tail else ""
+    said = [line for line in proc.stderr.splitlines() if line.startswith("roofspan: ")]
+    message = said[0][len("roofspan: "):] if said else (proc.stderr.strip().splitlines() or [""])[-1]
+    if proc.returncode == NO_EQUILIBRIUM:
+        # The physical verdict: the first clause says where (load reached).
+        return proc.returncode, None, message.split(" (increment")[0]
+    # Anything else (Newton stalled, linear solver, non-finite values, an
+    # internal error, a launcher that failed) says nothing about the roof.
+    kind = RUN_FAILURES.get(proc.returncode, "launcher or internal failure")
+    raise AnalysisError(f"roofspan run {out_dir} ended with exit code {proc.returncode} ({kind}), "
+                        f"which is not a verdict on the roof: {message}")
 
 
 def pattern_sets(c):
@@ -209,8 +234,7 @@ def evaluate(design, c, runs_dir, ranks):
     code, s, note = run_case(design, sets, out, ranks)
     c["run_dir"] = out
     if code != 0:
-        c.update(status="fails", reasons=[f"no equilibrium at full excavation (F = 1): {note}"],
-                 fos_check=False)
+        c.update(status="fails", reasons=[f"no equilibrium at F = 1: {note}"], fos_check=False)
         return
     b, roof = s["bolts"], s["roof"]
     c.update(max_bolt_force=b["max_axial_force"], max_bolt_utilisation=b["max_utilisation"],
@@ -460,6 +484,9 @@ def main(argv=None):
     except (DesignInputError, production.ProductionInputError) as e:
         print(f"design.py: {e}", file=sys.stderr)
         return 2
+    except AnalysisError as e:
+        print(f"design.py: the search stopped: {e}", file=sys.stderr)
+        return 4
     print_answer(result)
     return 0 if result["chosen"] is not None else 3
 

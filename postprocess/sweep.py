@@ -221,6 +221,9 @@ def main(argv=None):
     except (DesignInputError, production.ProductionInputError) as e:
         print(f"sweep.py: {e}", file=sys.stderr)
         return 2
+    except design_search.AnalysisError as e:
+        print(f"sweep.py: the sweep stopped: {e}", file=sys.stderr)
+        return 4
 
 
 if __name__ == "__main__":

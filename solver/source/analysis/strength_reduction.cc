@@ -38,6 +38,11 @@ namespace roofspan
                       "this factor, reported as stable or failed (the factor of "
                       "safety is at least this factor when stable). The design "
                       "search uses it instead of a full bisection. 0 = off.");
+    prm.declare_entry("Log trials",
+                      "false",
+                      Patterns::Bool(),
+                      "Write every load step of the strength-reduction trials to "
+                      "the log (otherwise one line per trial).");
     prm.declare_entry("Include unbolted",
                       "true",
                       Patterns::Bool(),
@@ -55,6 +60,7 @@ namespace roofspan
     jump_ratio       = prm.get_double("Displacement jump ratio");
     check_at         = prm.get_double("Check factor");
     include_unbolted = prm.get_bool("Include unbolted");
+    log_trials       = prm.get_bool("Log trials");
     prm.leave_subsection();
   }
 

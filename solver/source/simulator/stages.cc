@@ -231,7 +231,7 @@ namespace roofspan
     strength_factor       = factor;
     in_trial              = true;
     const bool was_active = pcout.is_active();
-    pcout.set_condition(false);
+    pcout.set_condition(was_active && strength_reduction.log_trials);
     try
       {
         run_stages();

@@ -46,9 +46,11 @@ namespace roofspan
     prm.declare_entry("Maximum step cuts",
                       "8",
                       Patterns::Integer(0),
-                      "How often one load step may be halved (the attempted "
-                      "increment, each time) before the analysis stops; the "
-                      "budget restarts after every converged step.");
+                      "A failed load step is retried with half the increment it "
+                      "attempted, down to the stage's initial increment / 2^(this "
+                      "number); a step that fails at that smallest increment ends "
+                      "the stage (no equilibrium or Newton stalled, decided by "
+                      "the load-displacement path).");
     prm.declare_entry("Minimum step length",
                       "1e-4",
                       Patterns::Double(1e-12, 1),
@@ -126,6 +128,14 @@ namespace roofspan
           return "";
         if (it == max_iterations)
           return "no convergence in " + std::to_string(max_iterations) + " iterations";
+        // Stagnation: less than 10 % progress over the last five iterations
+        // is not going to reach the tolerance within the budget; cut now.
+        constexpr unsigned int window = 5;
+        if (measurable && s.iterations.size() >= window &&
+            s.iterations[s.iterations.size() - window].residual > 0 &&
+            relative > 0.9 * s.iterations[s.iterations.size() - window].residual)
+          return "stagnated at relative residual " + format_short(relative) + " (less than 10 % "
+                 "decrease in " + std::to_string(window) + " iterations)";
 
         Iteration iteration;
         iteration.residual = measurable ? relative : -1;
@@ -220,6 +230,8 @@ namespace roofspan
     unsigned int      cuts      = 0; // of the step under way
     bool              force     = force_one_step;
     const double      end_tolerance = 1e-12 * std::max(std::abs(to - from), 1.);
+    // The smallest increment a cut may leave: the initial one / 2^cuts.
+    const double smallest = full_step / std::pow(2., max_cuts);
     FailureEvidence   evidence;
     evidence.path.push_back({from, problem.displacement ? problem.displacement() : 0.});
     while (force || load < to - end_tolerance)
@@ -260,14 +272,20 @@ namespace roofspan
               }
             log(line.str());
             steps.push_back(s);
-            cuts      = 0;
-            increment = std::min(full_step, 2 * attempt); // grow back after cuts
+            cuts = 0;
+            // The next increment follows how hard this one was: doubled after
+            // an easy step, kept after a moderate one, halved after a hard
+            // one (near a limit load), never below the smallest increment.
+            const unsigned int n = s.newton_iterations;
+            const double       growth =
+                n <= max_iterations / 3 ? 2. : n <= 2 * max_iterations / 3 ? 1. : 0.5;
+            increment = std::clamp(growth * attempt, smallest, full_step);
             continue;
           }
         problem.revert();
         line << "not converged (" << failure << "), increment " << attempt;
         log(line.str());
-        if (cuts == max_cuts)
+        if (attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts)
           {
             evidence.load_reached   = load;
             evidence.load_attempted = target;
@@ -308,7 +326,7 @@ namespace roofspan
                                 evidence);
           }
         ++cuts;
-        increment = attempt / 2;
+        increment = std::max(attempt / 2, smallest);
       }
     return steps;
   }

@@ -70,6 +70,9 @@ namespace roofspan
     /// Whether the bolted run also finds the factor of the unbolted roof.
     bool include_unbolted = true;
 
+    /// Whether the trials' load steps go to the log.
+    bool log_trials = false;
+
     /// `reference`: the largest displacement at F = 1.
     Result run(const std::function<Trial(double)>             &analyse,
                double                                          reference,

@@ -28,12 +28,14 @@ namespace roofspan
    * correction that raises the residual is never accepted. A non-finite
    * residual at a trial length counts as no decrease.
    *
-   * Load stepping: a stage runs in `load steps` equal increments. A step that
-   * fails (iterations exhausted, line search failed, linear solver failed) is
-   * undone and retried with half the increment it attempted, up to `maximum
-   * step cuts` times per step (the budget restarts after every converged
-   * step); after a converged step the increment doubles again, up to the
-   * stage's initial increment.
+   * Load stepping: a stage starts with increments of 1/`load steps` of its
+   * load. A step that fails (iterations exhausted, stagnation: less than 10 %
+   * progress in five iterations, line search failed, linear solver failed)
+   * is undone and retried with half the increment it attempted, down to the
+   * smallest increment, the initial one / 2^`maximum step cuts` (so at most
+   * that many cuts per step). After a converged step the next increment is
+   * doubled (at most a third of the iteration budget used), kept (at most
+   * two thirds) or halved (more), between the smallest and the initial one.
    *
    * When a step cannot be completed, the stage's load-displacement path
    * decides the class of failure (analysis_failure.h): NoEquilibrium when the
