@@ -34,8 +34,8 @@ namespace roofspan
    * is undone and retried with half the increment it attempted, down to the
    * smallest increment, the initial one / 2^`maximum step cuts` (so at most
    * that many cuts per step). After a converged step the next increment is
-   * doubled (at most a third of the iteration budget used), kept (at most
-   * two thirds) or halved (more), between the smallest and the initial one.
+   * doubled (at most 6 Newton iterations), kept (at most 15) or halved
+   * (more), between the smallest and the initial one.
    *
    * When a step cannot be completed, the stage's load-displacement path
    * decides the class of failure (analysis_failure.h): NoEquilibrium when the
@@ -116,9 +116,9 @@ namespace roofspan
                      const std::function<void(const std::string &)> &log) const;
 
     double       tolerance           = 1e-6;
-    unsigned int max_iterations      = 25;
-    unsigned int load_steps          = 1;
-    unsigned int max_cuts            = 8;
+    unsigned int max_iterations      = 60;
+    unsigned int load_steps          = 8;
+    unsigned int max_cuts            = 5;
     double       minimum_step_length = 1e-4;
     double       softening_ratio     = 5;
     bool         verbose             = false;
