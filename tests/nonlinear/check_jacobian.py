@@ -8,8 +8,10 @@ branch between the perturbed states left out (a kink, not the tangent).
 Cases, so that every branch is met at least once:
   - the default room (2D, bolted): Mohr-Coulomb faces, edges, tension cut-off
     and its corners; bond elastic and slipping; steel elastic;
-  - the same room with a bedded clay (ubiquitous joint): bedding slip,
-    opening, both, and with the rock yielding;
+  - the same room with a bedded clay (ubiquitous joint), at 60 m: bedding
+    slip, and slip with the rock yielding;
+  - a bedded sandstone parting (Q1, one cell thick) pulled open: bedding
+    opening; pulled open and sheared: its tension corner;
   - a bolt across an opening joint with a strong bond (2D): steel yielding;
   - a coarse 3D intersection, plastic and bolted."""
 import os
@@ -29,12 +31,24 @@ CASES = {
                               "Materials/Library directories=../materials, ../tests/nonlinear/materials",
                               "Stratigraphy/Layers above floor=ore manto: 2.5, bedded clay: 0.6, breccia: 1.5, "
                               "sandstone: 3, breccia: 4, sandstone: 8",
-                              "Bolts/Installation relaxation=0.5"]),
+                              "Bolts/Installation relaxation=0.5", "Stratigraphy/Depth of floor=60"]),
     "yielding_joint_2d": (os.path.join(ROOT, "tests", "bolts", "joint.prm"),
                           ["Materials/Library directories=materials, ../nonlinear/materials",
                            "Bolts/Product=strong bond bolt",
                            "Boundary conditions/Displacement function/Function expression=0; -4e-3",
-                           "Nonlinear solver/Load steps=4", "Linear solver/Preconditioner=direct"]),
+                           "Linear solver/Preconditioner=direct"]),
+    "bedded_parting_2d": (os.path.join(ROOT, "tests", "bolts", "joint.prm"),
+                          ["Materials/Library directories=materials, ../nonlinear/materials",
+                           "Stratigraphy/Layers above floor=rigid rock: 1.0, bedded sandstone: 0.05, rigid rock: 1.45",
+                           "Boundary conditions/Displacement function/Function expression=1e-6*x; -2e-6",
+                           "Discretization/Polynomial degree=1",
+                           "Linear solver/Preconditioner=direct"]),
+    "opening_parting_2d": (os.path.join(ROOT, "tests", "bolts", "joint.prm"),
+                          ["Materials/Library directories=materials, ../nonlinear/materials",
+                           "Stratigraphy/Layers above floor=rigid rock: 1.0, bedded sandstone: 0.05, rigid rock: 1.45",
+                           "Boundary conditions/Displacement function/Function expression=0; -2e-6",
+                           "Discretization/Polynomial degree=1",
+                           "Linear solver/Preconditioner=direct"]),
     "intersection_3d": (os.path.join(ROOT, "cases", "intersection_4.5m.prm"),
                         ["Materials/Elastic rock=false", "Discretization/Polynomial degree=1",
                          "Geometry/Room and pillar/Cell size at opening=0.6",

@@ -418,21 +418,29 @@ namespace roofspan
         const double h  = el.s1 - el.s0;
         const double ka = w * EA / h;
 
-        // Steel: elastic-perfectly plastic; the pretension is the initial force.
+        // Steel: elastic, then linear (kinematic) hardening from the yield
+        // force at the yield strain to the ultimate force at the ultimate
+        // strain; the pretension is the initial force. The hardening keeps
+        // the tangent regular where a yielded bar segment has no bond (an
+        // open joint), which perfect plasticity would make singular.
         {
           const double strain    = (ul[b1] - ul[b0]) / h;
           const double N0        = w * bolt_pattern.pretension * pretension_scale[el.bolt];
           const double Ny        = w * product.yield_force;
+          const double H         = w * product.hardening_modulus();
           double       N         = N0 + w * EA * (strain - el.steel_plastic);
           double       k         = ka;
           el.steel_plastic_trial = el.steel_plastic;
           el.steel_yield         = false;
-          if (std::abs(N) > Ny)
+          const double excess    = std::abs(N - H * el.steel_plastic) - Ny;
+          if (excess > 0)
             {
-              N                      = std::copysign(Ny, N);
-              el.steel_plastic_trial = strain - (N - N0) / (w * EA);
-              el.steel_yield         = true;
-              k                      = residual_stiffness * ka;
+              const double direction = N - H * el.steel_plastic > 0 ? 1. : -1.;
+              const double increment = excess / (w * EA + H);
+              el.steel_plastic_trial = el.steel_plastic + direction * increment;
+              N -= direction * w * EA * increment;
+              el.steel_yield = true;
+              k              = std::max(ka * H / (w * EA + H), residual_stiffness * ka);
             }
           el.axial_force  = N;
           el.axial_strain = strain + N0 / (w * EA);

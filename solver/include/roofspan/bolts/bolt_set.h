@@ -29,8 +29,9 @@ namespace roofspan
    * as ghosts), so a bolt crossing rank boundaries is still one bolt.
    *
    * Laws (scaled by BoltPattern::smearing() and the bolt's symmetry weight):
-   *  - steel: elastic-perfectly plastic in tension and compression at the
-   *    yield force, rupture reported past the ultimate strain;
+   *  - steel: elastic to the yield force, then linear kinematic hardening
+   *    to the ultimate force at the ultimate strain (tension and
+   *    compression), rupture reported past the ultimate strain;
    *  - bond (grout/rock interface): a spring per unit length between the bolt
    *    and the host's displacement along the bolt, elastic-perfectly plastic
    *    at the bond strength; along the whole bolt (fully grouted) or only over

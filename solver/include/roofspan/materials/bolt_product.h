@@ -35,6 +35,15 @@ namespace roofspan
     double plate_stiffness = 0; ///< bearing plate spring [N/m]; 0 = no plate
 
     /// Axial stiffness E A [N].
+    /// Hardening of the steel past yield, force per unit plastic strain:
+    /// linear from (yield strain, yield force) to (ultimate strain, ultimate
+    /// force) [N].
+    double hardening_modulus() const
+    {
+      const double yield_strain = yield_force / axial_stiffness();
+      return (ultimate_force - yield_force) / (ultimate_strain - yield_strain);
+    }
+
     double axial_stiffness() const
     {
       return youngs_modulus * area;
