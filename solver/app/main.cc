@@ -251,8 +251,8 @@ int main(int argc, char **argv)
       // Every rank reaches here together: the failures are decided on
       // global (reduced) quantities.
       if (root)
-        std::cerr << "roofspan: " << e.kind() << ": " << e.what() << "\nroofspan: remedy: "
-                  << e.remedy << '\n';
+        std::cerr << "roofspan: " << e.kind() << ": " << e.what()
+                  << "\nroofspan: remedy: " << e.remedy << '\n';
       return e.exit_code;
     }
   catch (const std::exception &e)

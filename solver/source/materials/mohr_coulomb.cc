@@ -240,7 +240,7 @@ namespace roofspan
 
     const SymmetricTensor<4, 3> S = invert(C);
     result.state.plastic_strain   = strain - S * (result.stress - initial_stress);
-    unsigned int n_tension = 0;
+    unsigned int n_tension        = 0;
     for (const unsigned int j : active)
       n_tension += p.tension[j] ? 1 : 0;
     const unsigned int n_shear = active.size() - n_tension;

@@ -102,11 +102,11 @@ namespace roofspan
     const double tan_phi = std::tan(phi) / F;
     const double tan_psi = std::min(std::tan(psi), tan_phi);
     const double c_F = cohesion / F, T_F = tensile / F;
-    const double scale = r.stress.norm() + c_F + 1.0;
+    const double scale        = r.stress.norm() + c_F + 1.0;
     const bool   rock_yielded = r.branch != StressBranch::elastic;
 
-    const SymmetricTensor<4, 3> I = identity_tensor<3>();
-    const SymmetricTensor<2, 3> N = sym_outer(n, n);
+    const SymmetricTensor<4, 3> I       = identity_tensor<3>();
+    const SymmetricTensor<2, 3> N       = sym_outer(n, n);
     bool                        tension = false, shear = false;
     auto                        t = traction(r.stress, n);
     if (t.normal - T_F > 1e-12 * scale)
@@ -146,8 +146,7 @@ namespace roofspan
             const double                denom = a * Cb;
             const double                dl    = f_shear / denom;
             r.stress -= dl * Cb;
-            r.tangent =
-                (I - outer_product(Cb, a) / denom - (dl / t.shear) * (C * G)) * r.tangent;
+            r.tangent = (I - outer_product(Cb, a) / denom - (dl / t.shear) * (C * G)) * r.tangent;
           }
         shear = true;
       }
@@ -155,10 +154,10 @@ namespace roofspan
       {
         r.state.plastic_strain = strain - invert(C) * (r.stress - initial_stress);
         r.state.mode           = YieldMode::bedding;
-        r.branch = rock_yielded        ? StressBranch::bedding_and_rock :
-                   tension && shear    ? StressBranch::bedding_corner :
-                   tension             ? StressBranch::bedding_tension :
-                                         StressBranch::bedding_slip;
+        r.branch               = rock_yielded     ? StressBranch::bedding_and_rock :
+                                 tension && shear ? StressBranch::bedding_corner :
+                                 tension          ? StressBranch::bedding_tension :
+                                                    StressBranch::bedding_slip;
       }
     return r;
   }

@@ -137,7 +137,8 @@ namespace roofspan
                   }
                 if (!update.ok)
                   local_failure = true;
-                cell_branches[cell->active_cell_index()] |= std::uint16_t(1u << unsigned(update.branch));
+                cell_branches[cell->active_cell_index()] |=
+                    std::uint16_t(1u << unsigned(update.branch));
                 ++branch_points[unsigned(update.branch)];
                 trial_states[index]                = update.state;
                 const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;

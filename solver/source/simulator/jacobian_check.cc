@@ -18,8 +18,8 @@ namespace roofspan
     // The tangent at the current trial state, and the branch of every
     // quadrature point and bolt element there.
     assemble_system(load, true);
-    const std::vector<std::uint16_t> branches_here = cell_branches;
-    const auto                       points_here   = branch_points;
+    const std::vector<std::uint16_t>                            branches_here = cell_branches;
+    const auto                                                  points_here   = branch_points;
     std::map<std::string, std::vector<types::global_dof_index>> bolt_state_dofs;
     if (bolts)
       bolts->element_state_dofs(bolt_state_dofs);
@@ -34,9 +34,10 @@ namespace roofspan
                                                   "steel elastic",
                                                   "steel yielding"};
     names.insert(names.end(), bolt_states.begin(), bolt_states.end());
-    std::vector<PETScWrappers::MPI::Vector> masks(
-        names.size(), PETScWrappers::MPI::Vector(locally_owned_dofs, mpi_communicator));
-    std::vector<double> counts(names.size(), 0.);
+    std::vector<PETScWrappers::MPI::Vector> masks(names.size(),
+                                                  PETScWrappers::MPI::Vector(locally_owned_dofs,
+                                                                             mpi_communicator));
+    std::vector<double>                     counts(names.size(), 0.);
     for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
       counts[b] = points_here[b];
     std::vector<types::global_dof_index> dof_indices(fe->n_dofs_per_cell());
@@ -60,12 +61,13 @@ namespace roofspan
       }
     for (auto &m : masks)
       m.compress(VectorOperation::add);
-    MPI_Allreduce(MPI_IN_PLACE, counts.data(), counts.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
+    MPI_Allreduce(
+        MPI_IN_PLACE, counts.data(), counts.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
 
-    const PETScWrappers::MPI::Vector base = solution;
-    const double                     size = std::max(base.linfty_norm(), 1e-12);
-    std::mt19937                     random(1234 + jacobian_record.checks +
-                                Utilities::MPI::this_mpi_process(mpi_communicator));
+    const PETScWrappers::MPI::Vector       base = solution;
+    const double                           size = std::max(base.linfty_norm(), 1e-12);
+    std::mt19937                           random(1234 + jacobian_record.checks +
+                        Utilities::MPI::this_mpi_process(mpi_communicator));
     std::uniform_real_distribution<double> uniform(-1, 1);
 
     std::vector<double> worst(names.size(), 0.);
@@ -141,7 +143,8 @@ namespace roofspan
             VecRestoreArrayRead(difference, &d);
             VecRestoreArrayRead(Jv, &j);
             VecRestoreArrayRead(straddling, &x);
-            MPI_Allreduce(MPI_IN_PLACE, sums.data(), sums.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
+            MPI_Allreduce(
+                MPI_IN_PLACE, sums.data(), sums.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
             for (unsigned int b = 0; b < names.size(); ++b)
               if (sums[2 * b + 1] > 0)
                 best[b] = std::min(best[b], std::sqrt(sums[2 * b] / sums[2 * b + 1]));

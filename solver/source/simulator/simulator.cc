@@ -311,7 +311,8 @@ namespace roofspan
                                         "Newton, consistent tangent, backtracking line search "
                                         "(Armijo, quadratic interpolation)"},
                                        {"tolerance", nonlinear_solver.tolerance},
-                                       {"minimum_step_length", nonlinear_solver.minimum_step_length},
+                                       {"minimum_step_length",
+                                        nonlinear_solver.minimum_step_length},
                                        {"softening_ratio", nonlinear_solver.softening_ratio},
                                        {"initial_load_steps", nonlinear_solver.load_steps},
                                        {"maximum_step_cuts", nonlinear_solver.max_cuts},

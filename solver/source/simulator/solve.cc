@@ -76,13 +76,12 @@ namespace roofspan
         std::max(solver_statistics.relative_residual, stats.relative_residual);
     solver_statistics.fallbacks += stats.fallbacks;
     if (solver_statistics.method.find(stats.method) == std::string::npos)
-      solver_statistics.method +=
-          (solver_statistics.method.empty() ? "" : "; ") + stats.method;
+      solver_statistics.method += (solver_statistics.method.empty() ? "" : "; ") + stats.method;
     if (n_linear_solves == 1)
       pcout << "  " << stats.method << " + " << linear_solver.preconditioner_name() << ": "
-            << stats.iterations << " iterations, true relative residual "
-            << stats.relative_residual << "; preconditioner setup " << stats.setup_seconds
-            << " s, solve " << stats.solve_seconds << " s\n";
+            << stats.iterations << " iterations, true relative residual " << stats.relative_residual
+            << "; preconditioner setup " << stats.setup_seconds << " s, solve "
+            << stats.solve_seconds << " s\n";
     return stats.iterations;
   }
 

@@ -245,7 +245,7 @@ namespace roofspan
     if (reason < 0 && preconditioner != "direct" && A.m() <= direct_fallback)
       {
         // Recover with the direct solver on this system (small models).
-        LinearSolver direct = *this;
+        LinearSolver direct   = *this;
         direct.preconditioner = "direct";
         direct.extra_options.clear();
         if (Utilities::MPI::this_mpi_process(comm) == 0)
@@ -257,7 +257,7 @@ namespace roofspan
         fallback.iterations += stats.iterations;
         fallback.setup_seconds += stats.setup_seconds;
         fallback.solve_seconds += stats.solve_seconds;
-        fallback.method = stats.method + ", then direct (MUMPS LU)";
+        fallback.method    = stats.method + ", then direct (MUMPS LU)";
         fallback.fallbacks = 1;
         return fallback;
       }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace roofspan
@@ -108,10 +109,10 @@ namespace roofspan
     return single.advance(problem, load, load, log).back();
   }
 
-  std::string NonlinearSolver::newton(const Problem                                  &problem,
-                                      const double                                    target,
-                                      Step                                           &s,
-                                      bool                                           &linear_failure,
+  std::string NonlinearSolver::newton(const Problem &problem,
+                                      const double   target,
+                                      Step          &s,
+                                      bool          &linear_failure,
                                       const std::function<void(const std::string &)> &log) const
   {
     problem.prepare_step(target);
@@ -141,8 +142,10 @@ namespace roofspan
         if (measurable && s.iterations.size() >= window &&
             s.iterations[s.iterations.size() - window].residual > 0 &&
             relative > 0.9 * s.iterations[s.iterations.size() - window].residual)
-          return "stagnated at relative residual " + format_short(relative) + " (less than 10 % "
-                 "decrease in " + std::to_string(window) + " iterations)";
+          return "stagnated at relative residual " + format_short(relative) +
+                 " (less than 10 % "
+                 "decrease in " +
+                 std::to_string(window) + " iterations)";
 
         Iteration iteration;
         iteration.residual = measurable ? relative : -1;
@@ -192,8 +195,7 @@ namespace roofspan
                     problem.set_step_length(0); // back to the last accepted iterate
                     s.iterations.push_back(iteration);
                     return "line search found no decrease of the residual " +
-                           format_short(relative) + " down to step length " +
-                           format_short(alpha);
+                           format_short(relative) + " down to step length " + format_short(alpha);
                   }
                 alpha = next;
                 problem.set_step_length(alpha);
@@ -231,15 +233,15 @@ namespace roofspan
                            const std::function<void(const std::string &)> &log) const
   {
     std::vector<Step> steps;
-    const double      full_step = (to - from) / load_steps;
-    double            increment = full_step;
-    double            load      = from;
-    unsigned int      cuts      = 0; // of the step under way
-    bool              force     = force_one_step;
+    const double      full_step     = (to - from) / load_steps;
+    double            increment     = full_step;
+    double            load          = from;
+    unsigned int      cuts          = 0; // of the step under way
+    bool              force         = force_one_step;
     const double      end_tolerance = 1e-12 * std::max(std::abs(to - from), 1.);
     // The smallest increment a cut may leave: the initial one / 2^cuts.
-    const double smallest = full_step / std::pow(2., max_cuts);
-    FailureEvidence   evidence;
+    const double    smallest = full_step / std::pow(2., max_cuts);
+    FailureEvidence evidence;
     evidence.path.push_back({from, problem.displacement ? problem.displacement() : 0.});
     while (force || load < to - end_tolerance)
       {
@@ -248,11 +250,11 @@ namespace roofspan
         const double attempt = std::min(increment, to - load);
         const double target  = (to - load - attempt <= end_tolerance) ? to : load + attempt;
         Step         s;
-        s.load               = target;
-        s.increment          = attempt;
-        s.cuts               = cuts;
-        bool              linear_failure = false;
-        const std::string failure        = newton(problem, target, s, linear_failure, log);
+        s.load                            = target;
+        s.increment                       = attempt;
+        s.cuts                            = cuts;
+        bool               linear_failure = false;
+        const std::string  failure        = newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
         line << "    load " << target << ": ";
@@ -285,7 +287,7 @@ namespace roofspan
             // one (near a limit load), never below the smallest increment.
             const unsigned int n      = s.newton_iterations;
             const double       growth = n <= easy_step ? 2. : n <= hard_step ? 1. : 0.5;
-            increment = std::clamp(growth * attempt, smallest, full_step);
+            increment                 = std::clamp(growth * attempt, smallest, full_step);
             continue;
           }
         problem.revert();
@@ -304,17 +306,36 @@ namespace roofspan
                                         " step cuts: " + failure);
             // Softening: compliance of the last converged increment against
             // the first of the stage (needs two converged increments).
-            const auto  &path = evidence.path;
-            const double first_compliance =
-                path.size() >= 2 ? (path[1].displacement - path[0].displacement) /
-                                       std::max(path[1].load - path[0].load, 1e-300) :
-                                   0.;
+            const auto  &path             = evidence.path;
+            const double first_compliance = path.size() >= 2 ?
+                                                (path[1].displacement - path[0].displacement) /
+                                                    std::max(path[1].load - path[0].load, 1e-300) :
+                                                0.;
             const double last_compliance =
                 path.size() >= 3 ?
                     (path.back().displacement - path[path.size() - 2].displacement) /
                         std::max(path.back().load - path[path.size() - 2].load, 1e-300) :
                     0.;
             evidence.softening = first_compliance > 0 ? last_compliance / first_compliance : 0.;
+            // Where the path's stiffness (load per displacement), extrapolated
+            // linearly from the last two increments, vanishes: the limit load
+            // the path is heading for.
+            evidence.limit_estimate = std::numeric_limits<double>::infinity();
+            if (path.size() >= 3)
+              {
+                const auto stiffness = [&](const std::size_t i) {
+                  const double du = path[i + 1].displacement - path[i].displacement;
+                  return du > 0 ? (path[i + 1].load - path[i].load) / du :
+                                  std::numeric_limits<double>::infinity();
+                };
+                const std::size_t n      = path.size();
+                const double      k_prev = stiffness(n - 3), k_last = stiffness(n - 2);
+                const double      at_prev = 0.5 * (path[n - 3].load + path[n - 2].load);
+                const double      at_last = 0.5 * (path[n - 2].load + path[n - 1].load);
+                if (std::isfinite(k_prev) && k_last < k_prev)
+                  evidence.limit_estimate =
+                      at_last + k_last * (at_last - at_prev) / (k_prev - k_last);
+              }
             std::ostringstream history;
             history.precision(4);
             for (const LoadPathPoint &p : path)
@@ -322,13 +343,22 @@ namespace roofspan
             const std::string where =
                 "from load factor " + format_number(load) + " to " + format_number(target) +
                 " (increment " + format_short(attempt) + " after " + std::to_string(cuts) +
-                " cuts; " + failure + "); load path (load factor, largest displacement):" +
-                history.str() + "; the last increment's displacement per unit load is " +
-                format_short(evidence.softening) + " times the first's";
-            if (evidence.softening >= softening_ratio)
+                " cuts; " + failure +
+                "); load path (load factor, largest displacement):" + history.str() +
+                "; the last increment's displacement per unit load is " +
+                format_short(evidence.softening) +
+                " times the first's, and the path's "
+                "stiffness, extrapolated, vanishes at load factor " +
+                (std::isfinite(evidence.limit_estimate) ? format_short(evidence.limit_estimate) :
+                                                          std::string("(never: not softening)"));
+            // The verdict needs both: a path that has softened, and one whose
+            // stiffness runs out by the load that could not be reached (within
+            // 5 %: a two-point extrapolation of a plastic path is no better).
+            if (evidence.softening >= softening_ratio &&
+                evidence.limit_estimate <= target + 0.05 * std::abs(target))
               throw NoEquilibrium("no equilibrium " + where, evidence);
             throw NewtonStalled("Newton's method stalled " + where +
-                                    ", so the path shows no collapse",
+                                    ", so the path does not show a collapse before this load",
                                 evidence);
           }
         ++cuts;

@@ -35,10 +35,11 @@ namespace roofspan
   {
   public:
     AnalysisFailure(const std::string &message, ExitCode code, const std::string &remedy)
-      : std::runtime_error(message)
-      , exit_code(code)
-      , remedy(remedy)
-    {}
+        : std::runtime_error(message)
+        , exit_code(code)
+        , remedy(remedy)
+    {
+    }
 
     /// Short name of the class, as written in summary.json and logs.
     virtual std::string kind() const = 0;
@@ -63,7 +64,10 @@ namespace roofspan
     std::vector<LoadPathPoint> path;               ///< the stage's converged points
     /// Incremental compliance (displacement per load) of the last converged
     /// step over that of the stage's first step: large near a limit load.
-    double      softening = 0;
+    double softening = 0;
+    /// The load factor at which the path's stiffness, extrapolated linearly
+    /// from its last two increments, vanishes (infinity if not softening).
+    double      limit_estimate = 0;
     std::string newton; ///< how Newton failed on the smallest increment
   };
 
@@ -71,12 +75,13 @@ namespace roofspan
   {
   public:
     NoEquilibrium(const std::string &message, const FailureEvidence &evidence)
-      : AnalysisFailure(message,
-                        exit_no_equilibrium,
-                        "the roof (rock and bolts) cannot carry this load: "
-                        "strengthen the support or review the rock parameters")
-      , evidence(evidence)
-    {}
+        : AnalysisFailure(message,
+                          exit_no_equilibrium,
+                          "the roof (rock and bolts) cannot carry this load: "
+                          "strengthen the support or review the rock parameters")
+        , evidence(evidence)
+    {
+    }
     std::string kind() const override
     {
       return "no equilibrium";
@@ -88,13 +93,14 @@ namespace roofspan
   {
   public:
     NewtonStalled(const std::string &message, const FailureEvidence &evidence)
-      : AnalysisFailure(message,
-                        exit_newton_stalled,
-                        "the path shows no collapse, so this is the solver's failure, "
-                        "not the roof's: raise 'Nonlinear solver/Maximum iterations' or "
-                        "'Maximum step cuts', or report the case")
-      , evidence(evidence)
-    {}
+        : AnalysisFailure(message,
+                          exit_newton_stalled,
+                          "the path shows no collapse, so this is the solver's failure, "
+                          "not the roof's: raise 'Nonlinear solver/Maximum iterations' or "
+                          "'Maximum step cuts', or report the case")
+        , evidence(evidence)
+    {
+    }
     std::string kind() const override
     {
       return "Newton stalled";
@@ -106,11 +112,12 @@ namespace roofspan
   {
   public:
     explicit LinearSolverFailure(const std::string &message)
-      : AnalysisFailure(message,
-                        exit_linear_solver_failure,
-                        "use 'Linear solver/Preconditioner = direct' (small models) or "
-                        "raise 'Linear solver/Maximum iterations'")
-    {}
+        : AnalysisFailure(message,
+                          exit_linear_solver_failure,
+                          "use 'Linear solver/Preconditioner = direct' (small models) or "
+                          "raise 'Linear solver/Maximum iterations'")
+    {
+    }
     std::string kind() const override
     {
       return "linear solver failure";
@@ -121,11 +128,12 @@ namespace roofspan
   {
   public:
     explicit NonFiniteValues(const std::string &message)
-      : AnalysisFailure(message,
-                        exit_non_finite_values,
-                        "check the material and bolt parameters for extreme values; "
-                        "if they are sound, report the case")
-    {}
+        : AnalysisFailure(message,
+                          exit_non_finite_values,
+                          "check the material and bolt parameters for extreme values; "
+                          "if they are sound, report the case")
+    {
+    }
     std::string kind() const override
     {
       return "non-finite values";

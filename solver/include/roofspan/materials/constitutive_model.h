@@ -53,7 +53,7 @@ namespace roofspan
     MaterialState                 state;
     StressBranch                  branch = StressBranch::elastic;
     bool                          ok     = true; ///< false: the local update failed
-    std::string                   failure;   ///< why, when !ok
+    std::string                   failure;       ///< why, when !ok
   };
 
   /**

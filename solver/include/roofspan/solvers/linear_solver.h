@@ -16,9 +16,9 @@ namespace dealii
 namespace roofspan
 {
   /**
-   * Conjugate gradients (GMRES for unsymmetric tangents) with algebraic multigrid for elasticity, driven
-   * through PETSc's own KSP so that the traps in shared/solver-notes are
-   * handled where they arise:
+   * Conjugate gradients (GMRES for unsymmetric tangents) with algebraic multigrid for elasticity,
+   * driven through PETSc's own KSP so that the traps in shared/solver-notes are handled where they
+   * arise:
    *  - convergence is judged on the true (unpreconditioned) residual;
    *  - the matrix has block size dim (SystemMatrix; the node-block DoF layout
    *    is checked, not assumed, by the caller that passes the node
@@ -37,8 +37,8 @@ namespace roofspan
       double       relative_residual = 0; ///< ||b - A x|| / ||b||, recomputed
       double       setup_seconds     = 0; ///< preconditioner setup
       double       solve_seconds     = 0; ///< CG iterations
-      std::string  method;                  ///< the Krylov method (or direct) that ran
-      unsigned int fallbacks = 0;           ///< systems the direct solver took over
+      std::string  method;                ///< the Krylov method (or direct) that ran
+      unsigned int fallbacks = 0;         ///< systems the direct solver took over
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);

@@ -40,7 +40,9 @@ namespace roofspan
    * When a step cannot be completed, the stage's load-displacement path
    * decides the class of failure (analysis_failure.h): NoEquilibrium when the
    * path softens towards the failing load (the compliance of the last
-   * converged increment is at least `softening ratio` times the first's),
+   * converged increment is at least `softening ratio` times the first's, and
+   * the path's stiffness, extrapolated linearly from its last two
+   * increments, vanishes within 5 % of the failing load),
    * NewtonStalled otherwise. Linear-solver failures on the smallest increment
    * raise LinearSolverFailure, a non-finite residual at a converged state
    * NonFiniteValues.
@@ -79,9 +81,9 @@ namespace roofspan
     /// accepted step length and the linear iterations of its solve.
     struct Iteration
     {
-      double       residual          = 0; ///< relative, before the correction
-      double       step_length       = 1;
-      unsigned int linear_iterations = 0;
+      double       residual             = 0; ///< relative, before the correction
+      double       step_length          = 1;
+      unsigned int linear_iterations    = 0;
       unsigned int residual_evaluations = 1; ///< line-search trials
     };
 
