@@ -236,6 +236,11 @@ def evaluate(design, c, runs_dir, ranks):
     if code != 0:
         c.update(status="fails", reasons=[f"no equilibrium at F = 1: {note}"], fos_check=False)
         return
+    if s["strength_check"]["failure_criterion"] == "Newton stalled":
+        # The check trial stopped on the solver, not on a collapse: no verdict.
+        raise AnalysisError(f"roofspan run {out}: the strength check at F = {req['min_factor_of_safety']:g} "
+                            f"ended with Newton stalled, which is not a verdict on the roof: "
+                            f"{s['strength_check']['note']}")
     b, roof = s["bolts"], s["roof"]
     c.update(max_bolt_force=b["max_axial_force"], max_bolt_utilisation=b["max_utilisation"],
              roof_sag=roof["sag_max"], fos_check=s["strength_check"]["stable"],

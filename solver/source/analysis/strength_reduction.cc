@@ -73,7 +73,7 @@ namespace roofspan
     Trial       t = analyse(F);
     std::string why;
     if (!t.converged)
-      why = "no equilibrium";
+      why = t.failure.empty() ? "no equilibrium" : t.failure;
     else if (t.max_displacement > jump_ratio * reference)
       {
         why    = "displacement jump";

@@ -158,6 +158,10 @@ namespace roofspan
 
     ++jacobian_record.checks;
     for (unsigned int b = 0; b < names.size(); ++b)
+      if (counts[b] > 0 && worst[b] > 1e-6)
+        pcout << "      jacobian check " << jacobian_record.checks << ": " << names[b] << " ("
+              << counts[b] << "): relative difference " << worst[b] << '\n';
+    for (unsigned int b = 0; b < names.size(); ++b)
       if (counts[b] > 0)
         {
           auto &entry = jacobian_record.branches[names[b]];

@@ -291,6 +291,7 @@ namespace roofspan
                 steps.push_back({{"load_factor", step.load},
                                  {"increment", step.increment},
                                  {"cuts", step.cuts},
+                                 {"watchdog_steps", step.watchdog_steps},
                                  {"newton_iterations", step.newton_iterations},
                                  {"linear_iterations", step.linear_iterations},
                                  {"relative_residual", step.residual},

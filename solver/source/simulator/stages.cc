@@ -239,9 +239,18 @@ namespace roofspan
       }
     catch (const NoEquilibrium &e)
       {
-        // Only the physical verdict makes a trial fail; every other failure
-        // (Newton stalled, linear solver, non-finite values) ends the run.
+        // The physical verdict. A stalled Newton is recorded apart (below);
+        // every other failure (linear solver, non-finite values) ends the run.
         trial.converged    = false;
+        trial.note         = e.what();
+        trial.load_reached = e.evidence.load_reached;
+      }
+    catch (const NewtonStalled &e)
+      {
+        // Not a verdict on the roof: recorded as such, so that a factor of
+        // safety bounded by a stalled trial says so (failure_criterion).
+        trial.converged    = false;
+        trial.failure      = "Newton stalled";
         trial.note         = e.what();
         trial.load_reached = e.evidence.load_reached;
       }

@@ -19,6 +19,11 @@ namespace roofspan
     /// Newton iterations of a step after which the next increment is doubled
     /// (at most easy_step), kept (at most hard_step) or halved.
     constexpr unsigned int easy_step = 6, hard_step = 15;
+    /// Iterations a watchdog step has to undercut the residual before it.
+    constexpr unsigned int watchdog_iterations = 5;
+    /// Below this length a line search makes too little progress to be worth
+    /// it: the watchdog's full step is tried first.
+    constexpr double short_step = 0.05;
 
     std::string format_short(const double value)
     {
@@ -117,6 +122,16 @@ namespace roofspan
   {
     problem.prepare_step(target);
     auto [residual, reference] = problem.evaluate(target, true);
+    // Watchdog (Chamberlain et al. 1982): where many points sit on kinks of
+    // the return mapping (edges, apex, tension corners), ||R|| need not fall
+    // along the Newton direction except for tiny lengths, although the full
+    // step leads on to convergence (measured on the clamped roof beam). When
+    // the line search would go below `short_step`, the full step is taken; the
+    // next `watchdog_iterations` must bring the residual below the value
+    // before it, or the attempt fails and is undone with the whole step. A
+    // converged state is never one whose residual rose.
+    double       watchdog_reference = -1;
+    unsigned int watchdog_left      = 0;
     if (residual >= 0 && !std::isfinite(residual))
       {
         // At the committed state nothing can be backtracked: the values
@@ -136,10 +151,20 @@ namespace roofspan
           return "";
         if (it == max_iterations)
           return "no convergence in " + std::to_string(max_iterations) + " iterations";
+        if (watchdog_left > 0 && measurable)
+          {
+            if (residual < (1 - 2 * armijo) * watchdog_reference)
+              watchdog_left = 0; // the full step paid off
+            else if (--watchdog_left == 0)
+              return "the residual did not fall below " +
+                     format_short(watchdog_reference / reference) + " within " +
+                     std::to_string(watchdog_iterations) +
+                     " iterations of a full step taken where the line search found no decrease";
+          }
         // Stagnation: less than 10 % progress over the last five iterations
         // is not going to reach the tolerance within the budget; cut now.
         constexpr unsigned int window = 5;
-        if (measurable && s.iterations.size() >= window &&
+        if (measurable && watchdog_left == 0 && s.iterations.size() >= window &&
             s.iterations[s.iterations.size() - window].residual > 0 &&
             relative > 0.9 * s.iterations[s.iterations.size() - window].residual)
           return "stagnated at relative residual " + format_short(relative) +
@@ -190,6 +215,17 @@ namespace roofspan
                   }
                 else
                   next = 0.1 * alpha;
+                if (next < short_step && watchdog_left == 0 && std::isfinite(trial))
+                  {
+                    // Take the full step under the watchdog.
+                    alpha = 1;
+                    problem.set_step_length(1);
+                    watchdog_reference = residual;
+                    watchdog_left      = watchdog_iterations + 1;
+                    ++s.watchdog_steps;
+                    backtracked = true;
+                    break;
+                  }
                 if (next < minimum_step_length)
                   {
                     problem.set_step_length(0); // back to the last accepted iterate

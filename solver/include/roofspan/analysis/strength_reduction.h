@@ -27,9 +27,14 @@ namespace roofspan
   public:
     struct Trial
     {
-      bool        converged        = false;
-      double      max_displacement = 0;
-      double      load_reached     = 1; ///< excavation load factor reached (1 when stable)
+      bool   converged        = false;
+      double max_displacement = 0;
+      double load_reached     = 1; ///< excavation load factor reached (1 when stable)
+      /// Why a trial that did not converge failed: empty for "no equilibrium"
+      /// (the physical verdict); "Newton stalled" when the solver, not a
+      /// collapse, stopped it (the factor is then bounded by the solver, and
+      /// the summary's failure_criterion says so).
+      std::string failure;
       std::string note;
     };
 

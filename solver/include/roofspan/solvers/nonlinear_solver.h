@@ -25,8 +25,11 @@ namespace roofspan
    * shorter lengths come from quadratic interpolation of phi (safeguarded to
    * [alpha/10, alpha/2]) down to `minimum step length`; only residuals are
    * evaluated while backtracking, the tangent once at the accepted point. A
-   * correction that raises the residual is never accepted. A non-finite
-   * residual at a trial length counts as no decrease.
+   * non-finite residual at a trial length counts as no decrease. Where only
+   * lengths below 0.05 would decrease the residual (points on kinks of the
+   * return mappings), a watchdog takes the full step: within five iterations the
+   * residual must fall below its value before that step, or the attempt
+   * fails and is undone; a converged state is never one whose residual rose.
    *
    * Load stepping: a stage starts with increments of 1/`load steps` of its
    * load. A step that fails (iterations exhausted, stagnation: less than 10 %
@@ -94,6 +97,7 @@ namespace roofspan
       unsigned int           newton_iterations = 0;
       unsigned int           linear_iterations = 0;
       unsigned int           cuts              = 0; ///< failed attempts before this step
+      unsigned int           watchdog_steps    = 0; ///< full steps taken without decrease
       double                 residual          = 0; ///< relative, at convergence
       double                 displacement      = 0; ///< largest, at convergence
       std::vector<Iteration> iterations;
