@@ -74,7 +74,13 @@ namespace roofspan
       trial_load = load;
       return assemble_system(load, with_tangent);
     };
-    problem.displacement     = [&]() { return max_displacement(); };
+    problem.displacement = [&]() { return max_displacement(); };
+    PETScWrappers::MPI::Vector watchdog_iterate;
+    problem.save_iterate    = [&]() { watchdog_iterate = before_correction; };
+    problem.restore_iterate = [&]() {
+      solution                  = watchdog_iterate;
+      locally_relevant_solution = solution;
+    };
     problem.non_finite_place = [&]() {
       // The first rank that saw a failed point update names it.
       for (const std::string &place :

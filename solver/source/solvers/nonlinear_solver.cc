@@ -21,6 +21,8 @@ namespace roofspan
     constexpr unsigned int easy_step = 6, hard_step = 15;
     /// Iterations a watchdog step has to undercut the residual before it.
     constexpr unsigned int watchdog_iterations = 5;
+    /// Accepted merit values the non-monotone line search compares with.
+    constexpr std::size_t memory = 5;
     /// Below this length a line search makes too little progress to be worth
     /// it: the watchdog's full step is tried first.
     constexpr double short_step = 0.05;
@@ -128,10 +130,13 @@ namespace roofspan
     // step leads on to convergence (measured on the clamped roof beam). When
     // the line search would go below `short_step`, the full step is taken; the
     // next `watchdog_iterations` must bring the residual below the value
-    // before it, or the attempt fails and is undone with the whole step. A
-    // converged state is never one whose residual rose.
-    double       watchdog_reference = -1;
-    unsigned int watchdog_left      = 0;
+    // before it, or the iteration returns to the point before the full step
+    // and goes on with the line search alone. A converged state is never one
+    // whose residual rose.
+    double              watchdog_reference = -1;
+    unsigned int        watchdog_left      = 0;
+    bool                watchdog_allowed   = problem.save_iterate && problem.restore_iterate;
+    std::vector<double> recent; // accepted values of ||R||^2, newest last
     if (residual >= 0 && !std::isfinite(residual))
       {
         // At the committed state nothing can be backtracked: the values
@@ -156,10 +161,14 @@ namespace roofspan
             if (residual < (1 - 2 * armijo) * watchdog_reference)
               watchdog_left = 0; // the full step paid off
             else if (--watchdog_left == 0)
-              return "the residual did not fall below " +
-                     format_short(watchdog_reference / reference) + " within " +
-                     std::to_string(watchdog_iterations) +
-                     " iterations of a full step taken where the line search found no decrease";
+              {
+                // Back to where the full step was taken; from there the line
+                // search alone, for the rest of this attempt.
+                problem.restore_iterate();
+                std::tie(residual, reference) = problem.evaluate(target, true);
+                watchdog_allowed              = false;
+                continue;
+              }
           }
         // Stagnation: less than 10 % progress over the last five iterations
         // is not going to reach the tolerance within the budget; cut now.
@@ -196,10 +205,20 @@ namespace roofspan
         auto [trial, trial_reference] = problem.evaluate(target, true);
         if (measurable)
           {
-            const double phi0  = residual * residual;
+            const double phi0 = residual * residual;
+            // Non-monotone Armijo test (Grippo, Lampariello & Lucidi 1986):
+            // sufficient decrease against the largest of the last `memory`
+            // accepted values of ||R||^2, not the current one, so that a
+            // Newton step across kinks of the return mapping (many points
+            // changing branch) is not cut to nothing; the reference itself
+            // falls over the window, so the iteration cannot drift upward.
+            recent.push_back(phi0);
+            if (recent.size() > memory)
+              recent.erase(recent.begin());
+            const double reference_phi = *std::max_element(recent.begin(), recent.end());
             double       alpha = 1, value = trial;
             const auto   sufficient = [&](const double a, const double r) {
-              return std::isfinite(r) && r >= 0 && r * r <= (1 - 2 * armijo * a) * phi0;
+              return std::isfinite(r) && r >= 0 && r * r <= reference_phi - 2 * armijo * a * phi0;
             };
             bool backtracked = false;
             while (!sufficient(alpha, value))
@@ -215,9 +234,11 @@ namespace roofspan
                   }
                 else
                   next = 0.1 * alpha;
-                if (next < short_step && watchdog_left == 0 && std::isfinite(trial))
+                if (next < short_step && watchdog_allowed && watchdog_left == 0 &&
+                    std::isfinite(trial))
                   {
                     // Take the full step under the watchdog.
+                    problem.save_iterate();
                     alpha = 1;
                     problem.set_step_length(1);
                     watchdog_reference = residual;
@@ -353,9 +374,10 @@ namespace roofspan
                         std::max(path.back().load - path[path.size() - 2].load, 1e-300) :
                     0.;
             evidence.softening = first_compliance > 0 ? last_compliance / first_compliance : 0.;
-            // Where the path's stiffness (load per displacement), extrapolated
-            // linearly from the last two increments, vanishes: the limit load
-            // the path is heading for.
+            // Where the path's stiffness k (load per displacement) vanishes:
+            // the limit load the path is heading for. Near a smooth limit
+            // point the load is quadratic in the displacement, so k^2 falls
+            // linearly in the load; extrapolated from the last two increments.
             evidence.limit_estimate = std::numeric_limits<double>::infinity();
             if (path.size() >= 3)
               {
@@ -369,8 +391,8 @@ namespace roofspan
                 const double      at_prev = 0.5 * (path[n - 3].load + path[n - 2].load);
                 const double      at_last = 0.5 * (path[n - 2].load + path[n - 1].load);
                 if (std::isfinite(k_prev) && k_last < k_prev)
-                  evidence.limit_estimate =
-                      at_last + k_last * (at_last - at_prev) / (k_prev - k_last);
+                  evidence.limit_estimate = at_last + k_last * k_last * (at_last - at_prev) /
+                                                          (k_prev * k_prev - k_last * k_last);
               }
             std::ostringstream history;
             history.precision(4);

@@ -65,8 +65,9 @@ namespace roofspan
     /// Incremental compliance (displacement per load) of the last converged
     /// step over that of the stage's first step: large near a limit load.
     double softening = 0;
-    /// The load factor at which the path's stiffness, extrapolated linearly
-    /// from its last two increments, vanishes (infinity if not softening).
+    /// The load factor at which the path's stiffness vanishes, its square
+    /// extrapolated linearly from the last two increments (infinity if not
+    /// softening).
     double      limit_estimate = 0;
     std::string newton; ///< how Newton failed on the smallest increment
   };

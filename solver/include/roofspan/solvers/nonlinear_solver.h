@@ -27,9 +27,10 @@ namespace roofspan
    * evaluated while backtracking, the tangent once at the accepted point. A
    * non-finite residual at a trial length counts as no decrease. Where only
    * lengths below 0.05 would decrease the residual (points on kinks of the
-   * return mappings), a watchdog takes the full step: within five iterations the
-   * residual must fall below its value before that step, or the attempt
-   * fails and is undone; a converged state is never one whose residual rose.
+   * return mappings), a watchdog takes the full step: within five iterations
+   * the residual must fall below its value before that step, or the
+   * iteration returns to that point and continues with the line search
+   * alone; a converged state is never one whose residual rose.
    *
    * Load stepping: a stage starts with increments of 1/`load steps` of its
    * load. A step that fails (iterations exhausted, stagnation: less than 10 %
@@ -44,8 +45,9 @@ namespace roofspan
    * decides the class of failure (analysis_failure.h): NoEquilibrium when the
    * path softens towards the failing load (the compliance of the last
    * converged increment is at least `softening ratio` times the first's, and
-   * the path's stiffness, extrapolated linearly from its last two
-   * increments, vanishes within 5 % of the failing load),
+   * the path's stiffness k vanishes within 5 % of the failing load, k^2
+   * extrapolated linearly in the load from the last two increments, as near
+   * a smooth limit point),
    * NewtonStalled otherwise. Linear-solver failures on the smallest increment
    * raise LinearSolverFailure, a non-finite residual at a converged state
    * NonFiniteValues.
@@ -70,6 +72,9 @@ namespace roofspan
       std::function<unsigned int()> solve_and_update;
       /// Move the last correction to a fraction of its length (1 = as solved).
       std::function<void(double)> set_step_length;
+      /// Keep the iterate before the last correction / go back to it (the
+      /// line search's watchdog); optional: without them no watchdog.
+      std::function<void()> save_iterate, restore_iterate;
       /// Accept / drop the trial state.
       std::function<void()> commit, revert;
       /// Largest displacement of the trial state (for the load path); optional.
