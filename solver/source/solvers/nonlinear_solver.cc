@@ -21,8 +21,6 @@ namespace roofspan
     constexpr unsigned int easy_step = 6, hard_step = 15;
     /// Iterations a watchdog step has to undercut the residual before it.
     constexpr unsigned int watchdog_iterations = 5;
-    /// Accepted merit values the non-monotone line search compares with.
-    constexpr std::size_t memory = 5;
     /// Below this length a line search makes too little progress to be worth
     /// it: the watchdog's full step is tried first.
     constexpr double short_step = 0.05;
@@ -133,10 +131,9 @@ namespace roofspan
     // before it, or the iteration returns to the point before the full step
     // and goes on with the line search alone. A converged state is never one
     // whose residual rose.
-    double              watchdog_reference = -1;
-    unsigned int        watchdog_left      = 0;
-    bool                watchdog_allowed   = problem.save_iterate && problem.restore_iterate;
-    std::vector<double> recent; // accepted values of ||R||^2, newest last
+    double       watchdog_reference = -1;
+    unsigned int watchdog_left      = 0;
+    bool         watchdog_allowed   = problem.save_iterate && problem.restore_iterate;
     if (residual >= 0 && !std::isfinite(residual))
       {
         // At the committed state nothing can be backtracked: the values
@@ -205,20 +202,10 @@ namespace roofspan
         auto [trial, trial_reference] = problem.evaluate(target, true);
         if (measurable)
           {
-            const double phi0 = residual * residual;
-            // Non-monotone Armijo test (Grippo, Lampariello & Lucidi 1986):
-            // sufficient decrease against the largest of the last `memory`
-            // accepted values of ||R||^2, not the current one, so that a
-            // Newton step across kinks of the return mapping (many points
-            // changing branch) is not cut to nothing; the reference itself
-            // falls over the window, so the iteration cannot drift upward.
-            recent.push_back(phi0);
-            if (recent.size() > memory)
-              recent.erase(recent.begin());
-            const double reference_phi = *std::max_element(recent.begin(), recent.end());
+            const double phi0  = residual * residual;
             double       alpha = 1, value = trial;
             const auto   sufficient = [&](const double a, const double r) {
-              return std::isfinite(r) && r >= 0 && r * r <= reference_phi - 2 * armijo * a * phi0;
+              return std::isfinite(r) && r >= 0 && r * r <= (1 - 2 * armijo * a) * phi0;
             };
             bool backtracked = false;
             while (!sufficient(alpha, value))
