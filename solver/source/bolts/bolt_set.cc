@@ -274,8 +274,7 @@ namespace roofspan
         next += n_nodes[b];
       }
     n_real_bolt_dofs = next;
-    pretension_scale.assign(lines.size(), 1.);
-    n_bolt_dofs = (next + dim - 1) / dim * dim;
+    n_bolt_dofs      = (next + dim - 1) / dim * dim;
 
     // 3. Host shape functions at the bond points (and the plate).
     const FiniteElement<dim> &fe    = dofs.get_fe();
@@ -352,12 +351,14 @@ namespace roofspan
   }
 
   template <int dim>
-  void BoltSet<dim>::install(const PETScWrappers::MPI::Vector &u)
+  void BoltSet<dim>::install(State &state, const PETScWrappers::MPI::Vector &u) const
   {
     std::vector<types::global_dof_index> indices;
-    for (Element &el : elements)
+    for (std::size_t e = 0; e < elements.size(); ++e)
       {
-        const unsigned int n = el.cell->get_fe().n_dofs_per_cell();
+        const Element           &el = elements[e];
+        typename State::Element &st = state.elements[e];
+        const unsigned int       n  = el.cell->get_fe().n_dofs_per_cell();
         indices.resize(n);
         el.cell->get_dof_indices(indices);
         std::vector<double> ul(n);
@@ -367,33 +368,34 @@ namespace roofspan
             double ut = 0;
             for (unsigned int i = 0; i < n; ++i)
               ut += el.host_shape[q * n + i] * ul[i];
-            el.host_reference[q] = ut;
+            st.host_reference[q] = ut;
           }
         if (!el.plate_shape.empty())
           {
             double ut = 0;
             for (unsigned int i = 0; i < n; ++i)
               ut += el.plate_shape[i] * ul[i];
-            el.plate_reference = ut;
+            st.plate_reference = ut;
           }
       }
-    is_installed = true;
+    state.installed = true;
   }
 
   template <int dim>
-  void BoltSet<dim>::assemble(const PETScWrappers::MPI::Vector &u,
+  void BoltSet<dim>::assemble(State                            &state,
+                              const PETScWrappers::MPI::Vector &u,
                               const AffineConstraints<double>  &constraints,
                               SystemMatrix                     *matrix,
                               PETScWrappers::MPI::Vector       &residual,
-                              PETScWrappers::MPI::Vector       &internal_force)
+                              PETScWrappers::MPI::Vector       &internal_force) const
   {
     const bool last_rank =
         Utilities::MPI::this_mpi_process(comm) + 1 == Utilities::MPI::n_mpi_processes(comm);
     // Padding unknowns always, bolt unknowns before installation: a diagonal.
     if (last_rank && matrix != nullptr)
-      for (types::global_dof_index i = is_installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
+      for (types::global_dof_index i = state.installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
         matrix->add(first_bolt_dof + i, first_bolt_dof + i, idle_diagonal);
-    if (!is_installed)
+    if (!state.installed)
       return;
 
     const BoltProduct                   &product = bolt_pattern.product;
@@ -401,10 +403,12 @@ namespace roofspan
     std::vector<types::global_dof_index> indices;
     FullMatrix<double>                   K;
     Vector<double>                       f, minus_f;
-    for (Element &el : elements)
+    for (std::size_t e = 0; e < elements.size(); ++e)
       {
-        const unsigned int n  = el.cell->get_fe().n_dofs_per_cell();
-        const unsigned int b0 = n, b1 = n + 1; // local bolt unknowns
+        const Element           &el = elements[e];
+        typename State::Element &st = state.elements[e];
+        const unsigned int       n  = el.cell->get_fe().n_dofs_per_cell();
+        const unsigned int       b0 = n, b1 = n + 1; // local bolt unknowns
         indices.resize(n);
         el.cell->get_dof_indices(indices);
         indices.push_back(bolt_dof(el.bolt, el.first_node));
@@ -425,25 +429,25 @@ namespace roofspan
         // open joint), which perfect plasticity would make singular.
         {
           const double strain    = (ul[b1] - ul[b0]) / h;
-          const double N0        = w * bolt_pattern.pretension * pretension_scale[el.bolt];
+          const double N0        = w * bolt_pattern.pretension * state.pretension_scale[el.bolt];
           const double Ny        = w * product.yield_force;
           const double H         = w * product.hardening_modulus();
-          double       N         = N0 + w * EA * (strain - el.steel_plastic);
+          double       N         = N0 + w * EA * (strain - st.steel_plastic);
           double       k         = ka;
-          el.steel_plastic_trial = el.steel_plastic;
-          el.steel_yield         = false;
-          const double excess    = std::abs(N - H * el.steel_plastic) - Ny;
+          st.steel_plastic_trial = st.steel_plastic;
+          st.steel_yield         = false;
+          const double excess    = std::abs(N - H * st.steel_plastic) - Ny;
           if (excess > 0)
             {
-              const double direction = N - H * el.steel_plastic > 0 ? 1. : -1.;
+              const double direction = N - H * st.steel_plastic > 0 ? 1. : -1.;
               const double increment = excess / (w * EA + H);
-              el.steel_plastic_trial = el.steel_plastic + direction * increment;
+              st.steel_plastic_trial = st.steel_plastic + direction * increment;
               N -= direction * w * EA * increment;
-              el.steel_yield = true;
+              st.steel_yield = true;
               k              = std::max(ka * H / (w * EA + H), residual_stiffness * ka);
             }
-          el.axial_force  = N;
-          el.axial_strain = strain + N0 / (w * EA);
+          st.axial_force  = N;
+          st.axial_strain = strain + N0 / (w * EA);
           f(b0) -= N;
           f(b1) += N;
           K(b0, b0) += k;
@@ -456,31 +460,31 @@ namespace roofspan
         // (both since installation).
         for (unsigned int q = 0; q < 2; ++q)
           {
-            el.slip[q]       = 0;
-            el.shear_flow[q] = 0;
-            el.bond_yield[q] = false;
+            st.slip[q]       = 0;
+            st.shear_flow[q] = 0;
+            st.bond_yield[q] = false;
             if (!el.bonded[q])
               continue;
             const double *N    = &el.host_shape[q * n];
             const double  phi0 = 1 - gauss_xi[q], phi1 = gauss_xi[q];
-            double        ut = -el.host_reference[q];
+            double        ut = -st.host_reference[q];
             for (unsigned int i = 0; i < n; ++i)
               ut += N[i] * ul[i];
             const double slip        = phi0 * ul[b0] + phi1 * ul[b1] - ut;
             const double kb          = w * product.bond_stiffness;
-            const double qmax        = w * product.bond_strength / bond_factor;
-            double       flow        = kb * (slip - el.slip_plastic[q]);
+            const double qmax        = w * product.bond_strength / state.bond_factor;
+            double       flow        = kb * (slip - st.slip_plastic[q]);
             double       k           = kb;
-            el.slip_plastic_trial[q] = el.slip_plastic[q];
+            st.slip_plastic_trial[q] = st.slip_plastic[q];
             if (std::abs(flow) > qmax)
               {
                 flow                     = std::copysign(qmax, flow);
-                el.slip_plastic_trial[q] = slip - flow / kb;
-                el.bond_yield[q]         = true;
+                st.slip_plastic_trial[q] = slip - flow / kb;
+                st.bond_yield[q]         = true;
                 k                        = residual_stiffness * kb;
               }
-            el.slip[q]       = slip;
-            el.shear_flow[q] = flow;
+            st.slip[q]       = slip;
+            st.shear_flow[q] = flow;
             const double JxW = h / 2;
             // d slip / d u: +phi on the bolt, -N on the host.
             std::vector<double> g(n + 2, 0.);
@@ -501,12 +505,12 @@ namespace roofspan
         // The force the bolt pulls its collar node with: what a jack
         // (pull-out test) or the plate holds.
         if (el.first_node == 0)
-          el.collar_force = -f(b0);
+          st.collar_force = -f(b0);
 
         // Plate: a spring between the collar and the host's roof surface.
         if (!el.plate_shape.empty())
           {
-            double ut = -el.plate_reference;
+            double ut = -st.plate_reference;
             for (unsigned int i = 0; i < n; ++i)
               ut += el.plate_shape[i] * ul[i];
             const double        kp    = w * product.plate_stiffness;
@@ -537,13 +541,16 @@ namespace roofspan
 
   template <int dim>
   void BoltSet<dim>::element_state_dofs(
+      const State                                                 &state,
       std::map<std::string, std::vector<types::global_dof_index>> &dofs) const
   {
-    if (!is_installed)
+    if (!state.installed)
       return;
     std::vector<types::global_dof_index> indices;
-    for (const Element &el : elements)
+    for (std::size_t e = 0; e < elements.size(); ++e)
       {
+        const Element                 &el = elements[e];
+        const typename State::Element &st = state.elements[e];
         indices.resize(el.cell->get_fe().n_dofs_per_cell());
         el.cell->get_dof_indices(indices);
         indices.push_back(bolt_dof(el.bolt, el.first_node));
@@ -552,152 +559,158 @@ namespace roofspan
           auto &list = dofs[state];
           list.insert(list.end(), indices.begin(), indices.end());
         };
-        add(el.steel_yield ? "steel yielding" : "steel elastic");
+        add(st.steel_yield ? "steel yielding" : "steel elastic");
         for (unsigned int q = 0; q < 2; ++q)
           if (el.bonded[q])
-            add(el.bond_yield[q] ? "bond slipping" : "bond elastic");
+            add(st.bond_yield[q] ? "bond slipping" : "bond elastic");
       }
   }
 
   template <int dim>
-  std::vector<types::global_dof_index> BoltSet<dim>::idle_dofs() const
+  std::vector<types::global_dof_index> BoltSet<dim>::idle_dofs(const State &state) const
   {
     std::vector<types::global_dof_index> idle;
-    for (types::global_dof_index i = is_installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
+    for (types::global_dof_index i = state.installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
       idle.push_back(first_bolt_dof + i);
     return idle;
   }
 
   template <int dim>
-  void BoltSet<dim>::scale_pretension(const std::vector<double> &factor)
+  void BoltSet<dim>::scale_pretension(State &state, const std::vector<double> &factor) const
   {
-    for (unsigned int b = 0; b < pretension_scale.size(); ++b)
-      pretension_scale[b] *= factor[b];
+    for (unsigned int b = 0; b < state.pretension_scale.size(); ++b)
+      state.pretension_scale[b] *= factor[b];
   }
 
   template <int dim>
-  void BoltSet<dim>::reset(const double strength_factor)
+  typename BoltSet<dim>::State BoltSet<dim>::initial_state(const double strength_factor) const
   {
-    is_installed = false;
-    bond_factor  = strength_factor;
-    std::fill(pretension_scale.begin(), pretension_scale.end(), 1.);
-    for (Element &el : elements)
-      {
-        el.steel_plastic = el.steel_plastic_trial = 0;
-        el.slip_plastic = el.slip_plastic_trial = {};
-        el.axial_force = el.axial_strain = el.collar_force = 0;
-        el.slip = el.shear_flow = {};
-        el.bond_yield           = {};
-        el.steel_yield          = false;
-      }
+    State state;
+    state.elements.resize(elements.size());
+    state.pretension_scale.assign(bolt_pattern.lines.size(), 1.);
+    state.bond_factor = strength_factor;
+    return state;
   }
 
   template <int dim>
-  void BoltSet<dim>::take_state_from(const BoltSet<dim> &old)
+  typename BoltSet<dim>::State BoltSet<dim>::transferred_state(const BoltSet<dim> &old,
+                                                               const State        &old_state) const
   {
-    is_installed     = old.is_installed;
-    bond_factor      = old.bond_factor;
-    pretension_scale = old.pretension_scale;
+    State state;
+    state.elements.resize(elements.size());
+    state.installed        = old_state.installed;
+    state.bond_factor      = old_state.bond_factor;
+    state.pretension_scale = old_state.pretension_scale;
     // Elements are named by (bolt, first node), which does not depend on the
     // partition; every rank sees every element's committed state.
     constexpr unsigned int width = 8;
     std::vector<double>    packed;
-    for (const Element &el : old.elements)
-      packed.insert(packed.end(),
-                    {double(el.bolt),
-                     double(el.first_node),
-                     el.steel_plastic,
-                     el.slip_plastic[0],
-                     el.slip_plastic[1],
-                     el.host_reference[0],
-                     el.host_reference[1],
-                     el.plate_reference});
+    for (std::size_t e = 0; e < old.elements.size(); ++e)
+      {
+        const Element                 &el = old.elements[e];
+        const typename State::Element &st = old_state.elements[e];
+        packed.insert(packed.end(),
+                      {double(el.bolt),
+                       double(el.first_node),
+                       st.steel_plastic,
+                       st.slip_plastic[0],
+                       st.slip_plastic[1],
+                       st.host_reference[0],
+                       st.host_reference[1],
+                       st.plate_reference});
+      }
     const std::vector<std::vector<double>> all = Utilities::MPI::all_gather(comm, packed);
     std::map<std::pair<unsigned int, unsigned int>, const double *> by_element;
     for (const auto &from_rank : all)
       for (std::size_t k = 0; k + width <= from_rank.size(); k += width)
         by_element[{static_cast<unsigned int>(from_rank[k]),
                     static_cast<unsigned int>(from_rank[k + 1])}] = &from_rank[k + 2];
-    for (Element &el : elements)
+    for (std::size_t e = 0; e < elements.size(); ++e)
       {
-        const auto it = by_element.find({el.bolt, el.first_node});
+        const Element           &el = elements[e];
+        typename State::Element &st = state.elements[e];
+        const auto               it = by_element.find({el.bolt, el.first_node});
         if (it == by_element.end())
           throw std::runtime_error("internal error: bolt " + std::to_string(el.bolt) +
                                    " element at node " + std::to_string(el.first_node) +
                                    " has no state after repartitioning");
-        const double *state = it->second;
-        el.steel_plastic = el.steel_plastic_trial = state[0];
-        el.slip_plastic = el.slip_plastic_trial = {{state[1], state[2]}};
-        el.host_reference                       = {{state[3], state[4]}};
-        el.plate_reference                      = state[5];
+        const double *saved = it->second;
+        st.steel_plastic = st.steel_plastic_trial = saved[0];
+        st.slip_plastic = st.slip_plastic_trial = {{saved[1], saved[2]}};
+        st.host_reference                       = {{saved[3], saved[4]}};
+        st.plate_reference                      = saved[5];
       }
+    return state;
   }
 
   template <int dim>
-  void BoltSet<dim>::commit_state()
+  void BoltSet<dim>::commit_state(State &state) const
   {
-    for (Element &el : elements)
+    for (typename State::Element &st : state.elements)
       {
-        el.steel_plastic = el.steel_plastic_trial;
-        el.slip_plastic  = el.slip_plastic_trial;
+        st.steel_plastic = st.steel_plastic_trial;
+        st.slip_plastic  = st.slip_plastic_trial;
       }
   }
 
   template <int dim>
-  void BoltSet<dim>::revert_state()
+  void BoltSet<dim>::revert_state(State &state) const
   {
-    for (Element &el : elements)
+    for (typename State::Element &st : state.elements)
       {
-        el.steel_plastic_trial = el.steel_plastic;
-        el.slip_plastic_trial  = el.slip_plastic;
+        st.steel_plastic_trial = st.steel_plastic;
+        st.slip_plastic_trial  = st.slip_plastic;
       }
   }
 
   template <int dim>
-  std::vector<double> BoltSet<dim>::collar_forces() const
+  std::vector<double> BoltSet<dim>::collar_forces(const State &state) const
   {
     std::vector<double> force(bolt_pattern.lines.size(), 0.);
-    for (const Element &el : elements)
-      if (el.first_node == 0)
-        force[el.bolt] = el.collar_force / scale(el.bolt);
+    for (std::size_t e = 0; e < elements.size(); ++e)
+      if (elements[e].first_node == 0)
+        force[elements[e].bolt] = state.elements[e].collar_force / scale(elements[e].bolt);
     std::vector<double> total(force.size());
     Utilities::MPI::sum(force, comm, total);
     return total;
   }
 
   template <int dim>
-  void BoltSet<dim>::gather_results(const PETScWrappers::MPI::Vector &u,
+  void BoltSet<dim>::gather_results(const State                      &state,
+                                    const PETScWrappers::MPI::Vector &u,
                                     std::vector<BoltResult>          &bolts,
                                     std::vector<ElementResult>       &results) const
   {
     const unsigned int  stride = 12;
     std::vector<double> packed;
-    for (const Element &el : elements)
+    for (std::size_t e = 0; e < elements.size(); ++e)
       {
-        const double w    = scale(el.bolt);
-        double       slip = 0, flow = 0;
-        unsigned int n_bond = 0, n_slipping = 0;
+        const Element                 &el   = elements[e];
+        const typename State::Element &st   = state.elements[e];
+        const double                   w    = scale(el.bolt);
+        double                         slip = 0, flow = 0;
+        unsigned int                   n_bond = 0, n_slipping = 0;
         for (unsigned int q = 0; q < 2; ++q)
           if (el.bonded[q])
             {
               ++n_bond;
-              slip += el.slip[q] / 2;
-              if (std::abs(el.shear_flow[q]) > std::abs(flow))
-                flow = el.shear_flow[q];
-              n_slipping += el.bond_yield[q];
+              slip += st.slip[q] / 2;
+              if (std::abs(st.shear_flow[q]) > std::abs(flow))
+                flow = st.shear_flow[q];
+              n_slipping += st.bond_yield[q];
             }
         packed.insert(packed.end(),
                       {double(el.bolt),
                        double(el.first_node),
                        el.s0,
                        el.s1,
-                       el.axial_force / w,
-                       el.axial_strain,
+                       st.axial_force / w,
+                       st.axial_strain,
                        slip,
                        flow / w,
                        double(n_bond > 0) + 2. * (n_bond > 0 && n_slipping == n_bond),
-                       double(el.steel_yield),
-                       el.collar_force / w,
+                       double(st.steel_yield),
+                       st.collar_force / w,
                        double(Utilities::MPI::this_mpi_process(comm))});
       }
     const std::vector<double> all = collect(packed, comm, 0);

@@ -38,8 +38,9 @@ namespace roofspan
   } // namespace
 
   template <int dim>
-  std::pair<double, double> Simulator<dim>::assemble_system(const double load,
-                                                            const bool   with_matrix)
+  std::pair<double, double> Simulator<dim>::assemble_system(AnalysisState<dim> &state,
+                                                            const double        load,
+                                                            const bool          with_matrix)
   {
     TimerOutput::Scope t(*computing_timer, "assembly");
     Timer              timer(mpi_communicator, true);
@@ -83,7 +84,7 @@ namespace roofspan
     if (with_matrix && n_assemblies > 0)
       system_matrix.reset();
     const AffineConstraints<double> &active =
-        first_newton_iteration ? step_constraints : constraints;
+        state.first_newton_iteration ? step_constraints : constraints;
     cell_branches.assign(mesh->n_active_cells(), 0);
     branch_points.fill(0);
     local_failure_place.clear();
@@ -100,7 +101,7 @@ namespace roofspan
         const ConstitutiveModel &model     = *models.at(cell->material_id());
         const bool               nonlinear = !model.is_linear();
         cell->get_dof_indices(dof_indices);
-        locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
+        state.locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
 
         const FullMatrix<double> *cached = nullptr;
         std::vector<std::int64_t> key;
@@ -126,8 +127,10 @@ namespace roofspan
                   strain += cell_u[i] * B[i];
                 const unsigned int index  = cell->active_cell_index() * n_q + q;
                 const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
-                const StressUpdate update =
-                    model.update(strain, sigma0, committed_states[index], strength_factor);
+                const StressUpdate update = model.update(strain,
+                                                         sigma0,
+                                                         state.committed_states[index],
+                                                         state.strength_factor);
                 if (!update.ok && !local_failure)
                   {
                     std::ostringstream where;
@@ -140,7 +143,7 @@ namespace roofspan
                 cell_branches[cell->active_cell_index()] |=
                     std::uint16_t(1u << unsigned(update.branch));
                 ++branch_points[unsigned(update.branch)];
-                trial_states[index]                = update.state;
+                state.trial_states[index]          = update.state;
                 const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
                   {
@@ -268,7 +271,8 @@ namespace roofspan
         external_force.add(dof_indices, cell_external);
       }
     if (bolts)
-      bolts->assemble(locally_relevant_solution,
+      bolts->assemble(state.bolts,
+                      state.locally_relevant_solution,
                       active,
                       with_matrix ? &system_matrix : nullptr,
                       system_rhs,
@@ -291,11 +295,13 @@ namespace roofspan
     double residual = system_rhs.l2_norm();
     if (Utilities::MPI::logical_or(local_failure, mpi_communicator))
       residual = std::numeric_limits<double>::quiet_NaN(); // a point's update failed: cut
-    if (first_newton_iteration && !prescribed_values.empty())
+    if (state.first_newton_iteration && !prescribed_values.empty())
       residual = -1; // not a residual yet: NonlinearSolver iterates
     return {residual, std::max(external_force.l2_norm(), internal_force.l2_norm())};
   }
 
-  template std::pair<double, double> Simulator<2>::assemble_system(double, bool);
-  template std::pair<double, double> Simulator<3>::assemble_system(double, bool);
+  template std::pair<double, double>
+  Simulator<2>::assemble_system(AnalysisState<2> &, double, bool);
+  template std::pair<double, double>
+  Simulator<3>::assemble_system(AnalysisState<3> &, double, bool);
 } // namespace roofspan

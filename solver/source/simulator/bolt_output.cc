@@ -20,7 +20,7 @@ namespace roofspan
       return;
     std::vector<typename BoltSet<dim>::BoltResult>    results;
     std::vector<typename BoltSet<dim>::ElementResult> elements;
-    bolts->gather_results(locally_relevant_solution, results, elements);
+    bolts->gather_results(analysis.bolts, analysis.locally_relevant_solution, results, elements);
     if (Utilities::MPI::this_mpi_process(mpi_communicator) != 0)
       return;
 

@@ -13,16 +13,16 @@ namespace roofspan
   using namespace dealii;
 
   template <int dim>
-  void Simulator<dim>::check_jacobian(const double load)
+  void Simulator<dim>::check_jacobian(AnalysisState<dim> &state, const double load)
   {
     // The tangent at the current trial state, and the branch of every
     // quadrature point and bolt element there.
-    assemble_system(load, true);
+    assemble_system(state, load, true);
     const std::vector<std::uint16_t>                            branches_here = cell_branches;
     const auto                                                  points_here   = branch_points;
     std::map<std::string, std::vector<types::global_dof_index>> bolt_state_dofs;
     if (bolts)
-      bolts->element_state_dofs(bolt_state_dofs);
+      bolts->element_state_dofs(state.bolts, bolt_state_dofs);
 
     // One mask per branch (the same list on every rank: compress is
     // collective): 1 on the unknowns of cells / bolt elements in it.
@@ -64,8 +64,11 @@ namespace roofspan
     MPI_Allreduce(
         MPI_IN_PLACE, counts.data(), counts.size(), MPI_DOUBLE, MPI_SUM, mpi_communicator);
 
-    const PETScWrappers::MPI::Vector       base = solution;
-    const double                           size = std::max(base.linfty_norm(), 1e-12);
+    // The perturbed residuals are evaluated on a copy of the state: the
+    // state's own trial histories stay those of its current iterate.
+    AnalysisState<dim>                     probe = state;
+    const PETScWrappers::MPI::Vector      &base  = state.solution;
+    const double                           size  = std::max(base.linfty_norm(), 1e-12);
     std::mt19937                           random(1234 + jacobian_record.checks +
                         Utilities::MPI::this_mpi_process(mpi_communicator));
     std::uniform_real_distribution<double> uniform(-1, 1);
@@ -81,7 +84,7 @@ namespace roofspan
         v.compress(VectorOperation::insert);
         if (bolts)
           {
-            for (const auto i : bolts->idle_dofs())
+            for (const auto i : bolts->idle_dofs(state.bolts))
               if (locally_owned_dofs.is_element(i))
                 v(i) = 0;
             v.compress(VectorOperation::insert);
@@ -101,10 +104,10 @@ namespace roofspan
             PETScWrappers::MPI::Vector straddling(locally_owned_dofs, mpi_communicator);
             for (const double sign : {1., -1.})
               {
-                solution = base;
-                solution.add(sign * step, v);
-                locally_relevant_solution = solution;
-                assemble_system(load, false);
+                probe.solution = base;
+                probe.solution.add(sign * step, v);
+                probe.locally_relevant_solution = probe.solution;
+                assemble_system(probe, load, false);
                 if (sign > 0)
                   residual_plus = system_rhs;
                 for (const auto &cell : dof_handler.active_cell_iterators())
@@ -153,9 +156,6 @@ namespace roofspan
           if (counts[b] > 0 && std::isfinite(best[b]))
             worst[b] = std::max(worst[b], best[b]);
       }
-    solution                  = base;
-    locally_relevant_solution = solution;
-
     ++jacobian_record.checks;
     for (unsigned int b = 0; b < names.size(); ++b)
       if (counts[b] > 0 && worst[b] > 1e-6)
@@ -170,6 +170,6 @@ namespace roofspan
         }
   }
 
-  template void Simulator<2>::check_jacobian(double);
-  template void Simulator<3>::check_jacobian(double);
+  template void Simulator<2>::check_jacobian(AnalysisState<2> &, double);
+  template void Simulator<3>::check_jacobian(AnalysisState<3> &, double);
 } // namespace roofspan

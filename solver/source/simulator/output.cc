@@ -93,7 +93,7 @@ namespace roofspan
         return models.at(material)
             ->update(strain,
                      in_situ.stress(point),
-                     committed_states[cell_index * n_q_points + nearest],
+                     analysis.committed_states[cell_index * n_q_points + nearest],
                      1.0)
             .stress;
       }
@@ -123,7 +123,7 @@ namespace roofspan
           const unsigned int c = cell->active_cell_index();
           for (unsigned int q = 0; q < n_q_points; ++q)
             {
-              const MaterialState &state            = committed_states[c * n_q_points + q];
+              const MaterialState &state            = analysis.committed_states[c * n_q_points + q];
               quadrature_points[c * n_q_points + q] = fe_values.quadrature_point(q);
               cell_plastic_magnitude(c) =
                   std::max<float>(cell_plastic_magnitude(c), state.plastic_strain.norm());

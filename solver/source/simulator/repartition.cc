@@ -38,7 +38,7 @@ namespace roofspan
   } // namespace
 
   template <int dim>
-  void Simulator<dim>::repartition()
+  void Simulator<dim>::repartition(AnalysisState<dim> &state)
   {
     const unsigned int n_ranks              = Utilities::MPI::n_mpi_processes(mpi_communicator);
     const auto         owned_cells_per_rank = [&]() {
@@ -52,11 +52,11 @@ namespace roofspan
     //    ghosted for the transfer), the bolt unknowns (every rank sees them),
     //    and the committed history of each owned cell's quadrature points.
     PETScWrappers::MPI::Vector ghosted(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
-    ghosted = committed_solution;
+    ghosted = state.committed_solution;
     PETScWrappers::MPI::Vector rock(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
     {
       PETScWrappers::MPI::Vector owned_rock(rock_owned_dofs, mpi_communicator);
-      copy_leading_owned(committed_solution, owned_rock, rock_owned_dofs.n_elements());
+      copy_leading_owned(state.committed_solution, owned_rock, rock_owned_dofs.n_elements());
       rock = owned_rock;
     }
     const types::global_dof_index n_rock = dof_handler.n_dofs();
@@ -74,10 +74,10 @@ namespace roofspan
           bool  yielded = false;
           for (unsigned int q = 0; q < n_q_points; ++q)
             {
-              const MaterialState &state =
-                  committed_states[cell->active_cell_index() * n_q_points + q];
-              pack(state, packed);
-              yielded = yielded || state.mode != YieldMode::elastic;
+              const MaterialState &history =
+                  state.committed_states[cell->active_cell_index() * n_q_points + q];
+              pack(history, packed);
+              yielded = yielded || history.mode != YieldMode::elastic;
             }
           n_yielded_cells += yielded ? 1 : 0;
         }
@@ -91,7 +91,7 @@ namespace roofspan
       bool       yielded   = false;
       if (plastic && cell->is_locally_owned())
         for (unsigned int q = 0; q < n_q_points && !yielded; ++q)
-          yielded = committed_states[cell->active_cell_index() * n_q_points + q].mode !=
+          yielded = state.committed_states[cell->active_cell_index() * n_q_points + q].mode !=
                     YieldMode::elastic;
       return load_balancing.weight(nonlinear, yielded);
     };
@@ -113,7 +113,7 @@ namespace roofspan
         {
           std::vector<std::vector<double>> moved(p4est_mesh.n_active_cells());
           states.unpack(moved);
-          committed_states.assign(p4est_mesh.n_active_cells() * n_q_points, MaterialState());
+          state.committed_states.assign(p4est_mesh.n_active_cells() * n_q_points, MaterialState());
           for (const auto &cell : p4est_mesh.active_cell_iterators())
             if (cell->is_locally_owned())
               {
@@ -122,33 +122,41 @@ namespace roofspan
                   throw std::runtime_error("internal error: a cell lost its history in "
                                            "repartitioning");
                 for (unsigned int q = 0; q < n_q_points; ++q)
-                  committed_states[cell->active_cell_index() * n_q_points + q] =
+                  state.committed_states[cell->active_cell_index() * n_q_points + q] =
                       unpack(&packed[q * state_width]);
               }
-          trial_states = committed_states;
+          state.trial_states = state.committed_states;
         }
 
-      // The DoFs follow the new partition: setup_system() renumbers them.
+      // The DoFs follow the new partition: setup_system() renumbers them;
+      // the state's vectors are laid out anew.
       std::unique_ptr<BoltSet<dim>> old_bolts = std::move(bolts);
       setup_system();
       if (old_bolts)
-        bolts->take_state_from(*old_bolts);
+        state.bolts = bolts->transferred_state(*old_bolts, state.bolts);
       PETScWrappers::MPI::Vector moved_rock(rock_owned_dofs, mpi_communicator);
       displacement.interpolate(moved_rock);
 
+      for (auto *v : {&state.solution,
+                      &state.committed_solution,
+                      &state.last_correction,
+                      &state.before_correction})
+        v->reinit(locally_owned_dofs, mpi_communicator);
+      state.locally_relevant_solution.reinit(locally_owned_dofs,
+                                             locally_relevant_dofs,
+                                             mpi_communicator);
       // The bolt unknowns (owned by the last rank) keep their order.
-      copy_leading_owned(moved_rock, committed_solution, rock_owned_dofs.n_elements());
+      copy_leading_owned(moved_rock, state.committed_solution, rock_owned_dofs.n_elements());
       if (bolts && Utilities::MPI::this_mpi_process(mpi_communicator) + 1 == n_ranks)
         {
           PetscScalar *to;
-          VecGetArray(committed_solution, &to);
+          VecGetArray(state.committed_solution, &to);
           std::copy(bolt_values.begin(), bolt_values.end(), to + rock_owned_dofs.n_elements());
-          VecRestoreArray(committed_solution, &to);
+          VecRestoreArray(state.committed_solution, &to);
         }
     }
-    solution                  = committed_solution;
-    locally_relevant_solution = solution;
-    update_rock_solution();
+    state.solution                  = state.committed_solution;
+    state.locally_relevant_solution = state.solution;
 
     record.cells_after   = owned_cells_per_rank();
     record.yielded_cells = Utilities::MPI::sum(n_yielded_cells, mpi_communicator);
@@ -160,6 +168,6 @@ namespace roofspan
     pcout << '\n';
   }
 
-  template void Simulator<2>::repartition();
-  template void Simulator<3>::repartition();
+  template void Simulator<2>::repartition(AnalysisState<2> &);
+  template void Simulator<3>::repartition(AnalysisState<3> &);
 } // namespace roofspan

@@ -189,11 +189,7 @@ namespace roofspan
     system_rhs.reinit(locally_owned_dofs, mpi_communicator);
     internal_force.reinit(locally_owned_dofs, mpi_communicator);
     external_force.reinit(locally_owned_dofs, mpi_communicator);
-    solution.reinit(locally_owned_dofs, mpi_communicator);
-    committed_solution.reinit(locally_owned_dofs, mpi_communicator);
-    last_correction.reinit(locally_owned_dofs, mpi_communicator);
-    before_correction.reinit(locally_owned_dofs, mpi_communicator);
-    locally_relevant_solution.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    n_q_points = Utilities::fixed_power<dim>(degree + 1);
     rock_solution.reinit(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
 
     timer.stop();

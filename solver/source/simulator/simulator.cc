@@ -178,7 +178,9 @@ namespace roofspan
           pcout << "  mesh built in " << mesh_seconds << " s\n";
         }
         setup_system();
-        run_stages();
+        analysis = make_state(1., true);
+        run_stages(analysis, true);
+        update_rock_solution();
         collect_plastic_fields();
 
         nlohmann::json summary;
@@ -194,8 +196,7 @@ namespace roofspan
         if (strength_reduction.enabled() || strength_reduction.check_factor() > 0)
           {
             TimerOutput::Scope t(*computing_timer, "strength reduction");
-            const double       reference = max_displacement();
-            const auto         saved     = stages;
+            const double       reference = max_displacement(analysis);
             const auto         log       = [&](const std::string &line) { pcout << line << '\n'; };
             const auto to_json = [&](const StrengthReduction::Result &r, const bool bolted) {
               nlohmann::json trials = nlohmann::json::array();
@@ -216,7 +217,7 @@ namespace roofspan
                                     {"bolted", bolted},
                                     {"trials", trials}};
             };
-            const auto analyse = [&](const double F) { return analyse_reduced(F); };
+            const auto analyse = [&](const double F) { return analyse_reduced(F, true); };
             if (strength_reduction.check_factor() > 0)
               {
                 const auto check = strength_reduction.check(analyse,
@@ -242,12 +243,10 @@ namespace roofspan
             if (bolts && strength_reduction.enabled() && strength_reduction.include_unbolted)
               {
                 // The same roof without its bolts (they stay idle).
-                support_installed   = false;
-                const auto unbolted = strength_reduction.run(analyse, reference, log);
-                support_installed   = true;
+                const auto unbolted = strength_reduction.run(
+                    [&](const double F) { return analyse_reduced(F, false); }, reference, log);
                 summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
               }
-            stages = saved;
           }
         total.stop();
 
@@ -277,7 +276,7 @@ namespace roofspan
                                           {"relative_residual", solver_statistics.relative_residual},
                                           {"tolerance", linear_solver.tolerance()}};
         nlohmann::json stage_list      = nlohmann::json::array();
-        for (const StageRecord &stage : stages)
+        for (const StageRecord &stage : analysis.stages)
           {
             nlohmann::json steps = nlohmann::json::array();
             for (unsigned int i = 0; i < stage.steps.size(); ++i)

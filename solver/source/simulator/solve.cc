@@ -52,7 +52,7 @@ namespace roofspan
   }
 
   template <int dim>
-  unsigned int Simulator<dim>::solve()
+  unsigned int Simulator<dim>::solve(AnalysisState<dim> &state)
   {
     TimerOutput::Scope             t(*computing_timer, "solve");
     PETScWrappers::MPI::Vector     delta(locally_owned_dofs, mpi_communicator);
@@ -61,12 +61,12 @@ namespace roofspan
     if (!std::isfinite(delta.l2_norm()))
       throw LinearSolverFailure("the linear solver (" + stats.method +
                                 ") returned a correction that is not finite");
-    (first_newton_iteration ? step_constraints : constraints).distribute(delta);
-    first_newton_iteration = false;
-    before_correction      = solution;
-    last_correction        = delta;
-    solution += delta;
-    locally_relevant_solution = solution;
+    (state.first_newton_iteration ? step_constraints : constraints).distribute(delta);
+    state.first_newton_iteration = false;
+    state.before_correction      = state.solution;
+    state.last_correction        = delta;
+    state.solution += delta;
+    state.locally_relevant_solution = state.solution;
 
     ++n_linear_solves;
     solver_statistics.iterations += stats.iterations;
@@ -102,12 +102,12 @@ namespace roofspan
   void Simulator<dim>::update_rock_solution()
   {
     PETScWrappers::MPI::Vector rock(rock_owned_dofs, mpi_communicator);
-    copy_leading_owned(solution, rock, rock_owned_dofs.n_elements());
+    copy_leading_owned(analysis.solution, rock, rock_owned_dofs.n_elements());
     rock_solution = rock;
   }
 
-  template unsigned int        Simulator<2>::solve();
-  template unsigned int        Simulator<3>::solve();
+  template unsigned int        Simulator<2>::solve(AnalysisState<2> &);
+  template unsigned int        Simulator<3>::solve(AnalysisState<3> &);
   template void                Simulator<2>::update_rock_solution();
   template void                Simulator<3>::update_rock_solution();
   template std::vector<double> Simulator<2>::node_coordinates_of_owned_rows() const;

@@ -14,72 +14,82 @@ namespace roofspan
   using namespace dealii;
 
   template <int dim>
-  double Simulator<dim>::prescribed_value(const double value,
-                                          const bool   bolt_stage,
-                                          const double load) const
+  double Simulator<dim>::prescribed_value(const AnalysisState<dim> &state,
+                                          const double              value,
+                                          const bool                bolt_stage,
+                                          const double              load) const
   {
     // Displacement boundaries follow the excavation load; an imposed
     // pull-out follows the bolt stage (zero at installation).
     if (!bolt_stage)
       return load * value;
-    if (!bolts || !bolts->installed())
+    if (!bolts || !state.bolts.installed)
       return 0;
     const double alpha = bolt_pattern.installation_relaxation;
     return std::max(0., (load - alpha) / (1 - alpha)) * value;
   }
 
   template <int dim>
-  void Simulator<dim>::prepare_step(const double load)
+  void Simulator<dim>::prepare_step(AnalysisState<dim> &state, const double load)
   {
-    solution                  = committed_solution;
-    locally_relevant_solution = solution;
+    state.solution                  = state.committed_solution;
+    state.locally_relevant_solution = state.solution;
     step_constraints.copy_from(constraints);
     for (const PrescribedValue &p : prescribed_values)
-      step_constraints.set_inhomogeneity(p.index,
-                                         prescribed_value(p.value, p.bolt_stage, load) -
-                                             prescribed_value(p.value,
-                                                              p.bolt_stage,
-                                                              committed_load));
-    first_newton_iteration = true;
+      step_constraints.set_inhomogeneity(
+          p.index,
+          prescribed_value(state, p.value, p.bolt_stage, load) -
+              prescribed_value(state, p.value, p.bolt_stage, state.committed_load));
+    state.first_newton_iteration = true;
   }
 
   template <int dim>
-  void Simulator<dim>::run_stages()
+  AnalysisState<dim> Simulator<dim>::make_state(const double strength_factor,
+                                                const bool   support_installed) const
   {
-    committed_solution        = 0;
-    solution                  = 0;
-    locally_relevant_solution = solution;
-    committed_load            = 0;
-    stages.clear();
+    AnalysisState<dim> state;
+    state.strength_factor   = strength_factor;
+    state.support_installed = support_installed;
+    state.solution.reinit(locally_owned_dofs, mpi_communicator);
+    state.committed_solution.reinit(locally_owned_dofs, mpi_communicator);
+    state.last_correction.reinit(locally_owned_dofs, mpi_communicator);
+    state.before_correction.reinit(locally_owned_dofs, mpi_communicator);
+    state.locally_relevant_solution.reinit(locally_owned_dofs,
+                                           locally_relevant_dofs,
+                                           mpi_communicator);
     if (plastic)
       {
-        n_q_points = Utilities::fixed_power<dim>(degree + 1);
-        committed_states.assign(mesh->n_active_cells() * n_q_points, MaterialState());
-        trial_states = committed_states;
+        state.committed_states.assign(mesh->n_active_cells() * n_q_points, MaterialState());
+        state.trial_states = state.committed_states;
       }
     if (bolts)
-      bolts->reset(strength_factor);
+      state.bolts = bolts->initial_state(strength_factor);
+    return state;
+  }
 
+  template <int dim>
+  void Simulator<dim>::run_stages(AnalysisState<dim> &s, const bool may_repartition)
+  {
     NonlinearSolver::Problem         problem;
     std::vector<std::vector<double>> collar_forces;
     double                           trial_load = 0;
-    problem.prepare_step                        = [&](const double load) { prepare_step(load); };
+    problem.prepare_step                        = [&](const double load) { prepare_step(s, load); };
     problem.solve_and_update                    = [&]() {
-      const unsigned int iterations = solve();
+      const unsigned int iterations = solve(s);
       if (jacobian_check_enabled && !problem.linear)
-        check_jacobian(trial_load);
+        check_jacobian(s, trial_load);
       return iterations;
     };
     problem.evaluate = [&](const double load, const bool with_tangent) {
       trial_load = load;
-      return assemble_system(load, with_tangent);
+      return assemble_system(s, load, with_tangent);
     };
-    problem.displacement = [&]() { return max_displacement(); };
+    problem.displacement = [&]() { return max_displacement(s); };
     PETScWrappers::MPI::Vector watchdog_iterate;
-    problem.save_iterate    = [&]() { watchdog_iterate = before_correction; };
+    problem.save_iterate    = [&]() { watchdog_iterate = s.before_correction; };
     problem.restore_iterate = [&]() {
-      solution                  = watchdog_iterate;
-      locally_relevant_solution = solution;
+      s.solution                  = watchdog_iterate;
+      s.locally_relevant_solution = s.solution;
     };
     problem.non_finite_place = [&]() {
       // The first rank that saw a failed point update names it.
@@ -90,27 +100,27 @@ namespace roofspan
       return std::string();
     };
     problem.commit = [&]() {
-      committed_solution = solution;
-      committed_load     = trial_load;
+      s.committed_solution = s.solution;
+      s.committed_load     = trial_load;
       if (plastic)
-        committed_states = trial_states;
+        s.committed_states = s.trial_states;
       if (bolts)
         {
-          bolts->commit_state();
-          if (bolts->installed())
-            collar_forces.push_back(bolts->collar_forces());
+          bolts->commit_state(s.bolts);
+          if (s.bolts.installed)
+            collar_forces.push_back(bolts->collar_forces(s.bolts));
         }
     };
     problem.set_step_length = [&](const double alpha) {
-      solution = before_correction;
-      solution.add(alpha, last_correction);
-      locally_relevant_solution = solution;
+      s.solution = s.before_correction;
+      s.solution.add(alpha, s.last_correction);
+      s.locally_relevant_solution = s.solution;
     };
     problem.revert = [&]() {
-      solution                  = committed_solution;
-      locally_relevant_solution = solution;
+      s.solution                  = s.committed_solution;
+      s.locally_relevant_solution = s.solution;
       if (bolts)
-        bolts->revert_state();
+        bolts->revert_state(s.bolts);
     };
     const auto log = [&](const std::string &line) { pcout << line << '\n'; };
 
@@ -124,23 +134,19 @@ namespace roofspan
             one_step.load_steps = 1;
           collar_forces.clear();
           auto steps = one_step.advance(problem, from, to, log);
-          stages.push_back({name, from, to, steps, collar_forces, roof_sag_now()});
+          s.stages.push_back({name, from, to, steps, collar_forces, roof_sag_now(s)});
         };
 
-    if (!bolts || !support_installed)
+    if (!bolts || !s.support_installed)
       run_stage("excavation", 0, 1, !plastic);
     else
       {
         const double alpha = bolt_pattern.installation_relaxation;
         if (alpha > 0)
           run_stage("excavation before support", 0, alpha, !plastic);
-        if (load_balancing.repartition_at_installation)
-          {
-            repartition();
-            if (in_trial)
-              repartitions.pop_back(); // the summary reports the analysis, not its trials
-          }
-        bolts->install(locally_relevant_solution);
+        if (load_balancing.repartition_at_installation && may_repartition)
+          repartition(s);
+        bolts->install(s.bolts, s.locally_relevant_solution);
         pcout << "  bolts installed at load factor " << alpha << ": " << bolt_pattern.description
               << '\n';
         if (bolt_pattern.pretension > 0)
@@ -174,22 +180,21 @@ namespace roofspan
                                             " % off the pretension (the anchor slips)",
                                         evidence);
                   }
-                bolts->scale_pretension(factor);
+                bolts->scale_pretension(s.bolts, factor);
               }
-            record.roof_sag = roof_sag_now();
-            stages.push_back(record);
+            record.roof_sag = roof_sag_now(s);
+            s.stages.push_back(record);
           }
         run_stage("relaxation after support", alpha, 1, false);
       }
-    update_rock_solution();
   }
 
   template <int dim>
-  double Simulator<dim>::max_displacement() const
+  double Simulator<dim>::max_displacement(const AnalysisState<dim> &state) const
   {
     // Node values of the rock unknowns: dim consecutive entries per node.
     const PetscScalar *u;
-    VecGetArrayRead(solution, &u);
+    VecGetArrayRead(state.solution, &u);
     double             largest = 0;
     const unsigned int n       = rock_owned_dofs.n_elements();
     for (unsigned int i = 0; i + dim <= n; i += dim)
@@ -199,12 +204,12 @@ namespace roofspan
           sq += u[i + d] * u[i + d];
         largest = std::max(largest, std::sqrt(sq));
       }
-    VecRestoreArrayRead(solution, &u);
+    VecRestoreArrayRead(state.solution, &u);
     return Utilities::MPI::max(largest, mpi_communicator);
   }
 
   template <int dim>
-  double Simulator<dim>::roof_sag_now() const
+  double Simulator<dim>::roof_sag_now(const AnalysisState<dim> &state) const
   {
     if (!geometry->roof.present)
       return 0;
@@ -221,7 +226,7 @@ namespace roofspan
               const types::global_dof_index        index = cell->vertex_dof_index(v, dim - 1);
               std::vector<types::global_dof_index> one{index};
               std::vector<double>                  value(1);
-              locally_relevant_solution.extract_subvector_to(one, value);
+              state.locally_relevant_solution.extract_subvector_to(one, value);
               sag   = -value[0];
               found = 1;
               break;
@@ -231,16 +236,16 @@ namespace roofspan
   }
 
   template <int dim>
-  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double factor)
+  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double factor,
+                                                           const bool   support_installed)
   {
     StrengthReduction::Trial trial;
-    strength_factor       = factor;
-    in_trial              = true;
-    const bool was_active = pcout.is_active();
+    AnalysisState<dim>       state      = make_state(factor, support_installed);
+    const bool               was_active = pcout.is_active();
     pcout.set_condition(was_active && strength_reduction.log_trials);
     try
       {
-        run_stages();
+        run_stages(state, false);
         trial.converged = true;
       }
     catch (const NoEquilibrium &e)
@@ -263,25 +268,23 @@ namespace roofspan
     catch (...)
       {
         pcout.set_condition(was_active);
-        strength_factor = 1;
-        in_trial        = false;
         throw;
       }
     pcout.set_condition(was_active);
-    trial.max_displacement = max_displacement();
-    strength_factor        = 1;
-    in_trial               = false;
+    trial.max_displacement = max_displacement(state);
     return trial;
   }
 
-  template StrengthReduction::Trial Simulator<2>::analyse_reduced(double);
-  template StrengthReduction::Trial Simulator<3>::analyse_reduced(double);
-  template double                   Simulator<2>::max_displacement() const;
-  template double                   Simulator<3>::max_displacement() const;
-  template double                   Simulator<2>::roof_sag_now() const;
-  template double                   Simulator<3>::roof_sag_now() const;
-  template void                     Simulator<2>::prepare_step(double);
-  template void                     Simulator<3>::prepare_step(double);
-  template void                     Simulator<2>::run_stages();
-  template void                     Simulator<3>::run_stages();
+  template StrengthReduction::Trial Simulator<2>::analyse_reduced(double, bool);
+  template StrengthReduction::Trial Simulator<3>::analyse_reduced(double, bool);
+  template double                   Simulator<2>::max_displacement(const AnalysisState<2> &) const;
+  template double                   Simulator<3>::max_displacement(const AnalysisState<3> &) const;
+  template double                   Simulator<2>::roof_sag_now(const AnalysisState<2> &) const;
+  template double                   Simulator<3>::roof_sag_now(const AnalysisState<3> &) const;
+  template void                     Simulator<2>::prepare_step(AnalysisState<2> &, double);
+  template void                     Simulator<3>::prepare_step(AnalysisState<3> &, double);
+  template AnalysisState<2>         Simulator<2>::make_state(double, bool) const;
+  template AnalysisState<3>         Simulator<3>::make_state(double, bool) const;
+  template void                     Simulator<2>::run_stages(AnalysisState<2> &, bool);
+  template void                     Simulator<3>::run_stages(AnalysisState<3> &, bool);
 } // namespace roofspan

@@ -73,55 +73,78 @@ namespace roofspan
     /// as (index, displacement at the end of the bolt stage).
     std::vector<std::pair<dealii::types::global_dof_index, double>> imposed_collar_values() const;
 
-    /// Records the host displacement as the bolts' reference (installation).
-    void install(const dealii::PETScWrappers::MPI::Vector &ghosted_solution);
-
-    bool installed() const
+    /// What an analysis changes in the bolts, apart from their layout: one
+    /// per analysis (AnalysisState), so that a strength-reduction trial owns
+    /// its bolts' histories. Elements in the order of the locally owned
+    /// bolt elements of this BoltSet.
+    struct State
     {
-      return is_installed;
-    }
+      struct Element
+      {
+        // History: committed and trial.
+        double                steel_plastic = 0, steel_plastic_trial = 0;
+        std::array<double, 2> slip_plastic{}, slip_plastic_trial{};
+        std::array<double, 2> host_reference{}; ///< host displacement at installation
+        double                plate_reference = 0;
+        // Last evaluation.
+        double                axial_force = 0, axial_strain = 0;
+        double                collar_force = 0; ///< first element: force into the collar node
+        std::array<double, 2> slip{}, shear_flow{};
+        std::array<bool, 2>   bond_yield{};
+        bool                  steel_yield = false;
+      };
+      std::vector<Element> elements;
+      bool                 installed = false;
+      std::vector<double>  pretension_scale; ///< per bolt
+      double               bond_factor = 1;  ///< strength reduction
+    };
+
+    /// The state before installation, with the bond strength divided by
+    /// `strength_factor` (strength reduction).
+    State initial_state(double strength_factor) const;
+
+    /// After repartitioning: the state `old_state` of `old` (the same bolts
+    /// located on the previous partition) on this BoltSet's elements,
+    /// element by element, with its installation, pretension and strength
+    /// reduction. Call after locate(). Collective.
+    State transferred_state(const BoltSet<dim> &old, const State &old_state) const;
+
+    /// Records the host displacement as the bolts' reference (installation).
+    void install(State &state, const dealii::PETScWrappers::MPI::Vector &ghosted_solution) const;
 
     /// Adds the bolts' tangent (if `matrix`) and -internal force to `residual`,
     /// and the internal force to `internal_force`, at the displacement
     /// `ghosted_solution`; updates the trial state. Before installation the
     /// bolt unknowns only get a diagonal (they are idle).
-    void assemble(const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
+    void assemble(State                                    &state,
+                  const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
                   const dealii::AffineConstraints<double>  &constraints,
                   SystemMatrix                             *matrix,
                   dealii::PETScWrappers::MPI::Vector       &residual,
-                  dealii::PETScWrappers::MPI::Vector       &internal_force);
+                  dealii::PETScWrappers::MPI::Vector       &internal_force) const;
 
     /// For the Jacobian test: the unknowns (host cell and bolt) of every
     /// locally owned element, under the states its last evaluation found
     /// ("bond elastic", "bond slipping", "steel elastic", "steel yielding").
     /// Empty before installation.
     void element_state_dofs(
+        const State                                                         &state,
         std::map<std::string, std::vector<dealii::types::global_dof_index>> &dofs) const;
 
     /// Bolt unknowns that carry only a diagonal: the padding, and every bolt
     /// unknown before installation (as global indices).
-    std::vector<dealii::types::global_dof_index> idle_dofs() const;
+    std::vector<dealii::types::global_dof_index> idle_dofs(const State &state) const;
 
     /// Pretension (end-anchored bolts): the bar carries an initial force
     /// N0 = pretension x scale; plate, anchor and rock then deform under it
     /// and the bar loses part of it. The installation stage adjusts each
     /// bolt's scale until the locked-in collar force equals the pretension,
     /// as tensioning with a jack does.
-    void scale_pretension(const std::vector<double> &factor);
-
-    /// Back to before installation, with the bond strength divided by
-    /// `strength_factor` (strength reduction).
-    void reset(double strength_factor);
-
-    /// After repartitioning: takes the committed state of `old` (the same
-    /// bolts located on the previous partition), element by element, and its
-    /// installation, pretension and strength-reduction state. Call after
-    /// locate(). Collective.
-    void take_state_from(const BoltSet<dim> &old);
+    void scale_pretension(State &state, const std::vector<double> &factor) const;
 
     /// Accepts the trial state (converged load step) / drops it.
-    void commit_state();
-    void revert_state();
+    void commit_state(State &state) const;
+    void revert_state(State &state) const;
 
     /// Results of one bolt element (gathered on rank 0; per bolt, not per
     /// metre).
@@ -157,10 +180,11 @@ namespace roofspan
 
     /// Axial force at each bolt's collar (what a pull-out jack or the plate
     /// carries), per bolt (collective; from the last evaluation).
-    std::vector<double> collar_forces() const;
+    std::vector<double> collar_forces(const State &state) const;
 
     /// Gathers everything on rank 0 (collective; empty elsewhere).
-    void gather_results(const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
+    void gather_results(const State                              &state,
+                        const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
                         std::vector<BoltResult>                  &bolts,
                         std::vector<ElementResult>               &elements) const;
 
@@ -184,17 +208,6 @@ namespace roofspan
       std::array<bool, 2>                                    bonded{};
       std::vector<double> host_shape;  ///< [q * dofs_per_cell + i]: N_i(x_q) (t . e_ci)
       std::vector<double> plate_shape; ///< at the collar, if this element has the plate
-      // State: committed and trial.
-      double                steel_plastic = 0, steel_plastic_trial = 0;
-      std::array<double, 2> slip_plastic{}, slip_plastic_trial{};
-      std::array<double, 2> host_reference{};
-      double                plate_reference = 0;
-      // Last evaluation.
-      double                axial_force = 0, axial_strain = 0;
-      double                collar_force = 0; ///< first element: force into the collar node
-      std::array<double, 2> slip{}, shear_flow{};
-      std::array<bool, 2>   bond_yield{};
-      bool                  steel_yield = false;
     };
 
     dealii::types::global_dof_index bolt_dof(unsigned int bolt, unsigned int node) const
@@ -213,9 +226,6 @@ namespace roofspan
     std::vector<unsigned int>       node_offset, n_nodes;
     dealii::types::global_dof_index first_bolt_dof = 0, n_bolt_dofs = 0, n_real_bolt_dofs = 0;
     unsigned int                    n_global_elements = 0;
-    bool                            is_installed      = false;
-    std::vector<double>             pretension_scale;  ///< per bolt
-    double                          bond_factor   = 1; ///< strength reduction
-    double                          idle_diagonal = 1;
+    double                          idle_diagonal     = 1;
   };
 } // namespace roofspan

@@ -8,6 +8,7 @@
 #include <roofspan/loads/in_situ_stress.h>
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
+#include <roofspan/simulator/analysis_state.h>
 #include <roofspan/simulator/load_balancing.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/nonlinear_solver.h>
@@ -53,6 +54,11 @@ namespace roofspan
    * displacement unknown is the displacement caused by the excavation (the
    * in-situ state is the reference); the stress reported is the total stress,
    * in-situ + change.
+   *
+   * The simulator is the model (mesh, DoFs, constraints, materials, bolt
+   * layout, the assembly workspace); what an analysis changes lives in an
+   * AnalysisState: `analysis` for the case at F = 1, one of its own for
+   * each strength-reduction trial.
    *
    * Unknowns: the rock's FE displacements (deal.II's numbering) followed by
    * the bolts' axial displacements (BoltSet), all in one PETSc system. The
@@ -116,10 +122,17 @@ namespace roofspan
     /// dim blocks), or between DoFs when a constraint couples nodes. (setup.cc)
     void make_matrix();
 
-    /// Assembles the residual R = load * f_ext - f_int at the current
-    /// solution, and the tangent if `with_matrix`; returns {||R_free||,
-    /// max(||load f_ext||, ||f_int||)}. (assembly.cc)
-    std::pair<double, double> assemble_system(double load, bool with_matrix = true);
+    /// The in-situ state (nothing excavated, bolts not installed) with
+    /// strengths divided by `strength_factor`, laid out on the current
+    /// partition. (stages.cc)
+    AnalysisState<dim> make_state(double strength_factor, bool support_installed) const;
+
+    /// Evaluates `state` at `load`: the residual R = load * f_ext - f_int
+    /// into system_rhs, and the tangent into system_matrix if
+    /// `with_matrix`; updates the state's trial histories. Returns
+    /// {||R_free||, max(||load f_ext||, ||f_int||)}. (assembly.cc)
+    std::pair<double, double>
+    assemble_system(AnalysisState<dim> &state, double load, bool with_matrix = true);
 
     /// At the current trial state: the assembled tangent times two random
     /// directions against central differences of the assembled residual
@@ -127,47 +140,54 @@ namespace roofspan
     /// over the unknowns of the cells / bolt elements on it, accumulated in
     /// jacobian_record. Leaves the trial solution as it was.
     /// (jacobian_check.cc)
-    void check_jacobian(double load);
+    void check_jacobian(AnalysisState<dim> &state, double load);
 
-    /// Solves the Newton correction with CG + AMG and adds it to the
-    /// solution; returns the CG iterations. (solve.cc)
-    unsigned int solve();
+    /// Solves for the Newton correction of the last assembly and adds it to
+    /// the state's solution; returns the linear iterations. (solve.cc)
+    unsigned int solve(AnalysisState<dim> &state);
 
     /// Runs the stages (excavation, bolt installation, rest of the
-    /// relaxation) with the nonlinear solver, from the in-situ state, with
-    /// strengths divided by `strength_factor`. (stages.cc)
-    void run_stages();
+    /// relaxation) with the nonlinear solver on `state`, from where it
+    /// stands (make_state: the in-situ state). `may_repartition`: the
+    /// analysis that owns the partition (Load balancing) repartitions at
+    /// installation; a trial leaves the model as it is. (stages.cc)
+    void run_stages(AnalysisState<dim> &state, bool may_repartition);
 
     /// Repartitions the mesh by cell cost (LoadBalancing) and moves the
     /// committed state with the cells: quadrature-point history, displacement,
     /// bolt unknowns and bolt element states; rebuilds the system on the new
     /// partition. Call between load steps (committed state). (repartition.cc)
-    void repartition();
+    void repartition(AnalysisState<dim> &state);
 
-    /// One strength-reduction trial: the stages from scratch at factor F;
-    /// returns whether it converged and the largest displacement. The
-    /// deformation results of the F = 1 run are kept. (stages.cc)
-    StrengthReduction::Trial analyse_reduced(double factor);
+    /// One strength-reduction trial, in a state of its own: the stages from
+    /// the in-situ state at factor F, with or without the support; returns
+    /// whether it converged and the largest displacement. (stages.cc)
+    StrengthReduction::Trial analyse_reduced(double factor, bool support_installed);
 
-    /// Largest displacement magnitude at the rock's nodes (collective).
-    /// (stages.cc)
-    double max_displacement() const;
+    /// Largest displacement magnitude at the rock's nodes of the state's
+    /// trial solution (collective). (stages.cc)
+    double max_displacement(const AnalysisState<dim> &state) const;
 
-    /// Roof sag at mid-span from the current solution, or 0 without a roof
-    /// (collective). (stages.cc)
-    double roof_sag_now() const;
+    /// Roof sag at mid-span of the state's trial solution, or 0 without a
+    /// roof (collective). (stages.cc)
+    double roof_sag_now(const AnalysisState<dim> &state) const;
 
     /// Starts a load step to `load` from the committed state: the first
     /// Newton correction carries the increments of the prescribed values
     /// (displacement boundaries, pull-out) as inhomogeneous constraints, so
     /// they are spread by the tangent instead of being lifted into one layer
     /// of elements. (stages.cc)
-    void prepare_step(double load);
+    void prepare_step(AnalysisState<dim> &state, double load);
 
-    /// A prescribed value at a load factor. (stages.cc)
-    double prescribed_value(double value_at_end, bool bolt_stage, double load) const;
+    /// A prescribed value at a load factor, for a state (the pull-out
+    /// follows its bolts' installation). (stages.cc)
+    double prescribed_value(const AnalysisState<dim> &state,
+                            double                    value_at_end,
+                            bool                      bolt_stage,
+                            double                    load) const;
 
-    /// Copies the rock part of the solution into rock_solution. (solve.cc)
+    /// Copies the rock part of the analysis' solution into rock_solution.
+    /// (solve.cc)
     void update_rock_solution();
 
     /// Writes bolts.vtp, bolts.csv, bolt_profiles.csv and the bolt part of
@@ -179,7 +199,7 @@ namespace roofspan
     std::vector<double> node_coordinates_of_owned_rows() const;
 
     /// Cell-average plastic strain and the yield state per cell, from the
-    /// committed material states. (output.cc)
+    /// analysis' committed material states. (output.cc)
     void collect_plastic_fields();
 
     /// Writes pvd/pvtu, HDF5/XDMF. (output.cc)
@@ -223,11 +243,8 @@ namespace roofspan
     /// Constitutive model per material id; `plastic` if any is nonlinear.
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
     bool                                                                     plastic = false;
-    double                    strength_factor   = 1;     ///< shear strength reduction F
-    bool                      support_installed = true;  ///< false: bolts stay idle (unbolted FoS)
-    bool                      in_trial          = false; ///< inside a strength-reduction trial
-    StrengthReduction         strength_reduction;
-    StrengthReduction::Result factor_of_safety;
+    StrengthReduction                                                        strength_reduction;
+    StrengthReduction::Result                                                factor_of_safety;
     /// Branches (bit per StressBranch) taken by the points of each active
     /// cell in the last assembly, and the number of points per branch.
     std::vector<std::uint16_t>                                                     cell_branches;
@@ -241,10 +258,7 @@ namespace roofspan
       /// per branch: points (or bolt elements) checked, worst relative difference
       std::map<std::string, std::pair<unsigned long, double>> branches;
     } jacobian_record;
-    /// Material history per quadrature point of the locally owned cells
-    /// (active cell index x points per cell): committed and trial.
-    std::vector<MaterialState>      committed_states, trial_states;
-    unsigned int                    n_q_points = 0;
+    unsigned int                    n_q_points = 0;    ///< per cell, of the material histories
     std::vector<dealii::Point<dim>> quadrature_points; ///< per point of owned cells, for output
     dealii::Vector<float>           cell_yield_state, cell_plastic_magnitude;
     double       yielded_zone_top       = 0; ///< highest yielded point (global), elevation
@@ -269,8 +283,6 @@ namespace roofspan
     dealii::AffineConstraints<double> constraints;
     /// The first Newton correction of a step: increments of prescribed values.
     dealii::AffineConstraints<double> step_constraints;
-    bool                              first_newton_iteration = true;
-    double                            committed_load         = 0;
     struct PrescribedValue
     {
       dealii::types::global_dof_index index = 0;
@@ -282,24 +294,13 @@ namespace roofspan
     dealii::PETScWrappers::MPI::Vector system_rhs;     ///< Newton residual
     dealii::PETScWrappers::MPI::Vector internal_force; ///< unconstrained, for norms
     dealii::PETScWrappers::MPI::Vector external_force; ///< unconstrained, for norms
-    dealii::PETScWrappers::MPI::Vector solution;       ///< owned, trial
-    dealii::PETScWrappers::MPI::Vector committed_solution;
-    dealii::PETScWrappers::MPI::Vector last_correction, before_correction; ///< line search
-    dealii::PETScWrappers::MPI::Vector locally_relevant_solution;          ///< ghosted trial
-    dealii::PETScWrappers::MPI::Vector rock_solution; ///< ghosted, FE unknowns only
+    /// The analysis of the case at F = 1: what the output shows.
+    AnalysisState<dim>                 analysis;
+    dealii::PETScWrappers::MPI::Vector rock_solution; ///< ghosted, FE unknowns of `analysis`
 
     // Measurements for the summary.
     LinearSolver::Statistics solver_statistics; ///< summed over all solves
     unsigned int             n_linear_solves = 0;
-    struct StageRecord
-    {
-      std::string                        name;
-      double                             from = 0, to = 0;
-      std::vector<NonlinearSolver::Step> steps;
-      std::vector<std::vector<double>>   collar_forces; ///< per step, per bolt [N]
-      double                             roof_sag = 0;  ///< at mid-span, end of the stage
-    };
-    std::vector<StageRecord> stages;
     struct RepartitionRecord
     {
       std::vector<unsigned int> cells_before, cells_after; ///< owned cells per rank
