@@ -20,7 +20,7 @@ namespace roofspan
     /// (at most easy_step), kept (at most hard_step) or halved.
     constexpr unsigned int easy_step = 6, hard_step = 15;
     /// Iterations a watchdog step has to undercut the residual before it.
-    constexpr unsigned int watchdog_iterations = 12;
+    constexpr unsigned int watchdog_iterations = 5;
     /// Below this length a line search makes too little progress to be worth
     /// it: the watchdog's full step is tried first.
     constexpr double short_step = 0.05;
