@@ -295,7 +295,10 @@ namespace roofspan
     double residual = system_rhs.l2_norm();
     if (Utilities::MPI::logical_or(local_failure, mpi_communicator))
       residual = std::numeric_limits<double>::quiet_NaN(); // a point's update failed: cut
-    if (state.first_newton_iteration && !prescribed_values.empty())
+    // (Collective: prescribed_values holds only this rank's relevant ones,
+    // and every rank must take the same branch in the Newton iteration.)
+    if (state.first_newton_iteration &&
+        Utilities::MPI::logical_or(!prescribed_values.empty(), mpi_communicator))
       residual = -1; // not a residual yet: NonlinearSolver iterates
     return {residual, std::max(external_force.l2_norm(), internal_force.l2_norm())};
   }

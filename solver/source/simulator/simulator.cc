@@ -307,16 +307,20 @@ namespace roofspan
               stage_list.back()["roof_sag_mid_span"] = stage.roof_sag;
           }
         summary["stages"]           = stage_list;
-        summary["nonlinear_solver"] = {{"method",
-                                        "Newton, consistent tangent, backtracking line search "
-                                        "(Armijo, quadratic interpolation)"},
-                                       {"tolerance", nonlinear_solver.tolerance},
-                                       {"minimum_step_length",
-                                        nonlinear_solver.minimum_step_length},
-                                       {"softening_ratio", nonlinear_solver.softening_ratio},
-                                       {"initial_load_steps", nonlinear_solver.load_steps},
-                                       {"maximum_step_cuts", nonlinear_solver.max_cuts},
-                                       {"maximum_iterations", nonlinear_solver.max_iterations}};
+        summary["nonlinear_solver"] = {
+            {"method",
+             nonlinear_solver.method == NonlinearSolver::Method::petsc_snes ?
+                 "PETSc SNES newtonls, consistent tangent, line search " +
+                     nonlinear_solver.snes_line_search :
+                 std::string("Newton, consistent tangent, backtracking "
+                             "line search (Armijo, quadratic "
+                             "interpolation), watchdog")},
+            {"tolerance", nonlinear_solver.tolerance},
+            {"minimum_step_length", nonlinear_solver.minimum_step_length},
+            {"softening_ratio", nonlinear_solver.softening_ratio},
+            {"initial_load_steps", nonlinear_solver.load_steps},
+            {"maximum_step_cuts", nonlinear_solver.max_cuts},
+            {"maximum_iterations", nonlinear_solver.max_iterations}};
         {
           nlohmann::json list = nlohmann::json::array();
           for (const RepartitionRecord &r : repartitions)

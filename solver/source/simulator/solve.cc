@@ -54,19 +54,28 @@ namespace roofspan
   template <int dim>
   unsigned int Simulator<dim>::solve(AnalysisState<dim> &state)
   {
+    PETScWrappers::MPI::Vector delta(locally_owned_dofs, mpi_communicator);
+    const unsigned int         iterations = solve_correction(state, system_rhs, delta);
+    state.first_newton_iteration          = false;
+    state.before_correction               = state.solution;
+    state.last_correction                 = delta;
+    state.solution += delta;
+    state.locally_relevant_solution = state.solution;
+    return iterations;
+  }
+
+  template <int dim>
+  unsigned int Simulator<dim>::solve_correction(const AnalysisState<dim>         &state,
+                                                const PETScWrappers::MPI::Vector &rhs,
+                                                PETScWrappers::MPI::Vector       &delta)
+  {
     TimerOutput::Scope             t(*computing_timer, "solve");
-    PETScWrappers::MPI::Vector     delta(locally_owned_dofs, mpi_communicator);
-    const LinearSolver::Statistics stats = linear_solver.solve(
-        system_matrix, delta, system_rhs, dim, node_coordinates_of_owned_rows());
+    const LinearSolver::Statistics stats =
+        linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());
     if (!std::isfinite(delta.l2_norm()))
       throw LinearSolverFailure("the linear solver (" + stats.method +
                                 ") returned a correction that is not finite");
     (state.first_newton_iteration ? step_constraints : constraints).distribute(delta);
-    state.first_newton_iteration = false;
-    state.before_correction      = state.solution;
-    state.last_correction        = delta;
-    state.solution += delta;
-    state.locally_relevant_solution = state.solution;
 
     ++n_linear_solves;
     solver_statistics.iterations += stats.iterations;
@@ -107,6 +116,12 @@ namespace roofspan
   }
 
   template unsigned int        Simulator<2>::solve(AnalysisState<2> &);
+  template unsigned int        Simulator<2>::solve_correction(const AnalysisState<2> &,
+                                                       const PETScWrappers::MPI::Vector &,
+                                                       PETScWrappers::MPI::Vector &);
+  template unsigned int        Simulator<3>::solve_correction(const AnalysisState<3> &,
+                                                       const PETScWrappers::MPI::Vector &,
+                                                       PETScWrappers::MPI::Vector &);
   template unsigned int        Simulator<3>::solve(AnalysisState<3> &);
   template void                Simulator<2>::update_rock_solution();
   template void                Simulator<3>::update_rock_solution();

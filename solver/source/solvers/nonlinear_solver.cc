@@ -80,6 +80,25 @@ namespace roofspan
                       "increment is at least this multiple of the stage's first. "
                       "Otherwise it ends as 'Newton stalled' (a numerical "
                       "failure, exit code 4).");
+    prm.declare_entry("Method",
+                      "PETSc SNES",
+                      Patterns::Selection("PETSc SNES|Newton"),
+                      "The iteration of a load step: PETSc's SNES (newtonls, "
+                      "line search below) or roofspan's own Newton (monotone "
+                      "Armijo line search on the residual norm with a watchdog). "
+                      "Both use the same residual, consistent tangent, linear "
+                      "solver, load stepping and failure classes. Measured "
+                      "(bench/nonlinear_methods.py): SNES with the l2 line search "
+                      "completes every hard case; the monotone searches end the "
+                      "unbolted room and the zero-tension clay short of an "
+                      "equilibrium that exists.");
+    prm.declare_entry("SNES line search",
+                      "l2",
+                      Patterns::Selection("l2|bt|basic|cp"),
+                      "PETSc SNES only: l2 (secant minimisation of ||R||^2 along "
+                      "the Newton direction; the measured choice), bt "
+                      "(backtracking with sufficient decrease), basic (full "
+                      "steps), cp (critical point).");
     prm.declare_entry("Log iterations",
                       "false",
                       Patterns::Bool(),
@@ -98,6 +117,8 @@ namespace roofspan
     minimum_step_length = prm.get_double("Minimum step length");
     softening_ratio     = prm.get_double("Softening ratio");
     verbose             = prm.get_bool("Log iterations");
+    method              = prm.get("Method") == "PETSc SNES" ? Method::petsc_snes : Method::newton;
+    snes_line_search    = prm.get("SNES line search");
     prm.leave_subsection();
   }
 
@@ -153,6 +174,8 @@ namespace roofspan
           return "";
         if (it == max_iterations)
           return "no convergence in " + std::to_string(max_iterations) + " iterations";
+        if (method == Method::petsc_snes && measurable && !problem.linear)
+          return snes(problem, target, relative, reference, s, linear_failure, log);
         if (watchdog_left > 0 && measurable)
           {
             if (residual < (1 - 2 * armijo) * watchdog_reference)

@@ -146,6 +146,13 @@ namespace roofspan
     /// the state's solution; returns the linear iterations. (solve.cc)
     unsigned int solve(AnalysisState<dim> &state);
 
+    /// Solves the last tangent for `rhs` into `delta` with the state's
+    /// constraints applied (the linear solve of solve(), and PETSc SNES's).
+    /// (solve.cc)
+    unsigned int solve_correction(const AnalysisState<dim>                 &state,
+                                  const dealii::PETScWrappers::MPI::Vector &rhs,
+                                  dealii::PETScWrappers::MPI::Vector       &delta);
+
     /// Runs the stages (excavation, bolt installation, rest of the
     /// relaxation) with the nonlinear solver on `state`, from where it
     /// stands (make_state: the in-situ state). `may_repartition`: the

@@ -11,6 +11,10 @@ namespace dealii
   class ParameterHandler;
 }
 
+// PETSc's vector and matrix handles (Vec, Mat), opaque here.
+struct _p_Vec;
+struct _p_Mat;
+
 namespace roofspan
 {
   /**
@@ -53,6 +57,16 @@ namespace roofspan
    * NonFiniteValues.
    *
    * Convergence: ||R_free|| <= tolerance * max(||f_ext||, ||f_int||).
+   *
+   * `Method = PETSc SNES` (the default) replaces the Newton iteration of a
+   * load step (not the load stepping or the failure classes) by PETSc's
+   * SNES newtonls with the `SNES line search` (l2 by default), on the same
+   * residual, tangent and linear solver (nonlinear_solver_snes.cc). Chosen
+   * by measurement (bench/nonlinear_methods.py): with l2 every hard case
+   * completes, while the monotone line searches (this class's own, PETSc's
+   * bt) stop the unbolted room at F = 1 and the zero-tension clay at load
+   * 0.996-0.997, short of an equilibrium that l2 finds. The description
+   * above is of Method = Newton.
    */
   class NonlinearSolver
   {
@@ -83,6 +97,23 @@ namespace roofspan
       std::function<std::string()> non_finite_place;
       /// A linear problem converges in one solve: no residual check.
       bool linear = false;
+
+      /// For Method = PETSc SNES: the trial solution's owned vector (SNES
+      /// iterates on it), a call after SNES changed it (ghost update), the
+      /// last evaluated residual R, the last tangent times a vector, and a
+      /// solve with the last tangent (rhs -> correction, constraints
+      /// applied; returns linear iterations, throws LinearSolverFailure).
+      std::function<_p_Vec *()>                       solution_vector;
+      std::function<void()>                           solution_changed;
+      std::function<_p_Vec *()>                       residual_vector;
+      std::function<void(_p_Vec *x, _p_Vec *y)>       apply_tangent;
+      std::function<unsigned int(_p_Vec *, _p_Vec *)> solve_correction;
+    };
+
+    enum class Method
+    {
+      newton,    ///< this class's own line-search Newton with the watchdog
+      petsc_snes ///< PETSc SNES newtonls (for comparison)
     };
 
     /// One Newton iteration: residual before the correction, then the
@@ -133,6 +164,8 @@ namespace roofspan
     double       minimum_step_length = 1e-4;
     double       softening_ratio     = 5;
     bool         verbose             = false;
+    Method       method              = Method::petsc_snes;
+    std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
 
   private:
     /// Newton on one step to `target`; returns an empty string on success,
@@ -143,6 +176,17 @@ namespace roofspan
                        Step                                           &step,
                        bool                                           &linear_failure,
                        const std::function<void(const std::string &)> &log) const;
+
+    /// The same with PETSc SNES from the current trial state, whose residual
+    /// (relative `residual`, reference force `reference`) was just
+    /// evaluated with its tangent. (nonlinear_solver_snes.cc)
+    std::string snes(const Problem                                  &problem,
+                     double                                          target,
+                     double                                          residual,
+                     double                                          reference,
+                     Step                                           &step,
+                     bool                                           &linear_failure,
+                     const std::function<void(const std::string &)> &log) const;
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
   };
