@@ -3,12 +3,9 @@ finite-element benchmark: Griffiths & Lane (1999), "Slope stability analysis
 by finite elements", Geotechnique 49(3) 387-403, example 1 (2:1 slope,
 H = 10 m, c'/(gamma H) = 0.05, phi' = 20 deg, psi = 0, no foundation layer):
 FE factor of safety 1.4 (Bishop's and Morgenstern's charts: 1.38).
-Limit 6 %. Measured with PETSc SNES (l2 line search), 30 iterations per step
-at a 1e-3 residual tolerance: 1.328 (bracket 1.328-1.344, -5.1 %), bounded
-by a trial that ends "Newton stalled" (its path shows no collapse), so the
-value is a solver-bounded lower bound, as the summary says; reaching the
-paper's 1.4 needs path following (the factor-of-safety issue). The paper
-allows 500 iterations (viscoplastic, initial stiffness)."""
+Limit 6 %: a trial fails on "no equilibrium" with at most 30 Newton
+iterations at a 1e-3 residual tolerance, which calls failure earlier than
+the paper's 500 iterations; roofspan's value lies below the benchmark."""
 import os
 import sys
 
@@ -31,9 +28,8 @@ def main():
     c.relative("factor of safety (lower bracket)", fos["value"], 1.4, 0.06)
     c.condition("bracket within the tolerance", fos["bracket"][1] - fos["bracket"][0] <= 0.02 * fos["bracket"][0] + 1e-12,
                 f"[{fos['bracket'][0]:.4f}, {fos['bracket'][1]:.4f}]")
-    # "Newton stalled" is the honest bound below the paper's 1.4 (see above).
-    c.condition("failure criterion reported", fos["failure_criterion"] in
-                ("no equilibrium", "displacement jump", "Newton stalled"), fos["failure_criterion"])
+    c.condition("failure criterion reported", fos["failure_criterion"] in ("no equilibrium", "displacement jump"),
+                fos["failure_criterion"])
     c.finish()
 
 

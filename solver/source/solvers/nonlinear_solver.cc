@@ -81,8 +81,8 @@ namespace roofspan
                       "Otherwise it ends as 'Newton stalled' (a numerical "
                       "failure, exit code 4).");
     prm.declare_entry("Method",
-                      "PETSc SNES",
-                      Patterns::Selection("PETSc SNES|Newton"),
+                      "Newton",
+                      Patterns::Selection("Newton|PETSc SNES"),
                       "The iteration of a load step: PETSc's SNES (newtonls, "
                       "line search below) or roofspan's own Newton (monotone "
                       "Armijo line search on the residual norm with a watchdog). "

@@ -58,15 +58,18 @@ namespace roofspan
    *
    * Convergence: ||R_free|| <= tolerance * max(||f_ext||, ||f_int||).
    *
-   * `Method = PETSc SNES` (the default) replaces the Newton iteration of a
+   * `Method = PETSc SNES` (not the default, see below) replaces the Newton iteration of a
    * load step (not the load stepping or the failure classes) by PETSc's
    * SNES newtonls with the `SNES line search` (l2 by default), on the same
    * residual, tangent and linear solver (nonlinear_solver_snes.cc). Chosen
    * by measurement (bench/nonlinear_methods.py): with l2 every hard case
    * completes, while the monotone line searches (this class's own, PETSc's
    * bt) stop the unbolted room at F = 1 and the zero-tension clay at load
-   * 0.996-0.997, short of an equilibrium that l2 finds. The description
-   * above is of Method = Newton.
+   * 0.996-0.997, short of an equilibrium that l2 finds. Not yet the default:
+   * with it, strength-reduction trials far above the limit reach iterates
+   * where even the direct solver fails (a linear-solver failure ends the
+   * run: parallel.factor_of_safety), and the Jacobian check is not run on
+   * its iterations.
    */
   class NonlinearSolver
   {
@@ -164,7 +167,7 @@ namespace roofspan
     double       minimum_step_length = 1e-4;
     double       softening_ratio     = 5;
     bool         verbose             = false;
-    Method       method              = Method::petsc_snes;
+    Method       method              = Method::newton;
     std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
 
   private:
