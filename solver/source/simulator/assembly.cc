@@ -86,6 +86,7 @@ namespace roofspan
     const AffineConstraints<double> &active =
         state.first_newton_iteration ? step_constraints : constraints;
     cell_branches.assign(mesh->n_active_cells(), 0);
+    cell_branch_sequence.assign(mesh->n_active_cells(), 0);
     branch_points.fill(0);
     local_failure_place.clear();
     system_rhs     = 0;
@@ -143,7 +144,9 @@ namespace roofspan
                 cell_branches[cell->active_cell_index()] |=
                     std::uint16_t(1u << unsigned(update.branch));
                 ++branch_points[unsigned(update.branch)];
-                state.trial_states[index]          = update.state;
+                auto &sequence            = cell_branch_sequence[cell->active_cell_index()];
+                sequence                  = sequence * 31 + unsigned(update.branch) + 1;
+                state.trial_states[index] = update.state;
                 const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
                   {

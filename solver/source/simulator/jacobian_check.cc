@@ -18,8 +18,9 @@ namespace roofspan
     // The tangent at the current trial state, and the branch of every
     // quadrature point and bolt element there.
     assemble_system(state, load, true);
-    const std::vector<std::uint16_t>                            branches_here = cell_branches;
-    const auto                                                  points_here   = branch_points;
+    const std::vector<std::uint16_t> branches_here = cell_branches;
+    const std::vector<std::uint64_t> sequence_here = cell_branch_sequence;
+    const auto                       points_here   = branch_points;
     std::map<std::string, std::vector<types::global_dof_index>> bolt_state_dofs;
     if (bolts)
       bolts->element_state_dofs(state.bolts, bolt_state_dofs);
@@ -99,6 +100,7 @@ namespace roofspan
             const double               step = h * size;
             PETScWrappers::MPI::Vector residual_plus(v), fd(v);
             // Cells where a point changes branch between the three states
+            // (any point: cell_branch_sequence)
             // straddle a kink: a difference quotient says nothing about the
             // tangent there, so their unknowns are left out at this h.
             PETScWrappers::MPI::Vector straddling(locally_owned_dofs, mpi_communicator);
@@ -111,8 +113,8 @@ namespace roofspan
                 if (sign > 0)
                   residual_plus = system_rhs;
                 for (const auto &cell : dof_handler.active_cell_iterators())
-                  if (cell->is_locally_owned() && cell_branches[cell->active_cell_index()] !=
-                                                      branches_here[cell->active_cell_index()])
+                  if (cell->is_locally_owned() && cell_branch_sequence[cell->active_cell_index()] !=
+                                                      sequence_here[cell->active_cell_index()])
                     {
                       cell->get_dof_indices(dof_indices);
                       straddling.add(dof_indices, std::vector<double>(dof_indices.size(), 1.));

@@ -74,10 +74,13 @@ namespace roofspan
     std::vector<std::vector<double>> collar_forces;
     double                           trial_load = 0;
     problem.prepare_step                        = [&](const double load) { prepare_step(s, load); };
-    problem.solve_and_update                    = [&]() {
-      const unsigned int iterations = solve(s);
+    problem.after_correction                    = [&]() {
       if (jacobian_check_enabled && !problem.linear)
         check_jacobian(s, trial_load);
+    };
+    problem.solve_and_update = [&]() {
+      const unsigned int iterations = solve(s);
+      problem.after_correction();
       return iterations;
     };
     problem.evaluate = [&](const double load, const bool with_tangent) {

@@ -81,7 +81,7 @@ namespace roofspan
                       "Otherwise it ends as 'Newton stalled' (a numerical "
                       "failure, exit code 4).");
     prm.declare_entry("Method",
-                      "Newton",
+                      "PETSc SNES",
                       Patterns::Selection("Newton|PETSc SNES"),
                       "The iteration of a load step: PETSc's SNES (newtonls, "
                       "line search below) or roofspan's own Newton (monotone "
@@ -209,8 +209,16 @@ namespace roofspan
           }
         catch (const LinearSolverFailure &e)
           {
-            linear_failure = true;
-            return std::string("linear solver: ") + e.what();
+            // Only the tangent of the last equilibrium (the step's first
+            // solve) makes it the linear solver's failure; later, Newton's
+            // path went where the tangent is singular (see snes()).
+            if (s.iterations.empty())
+              {
+                linear_failure = true;
+                return std::string("linear solver: ") + e.what();
+              }
+            return "the linear solver failed on the tangent at Newton iterate " +
+                   std::to_string(it) + ", away from the last equilibrium: " + e.what();
           }
         s.linear_iterations += iteration.linear_iterations;
         ++s.newton_iterations;

@@ -22,8 +22,10 @@ namespace roofspan
       double                          tolerance      = 0;
       unsigned int                    max_iterations = 0;
       NonlinearSolver::Step          *step           = nullptr;
-      unsigned int                    linear_its     = 0; ///< of the current correction
-      std::string                     linear_failure;
+      unsigned int                    linear_its     = 0;     ///< of the current correction
+      std::string                     linear_failure;         ///< at the step's first iterate
+      std::string                     iterate_linear_failure; ///< at a later one
+      SNES                            snes = nullptr;
       std::string                     non_finite;
     };
 
@@ -62,12 +64,18 @@ namespace roofspan
       return 0;
     }
 
-    PetscErrorCode snes_jacobian(SNES, Vec x, Mat, Mat, void *context)
+    PetscErrorCode snes_jacobian(SNES snes, Vec x, Mat, Mat, void *context)
     {
       auto &c = *static_cast<SnesContext *>(context);
       try
         {
           take_iterate(c, x);
+          PetscInt iteration = 0;
+          SNESGetIterationNumber(snes, &iteration);
+          // The same points as roofspan's Newton checks: every iterate a
+          // correction reached (not the step's start, the last equilibrium).
+          if (iteration > 0 && c.problem->after_correction)
+            c.problem->after_correction();
           c.reference = c.problem->evaluate(c.load, true).second;
         }
       catch (const std::exception &e)
@@ -99,7 +107,15 @@ namespace roofspan
         }
       catch (const std::exception &e)
         {
-          c.linear_failure = e.what();
+          // At the step's first iterate the tangent is that of the last
+          // equilibrium: its solve failing is the linear solver's failure.
+          // At a later iterate it is the Newton path that went where the
+          // tangent is singular or too hard (strength-reduction trials far
+          // above the limit): a failure of the iteration, judged like one.
+          PetscInt iteration = 0;
+          SNESGetIterationNumber(c.snes, &iteration);
+          (iteration == 0 ? c.linear_failure : c.iterate_linear_failure) =
+              e.what() + std::string(" (at Newton iterate ") + std::to_string(iteration) + ")";
           VecSet(correction, 0.);
           return PETSC_ERR_NOT_CONVERGED;
         }
@@ -183,6 +199,7 @@ namespace roofspan
 
     SNES solver;
     check(SNESCreate(comm, &solver), "SNESCreate");
+    c.snes = solver;
     SNESSetType(solver, SNESNEWTONLS);
     SNESSetFunction(solver, f, snes_residual, &c);
     SNESSetJacobian(solver, J, J, snes_jacobian, &c);
@@ -244,6 +261,9 @@ namespace roofspan
       return "";
     std::ostringstream why;
     why << "PETSc SNES: " << SNESConvergedReasons[reason] << " at relative residual " << s.residual;
+    if (!c.iterate_linear_failure.empty())
+      why << "; the linear solver failed on the tangent away from the last equilibrium: "
+          << c.iterate_linear_failure;
     if (!c.non_finite.empty())
       why << " (" << c.non_finite << ")";
     return why.str();

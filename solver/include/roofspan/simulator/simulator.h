@@ -254,7 +254,10 @@ namespace roofspan
     StrengthReduction::Result                                                factor_of_safety;
     /// Branches (bit per StressBranch) taken by the points of each active
     /// cell in the last assembly, and the number of points per branch.
-    std::vector<std::uint16_t>                                                     cell_branches;
+    std::vector<std::uint16_t> cell_branches;
+    /// The branch of each point of a cell in order, hashed: a point moving
+    /// between two branches its cell already has changes it (not the mask).
+    std::vector<std::uint64_t> cell_branch_sequence;
     std::array<unsigned long, static_cast<unsigned int>(StressBranch::n_branches)> branch_points{};
     /// Where a point's stress update last failed (empty if none), for messages.
     std::string local_failure_place;

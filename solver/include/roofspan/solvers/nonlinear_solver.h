@@ -58,18 +58,19 @@ namespace roofspan
    *
    * Convergence: ||R_free|| <= tolerance * max(||f_ext||, ||f_int||).
    *
-   * `Method = PETSc SNES` (not the default, see below) replaces the Newton iteration of a
+   * `Method = PETSc SNES` (the default) replaces the Newton iteration of a
    * load step (not the load stepping or the failure classes) by PETSc's
    * SNES newtonls with the `SNES line search` (l2 by default), on the same
    * residual, tangent and linear solver (nonlinear_solver_snes.cc). Chosen
    * by measurement (bench/nonlinear_methods.py): with l2 every hard case
    * completes, while the monotone line searches (this class's own, PETSc's
-   * bt) stop the unbolted room at F = 1 and the zero-tension clay at load
-   * 0.996-0.997, short of an equilibrium that l2 finds. Not yet the default:
-   * with it, strength-reduction trials far above the limit reach iterates
-   * where even the direct solver fails (a linear-solver failure ends the
-   * run: parallel.factor_of_safety), and the Jacobian check is not run on
-   * its iterations.
+   * bt) stop the unbolted room and the zero-tension clay at load
+   * 0.996-0.997, short of an equilibrium that l2 finds.
+   *
+   * A linear solve that fails on the tangent of the last equilibrium (a
+   * step's first) is the linear solver's failure; one that fails at a later
+   * iterate fails that Newton iteration (the path went where the tangent is
+   * singular, as in strength-reduction trials far above the limit).
    */
   class NonlinearSolver
   {
@@ -98,6 +99,9 @@ namespace roofspan
       std::function<double()> displacement;
       /// Where a non-finite value was met, if the problem knows; optional.
       std::function<std::string()> non_finite_place;
+      /// Called at every iterate a correction reached, before its tangent is
+      /// assembled (the Jacobian check); optional.
+      std::function<void()> after_correction;
       /// A linear problem converges in one solve: no residual check.
       bool linear = false;
 
@@ -115,8 +119,8 @@ namespace roofspan
 
     enum class Method
     {
-      newton,    ///< this class's own line-search Newton with the watchdog
-      petsc_snes ///< PETSc SNES newtonls (for comparison)
+      newton,    ///< this class's own monotone line-search Newton with the watchdog
+      petsc_snes ///< PETSc SNES newtonls (the default)
     };
 
     /// One Newton iteration: residual before the correction, then the
@@ -167,7 +171,7 @@ namespace roofspan
     double       minimum_step_length = 1e-4;
     double       softening_ratio     = 5;
     bool         verbose             = false;
-    Method       method              = Method::newton;
+    Method       method              = Method::petsc_snes;
     std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
 
   private:
