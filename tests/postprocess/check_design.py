@@ -81,7 +81,7 @@ def main():
     work = scratch("design_search")
     checks = Checks("design search: cheapest feasible pattern")
     check_dominance(checks)
-    design = write_design(work, "fast.toml", TEMPLATE.format(ranks=2, fos=1.5))
+    design = write_design(work, "fast.toml", TEMPLATE.format(ranks=2, fos=1.8))
 
     proc = run_design(design, os.path.join(work, "exhaustive"), "--exhaustive")
     print(proc.stdout)

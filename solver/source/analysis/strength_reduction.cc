@@ -18,10 +18,28 @@ namespace roofspan
                       Patterns::Bool(),
                       "After the analysis, find the factor of safety by shear "
                       "strength reduction (needs plastic rock units).");
+    prm.declare_entry("Method",
+                      "continuation",
+                      Patterns::Selection("continuation|bisection"),
+                      "continuation: from the converged state at F = 1 (full "
+                      "excavation, support installed), raise F in adaptive "
+                      "increments, each from the last stable state, until "
+                      "there is no equilibrium; the factor is the last stable "
+                      "F and the curve F - displacement is reported. "
+                      "bisection: every trial replays the staged excavation "
+                      "from the in-situ state at its F; bracket and bisect. "
+                      "When the F = 1 analysis has no equilibrium (factor "
+                      "below 1), bisection is used.");
     prm.declare_entry("Tolerance",
                       "0.01",
                       Patterns::Double(1e-4, 1),
-                      "Bisect until the bracket is narrower than this fraction of F.");
+                      "Width of the bracket as a fraction of F: bisection stops "
+                      "below it; continuation cuts its increments of F down to "
+                      "it.");
+    prm.declare_entry("Initial increment",
+                      "0.1",
+                      Patterns::Double(1e-4, 10),
+                      "Continuation: the first (and largest) increment of F.");
     prm.declare_entry("Maximum factor",
                       "5",
                       Patterns::Double(1, 1000),
@@ -54,13 +72,15 @@ namespace roofspan
   void StrengthReduction::parse_parameters(ParameterHandler &prm, const std::string &)
   {
     prm.enter_subsection("Strength reduction");
-    compute          = prm.get_bool("Compute factor of safety");
-    tolerance        = prm.get_double("Tolerance");
-    maximum_factor   = prm.get_double("Maximum factor");
-    jump_ratio       = prm.get_double("Displacement jump ratio");
-    check_at         = prm.get_double("Check factor");
-    include_unbolted = prm.get_bool("Include unbolted");
-    log_trials       = prm.get_bool("Log trials");
+    compute           = prm.get_bool("Compute factor of safety");
+    tolerance         = prm.get_double("Tolerance");
+    continuation      = prm.get("Method") == "continuation";
+    initial_increment = prm.get_double("Initial increment");
+    maximum_factor    = prm.get_double("Maximum factor");
+    jump_ratio        = prm.get_double("Displacement jump ratio");
+    check_at          = prm.get_double("Check factor");
+    include_unbolted  = prm.get_bool("Include unbolted");
+    log_trials        = prm.get_bool("Log trials");
     prm.leave_subsection();
   }
 
@@ -111,7 +131,8 @@ namespace roofspan
                          const double                                    reference,
                          const std::function<void(const std::string &)> &log) const
   {
-    Result     result;
+    Result result;
+    result.method     = "bisection";
     const auto failed = [&](const double F, std::string &why) {
       why = judge(analyse, F, reference, log, result);
       return !why.empty();

@@ -206,6 +206,11 @@ namespace roofspan
                                   {"max_displacement", trial.max_displacement},
                                   {"load_reached", trial.load_reached},
                                   {"note", trial.note}});
+              nlohmann::json curve = nlohmann::json::array();
+              for (const auto &p : r.curve)
+                curve.push_back({{"factor", p.factor},
+                                 {"max_displacement", p.max_displacement},
+                                 {"roof_sag", p.roof_sag}});
               pcout << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
                     << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
               return nlohmann::json{{"value", r.factor},
@@ -215,37 +220,61 @@ namespace roofspan
                                     {"failure_criterion", r.criterion},
                                     {"displacement_jump_ratio", strength_reduction.jump_ratio},
                                     {"bolted", bolted},
+                                    {"method", r.method},
+                                    {"curve", curve},
                                     {"trials", trials}};
             };
             const auto analyse = [&](const double F) { return analyse_reduced(F, true); };
+            // Continuation needs a stable state at F = 1 to start from: the
+            // analysis itself, or the unbolted roof's own excavation. Without
+            // one (factor below 1) the bisection searches downward.
+            const auto reduce = [&](const bool with_support, const double to) {
+              if (strength_reduction.continuation)
+                {
+                  if (with_support || !bolts)
+                    return continue_strength_reduction(analysis, to, reference);
+                  AnalysisState<dim> unsupported;
+                  if (analyse_reduced(1., false, &unsupported).converged)
+                    return continue_strength_reduction(std::move(unsupported), to, reference);
+                }
+              return strength_reduction.run(
+                  [&](const double F) { return analyse_reduced(F, with_support); }, reference, log);
+            };
             if (strength_reduction.check_factor() > 0)
               {
-                const auto check = strength_reduction.check(analyse,
-                                                            strength_reduction.check_factor(),
-                                                            reference,
-                                                            log);
+                const double F     = strength_reduction.check_factor();
+                auto         check = strength_reduction.continuation ?
+                                         continue_strength_reduction(analysis, F, reference) :
+                                         strength_reduction.check(analyse, F, reference, log);
+                if (strength_reduction.continuation)
+                  {
+                    // Stable at F when the path reached it.
+                    if (!check.bounded)
+                      check.criterion.clear();
+                    check.factor = F;
+                  }
+                const auto &last = check.trials.back().second;
                 pcout << "  strength check at F = " << check.factor << ": "
                       << (check.criterion.empty() ? "stable" : "fails (" + check.criterion + ")")
                       << '\n';
                 summary["strength_check"] = {{"factor", check.factor},
+                                             {"method", check.method},
                                              {"stable", check.criterion.empty()},
                                              {"failure_criterion", check.criterion},
                                              {"bolted", bolts != nullptr},
-                                             {"max_displacement",
-                                              check.trials.front().second.max_displacement},
-                                             {"note", check.trials.front().second.note}};
+                                             {"max_displacement", last.max_displacement},
+                                             {"note", last.note}};
               }
             if (strength_reduction.enabled())
               {
-                factor_of_safety            = strength_reduction.run(analyse, reference, log);
+                factor_of_safety            = reduce(true, strength_reduction.maximum_factor);
                 summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
               }
             if (bolts && strength_reduction.enabled() && strength_reduction.include_unbolted)
               {
                 // The same roof without its bolts (they stay idle).
-                const auto unbolted = strength_reduction.run(
-                    [&](const double F) { return analyse_reduced(F, false); }, reference, log);
-                summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
+                summary["factor_of_safety_unbolted"] =
+                    to_json(reduce(false, strength_reduction.maximum_factor), false);
               }
           }
         total.stop();

@@ -68,33 +68,32 @@ namespace roofspan
   }
 
   template <int dim>
-  void Simulator<dim>::run_stages(AnalysisState<dim> &s, const bool may_repartition)
+  NonlinearSolver::Problem Simulator<dim>::nonlinear_problem(AnalysisState<dim> &state,
+                                                             ProblemScratch     &scratch)
   {
-    NonlinearSolver::Problem         problem;
-    std::vector<std::vector<double>> collar_forces;
-    double                           trial_load = 0;
-    problem.prepare_step                        = [&](const double load) { prepare_step(s, load); };
-    problem.after_correction                    = [&]() {
-      if (jacobian_check_enabled && !problem.linear)
-        check_jacobian(s, trial_load);
+    // The lambdas outlive this call: they hold the state and the scratch
+    // (owned by the caller) by reference, nothing local.
+    NonlinearSolver::Problem problem;
+    problem.prepare_step     = [this, &s = state](const double load) { prepare_step(s, load); };
+    problem.after_correction = [this, &s = state, &c = scratch]() {
+      if (jacobian_check_enabled)
+        check_jacobian(s, c.trial_load);
     };
-    problem.solve_and_update = [&]() {
-      const unsigned int iterations = solve(s);
-      problem.after_correction();
-      return iterations;
-    };
-    problem.evaluate = [&](const double load, const bool with_tangent) {
-      trial_load = load;
+    problem.solve_and_update = [this, &s = state]() { return solve(s); };
+    problem.evaluate         = [this, &s = state, &c = scratch](const double load,
+                                                        const bool   with_tangent) {
+      c.trial_load = load;
       return assemble_system(s, load, with_tangent);
     };
-    problem.displacement = [&]() { return max_displacement(s); };
-    PETScWrappers::MPI::Vector watchdog_iterate;
-    problem.save_iterate    = [&]() { watchdog_iterate = s.before_correction; };
-    problem.restore_iterate = [&]() {
-      s.solution                  = watchdog_iterate;
+    problem.displacement = [this, &s = state]() { return max_displacement(s); };
+    problem.save_iterate = [&s = state, &c = scratch]() {
+      c.watchdog_iterate = s.before_correction;
+    };
+    problem.restore_iterate = [&s = state, &c = scratch]() {
+      s.solution                  = c.watchdog_iterate;
       s.locally_relevant_solution = s.solution;
     };
-    problem.non_finite_place = [&]() {
+    problem.non_finite_place = [this]() {
       // The first rank that saw a failed point update names it.
       for (const std::string &place :
            Utilities::MPI::all_gather(mpi_communicator, local_failure_place))
@@ -102,24 +101,24 @@ namespace roofspan
           return place;
       return std::string();
     };
-    problem.commit = [&]() {
+    problem.commit = [this, &s = state, &c = scratch]() {
       s.committed_solution = s.solution;
-      s.committed_load     = trial_load;
+      s.committed_load     = c.trial_load;
       if (plastic)
         s.committed_states = s.trial_states;
       if (bolts)
         {
           bolts->commit_state(s.bolts);
           if (s.bolts.installed)
-            collar_forces.push_back(bolts->collar_forces(s.bolts));
+            c.collar_forces.push_back(bolts->collar_forces(s.bolts));
         }
     };
-    problem.set_step_length = [&](const double alpha) {
+    problem.set_step_length = [&s = state](const double alpha) {
       s.solution = s.before_correction;
       s.solution.add(alpha, s.last_correction);
       s.locally_relevant_solution = s.solution;
     };
-    problem.revert = [&]() {
+    problem.revert = [this, &s = state]() {
       s.solution                  = s.committed_solution;
       s.locally_relevant_solution = s.solution;
       if (bolts)
@@ -127,18 +126,27 @@ namespace roofspan
     };
     // For PETSc SNES (Nonlinear solver/Method): the same residual, tangent
     // and linear solver, reached through PETSc handles.
-    problem.solution_vector  = [&]() -> Vec { return s.solution; };
-    problem.solution_changed = [&]() { s.locally_relevant_solution = s.solution; };
-    problem.residual_vector  = [&]() -> Vec { return system_rhs; };
-    problem.apply_tangent    = [&](Vec x, Vec y) { MatMult(system_matrix, x, y); };
-    problem.solve_correction = [&](Vec rhs, Vec correction) {
+    problem.solution_vector  = [&s = state]() -> Vec { return s.solution; };
+    problem.solution_changed = [&s = state]() { s.locally_relevant_solution = s.solution; };
+    problem.residual_vector  = [this]() -> Vec { return system_rhs; };
+    problem.apply_tangent    = [this](Vec x, Vec y) { MatMult(system_matrix, x, y); };
+    problem.solve_correction = [this, &s = state](Vec rhs, Vec correction) {
       PETScWrappers::MPI::Vector b(locally_owned_dofs, mpi_communicator), x(b);
       VecCopy(rhs, b);
       const unsigned int iterations = solve_correction(s, b, x);
       VecCopy(x, correction);
       return iterations;
     };
-    const auto log = [&](const std::string &line) { pcout << line << '\n'; };
+    return problem;
+  }
+
+  template <int dim>
+  void Simulator<dim>::run_stages(AnalysisState<dim> &s, const bool may_repartition)
+  {
+    ProblemScratch                    scratch;
+    NonlinearSolver::Problem          problem       = nonlinear_problem(s, scratch);
+    std::vector<std::vector<double>> &collar_forces = scratch.collar_forces;
+    const auto                        log = [&](const std::string &line) { pcout << line << '\n'; };
 
     const auto run_stage =
         [&](const std::string &name, const double from, const double to, const bool linear) {
@@ -252,8 +260,9 @@ namespace roofspan
   }
 
   template <int dim>
-  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double factor,
-                                                           const bool   support_installed)
+  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double        factor,
+                                                           const bool          support_installed,
+                                                           AnalysisState<dim> *final_state)
   {
     StrengthReduction::Trial trial;
     AnalysisState<dim>       state      = make_state(factor, support_installed);
@@ -288,11 +297,13 @@ namespace roofspan
       }
     pcout.set_condition(was_active);
     trial.max_displacement = max_displacement(state);
+    if (final_state)
+      *final_state = std::move(state);
     return trial;
   }
 
-  template StrengthReduction::Trial Simulator<2>::analyse_reduced(double, bool);
-  template StrengthReduction::Trial Simulator<3>::analyse_reduced(double, bool);
+  template StrengthReduction::Trial Simulator<2>::analyse_reduced(double, bool, AnalysisState<2> *);
+  template StrengthReduction::Trial Simulator<3>::analyse_reduced(double, bool, AnalysisState<3> *);
   template double                   Simulator<2>::max_displacement(const AnalysisState<2> &) const;
   template double                   Simulator<3>::max_displacement(const AnalysisState<3> &) const;
   template double                   Simulator<2>::roof_sag_now(const AnalysisState<2> &) const;

@@ -16,9 +16,6 @@ namespace roofspan
   {
     /// Sufficient-decrease constant of the Armijo test on ||R||^2 / 2.
     constexpr double armijo = 1e-4;
-    /// Newton iterations of a step after which the next increment is doubled
-    /// (at most easy_step), kept (at most hard_step) or halved.
-    constexpr unsigned int easy_step = 6, hard_step = 15;
     /// Iterations a watchdog step has to undercut the residual before it.
     constexpr unsigned int watchdog_iterations = 5;
     /// Below this length a line search makes too little progress to be worth
@@ -206,6 +203,8 @@ namespace roofspan
         try
           {
             iteration.linear_iterations = problem.solve_and_update();
+            if (!problem.linear && problem.after_correction)
+              problem.after_correction();
           }
         catch (const LinearSolverFailure &e)
           {
@@ -361,7 +360,7 @@ namespace roofspan
             // an easy step, kept after a moderate one, halved after a hard
             // one (near a limit load), never below the smallest increment.
             const unsigned int n      = s.newton_iterations;
-            const double       growth = n <= easy_step ? 2. : n <= hard_step ? 1. : 0.5;
+            const double       growth = n <= easy_iterations ? 2. : n <= hard_iterations ? 1. : 0.5;
             increment                 = std::clamp(growth * attempt, smallest, full_step);
             continue;
           }

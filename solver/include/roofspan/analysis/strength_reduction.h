@@ -46,6 +46,15 @@ namespace roofspan
       bool        bounded = true;       ///< false: no failure up to the maximum factor
       std::string criterion;            ///< what made the upper trial fail
       std::vector<std::pair<double, Trial>> trials;
+      /// "continuation" or "bisection": where the factor comes from.
+      std::string method = "bisection";
+      /// Continuation: the path of stable states (F, largest displacement,
+      /// roof sag at mid-span), F = 1 first.
+      struct CurvePoint
+      {
+        double factor = 1, max_displacement = 0, roof_sag = 0;
+      };
+      std::vector<CurvePoint> curve;
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
@@ -84,6 +93,12 @@ namespace roofspan
                const std::function<void(const std::string &)> &log) const;
 
     double tolerance = 0.01, maximum_factor = 5, jump_ratio = 10;
+    /// Continuation (raise F from the converged F = 1 state) rather than
+    /// bisection (each trial replays the excavation at its F).
+    bool continuation = true;
+    /// Continuation: the largest increment of F (cut near the limit down to
+    /// the tolerance).
+    double initial_increment = 0.1;
 
   private:
     /// Runs a trial at F, records it in `result`, returns the failure

@@ -160,6 +160,30 @@ namespace roofspan
     /// installation; a trial leaves the model as it is. (stages.cc)
     void run_stages(AnalysisState<dim> &state, bool may_repartition);
 
+    /// What the nonlinear problem of a state keeps between its calls: the
+    /// load of the last evaluation, the committed collar forces of a stage,
+    /// the watchdog's iterate.
+    struct ProblemScratch
+    {
+      double                             trial_load = 0;
+      std::vector<std::vector<double>>   collar_forces;
+      dealii::PETScWrappers::MPI::Vector watchdog_iterate;
+    };
+
+    /// The nonlinear problem of `state` for NonlinearSolver: residual and
+    /// tangent at the state's trial solution, commit, revert, the linear
+    /// solve. The problem refers to `state` and `scratch`, which must
+    /// outlive it. (stages.cc)
+    NonlinearSolver::Problem nonlinear_problem(AnalysisState<dim> &state, ProblemScratch &scratch);
+
+    /// Strength reduction by continuation (strength_continuation.cc): from
+    /// `state`, converged at full excavation and F = 1, raises F in adaptive
+    /// increments (each from the last stable state, the load held at 1) up
+    /// to `to`; stops at the first F without equilibrium. Returns the
+    /// result with its curve (F, largest displacement, roof sag).
+    StrengthReduction::Result
+    continue_strength_reduction(AnalysisState<dim> state, double to, double reference);
+
     /// Repartitions the mesh by cell cost (LoadBalancing) and moves the
     /// committed state with the cells: quadrature-point history, displacement,
     /// bolt unknowns and bolt element states; rebuilds the system on the new
@@ -168,8 +192,11 @@ namespace roofspan
 
     /// One strength-reduction trial, in a state of its own: the stages from
     /// the in-situ state at factor F, with or without the support; returns
-    /// whether it converged and the largest displacement. (stages.cc)
-    StrengthReduction::Trial analyse_reduced(double factor, bool support_installed);
+    /// whether it converged and the largest displacement, and the state in
+    /// `final_state` if given. (stages.cc)
+    StrengthReduction::Trial analyse_reduced(double              factor,
+                                             bool                support_installed,
+                                             AnalysisState<dim> *final_state = nullptr);
 
     /// Largest displacement magnitude at the rock's nodes of the state's
     /// trial solution (collective). (stages.cc)

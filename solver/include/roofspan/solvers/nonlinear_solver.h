@@ -173,6 +173,9 @@ namespace roofspan
     bool         verbose             = false;
     Method       method              = Method::petsc_snes;
     std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
+    /// Newton iterations of a step after which the next increment is doubled
+    /// (at most easy_iterations), kept (at most hard_iterations) or halved.
+    unsigned int easy_iterations = 6, hard_iterations = 15;
 
   private:
     /// Newton on one step to `target`; returns an empty string on success,

@@ -1,0 +1,149 @@
+#include <roofspan/core/analysis_failure.h>
+#include <roofspan/core/input_error.h>
+#include <roofspan/simulator/simulator.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    /// A stable state whose largest displacement exceeds the jump ratio.
+    struct DisplacementJump
+    {
+    };
+  } // namespace
+
+  template <int dim>
+  StrengthReduction::Result Simulator<dim>::continue_strength_reduction(AnalysisState<dim> s,
+                                                                        const double       to,
+                                                                        const double reference)
+  {
+    using Result = StrengthReduction::Result;
+    Result result;
+    result.computed      = true;
+    result.method        = "continuation";
+    const auto add_point = [&]() {
+      result.curve.push_back({s.strength_factor, max_displacement(s), roof_sag_now(s)});
+    };
+    add_point();
+
+    // The same problem as the stages, with F as the path parameter and the
+    // load held at full excavation: each increment of F starts from the
+    // last stable state (its solution and histories), so the excavation is
+    // not replayed and the curve is continuous.
+    ProblemScratch           scratch;
+    NonlinearSolver::Problem problem = nonlinear_problem(s, scratch);
+    problem.linear                   = false;
+    const auto evaluate              = problem.evaluate;
+    problem.evaluate = [this, &s, evaluate](const double F, const bool with_tangent) {
+      s.strength_factor = F;
+      if (bolts)
+        s.bolts.bond_factor = F;
+      return evaluate(1., with_tangent);
+    };
+    problem.prepare_step = [this, &s](double) { prepare_step(s, 1.); };
+    const auto commit    = problem.commit;
+    problem.commit       = [&, commit]() {
+      commit();
+      add_point();
+      if (result.curve.back().max_displacement > strength_reduction.jump_ratio * reference)
+        throw DisplacementJump();
+    };
+
+    // Increments of F: at most the initial one, cut near the limit down to
+    // a quarter of the tolerance (and of the initial increment): the failed
+    // increment, the bracket's width, is then below tolerance x F (F >= 1),
+    // and a step that stalls far from the limit has cuts left to recover.
+    NonlinearSolver path = nonlinear_solver;
+    path.load_steps      = std::max(1., std::ceil((to - 1) / strength_reduction.initial_increment));
+    const double largest = (to - 1) / path.load_steps;
+    const double smallest = 0.25 * std::min(strength_reduction.tolerance, largest);
+    path.max_cuts         = std::ceil(std::log2(largest / smallest) - 1e-9);
+    // With most of the roof plastic every increment of F needs 15-30 Newton
+    // iterations however small it is (points change branch); the load
+    // stepping's thresholds (6, 15) would shrink the increments to the
+    // smallest long before the limit.
+    path.easy_iterations  = 15;
+    path.hard_iterations  = 30;
+    const bool was_active = pcout.is_active();
+    pcout.set_condition(was_active && strength_reduction.log_trials);
+    const auto log = [&](const std::string &line) {
+      std::string l  = line;
+      const auto  at = l.find("load ");
+      if (at != std::string::npos && at < 8)
+        l.replace(at, 5, "F = ");
+      pcout << l << '\n';
+    };
+
+    std::string note;
+    try
+      {
+        path.advance(problem, 1., to, log);
+        result.bounded   = false;
+        result.lower     = to;
+        result.upper     = to;
+        result.criterion = "none: stable up to the maximum factor";
+      }
+    catch (const NoEquilibrium &e)
+      {
+        result.lower     = e.evidence.load_reached;
+        result.upper     = e.evidence.load_attempted;
+        result.criterion = "no equilibrium";
+        note             = e.what();
+      }
+    catch (const NewtonStalled &e)
+      {
+        result.lower     = e.evidence.load_reached;
+        result.upper     = e.evidence.load_attempted;
+        result.criterion = "Newton stalled";
+        note             = e.what();
+      }
+    catch (const DisplacementJump &)
+      {
+        const auto &c    = result.curve;
+        result.upper     = c.back().factor;
+        result.lower     = c.size() >= 2 ? c[c.size() - 2].factor : 1.;
+        result.criterion = "displacement jump";
+        note = "largest displacement " + format_number(c.back().max_displacement) + " m > " +
+               format_number(strength_reduction.jump_ratio) + " x " + format_number(reference) +
+               " m at F = " + format_number(c.back().factor);
+        result.curve.pop_back(); // not counted as stable
+      }
+    catch (...)
+      {
+        pcout.set_condition(was_active);
+        throw;
+      }
+    pcout.set_condition(was_active);
+    result.factor = result.lower;
+    // The stable states as trials, then the one that failed.
+    for (const auto &p : result.curve)
+      {
+        StrengthReduction::Trial t;
+        t.converged        = true;
+        t.max_displacement = p.max_displacement;
+        result.trials.emplace_back(p.factor, t);
+      }
+    if (result.bounded)
+      {
+        StrengthReduction::Trial t;
+        t.converged        = false;
+        t.failure          = result.criterion == "no equilibrium" ? "" : result.criterion;
+        t.note             = note;
+        t.load_reached     = 1;
+        t.max_displacement = result.curve.back().max_displacement;
+        result.trials.emplace_back(result.upper, t);
+      }
+    return result;
+  }
+
+  template StrengthReduction::Result
+  Simulator<2>::continue_strength_reduction(AnalysisState<2>, double, double);
+  template StrengthReduction::Result
+  Simulator<3>::continue_strength_reduction(AnalysisState<3>, double, double);
+} // namespace roofspan
