@@ -343,6 +343,15 @@ def report(design, candidates, chosen, final, prod, figures):
                 lines.append(f"- factor of safety (bolted): {fos['value']:.4g} "
                              f"(bracket {fos['bracket'][0]:.4g}-{fos['bracket'][1]:.4g}, {fos['failure_criterion']}; "
                              f"{fos.get('method', 'bisection')})")
+            target = req["min_factor_of_safety"]
+            if fos and abs(fos["value"] - target) <= fos.get("tolerance", 0) * target:
+                lines.append(f"- the factor is within its tolerance ({fos['tolerance']:.0%}) of the target "
+                             f"{target:g}: at this resolution the analysis cannot tell this pattern from one that "
+                             "just fails the target, and a cheaper candidate rejected by the check at "
+                             f"F = {target:g} may be as good")
+            if fos and unb and abs(fos["value"] - unb["value"]) <= fos.get("tolerance", 0) * unb["value"]:
+                lines.append(f"- bolted and unbolted factors differ by less than the tolerance "
+                             f"({fos['tolerance']:.0%}): the bolts do not measurably raise the factor")
             if unb:
                 lines.append(f"- factor of safety (same roof unbolted): {unb['value']:.4g} "
                              f"(bracket {unb['bracket'][0]:.4g}-{unb['bracket'][1]:.4g}, {unb['failure_criterion']}; "

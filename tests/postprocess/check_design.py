@@ -144,6 +144,27 @@ def main():
             and "Traceback" not in proc.stderr
         checks.condition(f"bad input, {label}: exit 2, names it", ok,
                          f"exit {proc.returncode}: {proc.stderr.strip()[:110]}")
+    # The report says when the chosen pattern's factor is within its own
+    # tolerance of the target (the analysis cannot tell it from a failing one).
+    for value, expected in ((1.51, True), (1.8, False)):
+        code = f"""
+import sys
+sys.path.insert(0, {os.path.join(ROOT, 'postprocess')!r})
+import design
+chosen = dict(bolts_per_row=3, length=1.8, product="resin rebar 19mm", row_spacing=1.5, bolts_per_m=2.0,
+              bolting_min_per_m=6.0, max_bolt_force=1e5, max_bolt_utilisation=0.5, roof_sag=0.03)
+fos = dict(value={value}, bracket=[{value}, {value} + 0.01], failure_criterion="no equilibrium",
+           method="continuation", tolerance=0.02)
+unbolted = dict(fos, value=1.2, bracket=[1.2, 1.21])
+print(design.report(dict(title="t", case={CASE!r}, requirement=dict(min_factor_of_safety=1.5,
+      max_bolt_utilisation=0.8, max_roof_sag=0.075)), [], chosen,
+      dict(factor_of_safety=fos, factor_of_safety_unbolted=unbolted), None, []))
+"""
+        proc = subprocess.run([PY, "-c", code], capture_output=True, text=True)
+        said = "within its tolerance" in proc.stdout
+        checks.condition(f"report: factor {value} against target 1.5 (tolerance 2 %) "
+                         f"{'is' if expected else 'is not'} called indistinguishable",
+                         proc.returncode == 0 and said == expected, proc.stderr.strip()[-200:])
     checks.finish()
     print("PASSED design search")
 

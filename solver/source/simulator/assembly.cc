@@ -149,12 +149,16 @@ namespace roofspan
                 state.trial_states[index] = update.state;
                 const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  {
-                    cell_internal(i) += (dsigma * B[i]) * JxW;
-                    const SymmetricTensor<2, 3> CB = update.tangent * B[i];
-                    for (unsigned int j = 0; j < dofs_per_cell; ++j)
-                      cell_matrix(j, i) += (B[j] * CB) * JxW;
-                  }
+                  cell_internal(i) += (dsigma * B[i]) * JxW;
+                // Residual-only evaluations (line searches) skip the tangent:
+                // B^T C B is most of a plastic cell's work.
+                if (with_matrix)
+                  for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                    {
+                      const SymmetricTensor<2, 3> CB = update.tangent * B[i];
+                      for (unsigned int j = 0; j < dofs_per_cell; ++j)
+                        cell_matrix(j, i) += (B[j] * CB) * JxW;
+                    }
               }
           }
         else if (use_cache)

@@ -27,6 +27,28 @@ namespace roofspan
                                   std::to_string(code) + ")");
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
+  } // namespace
+
+  struct LinearSolver::DirectFactorisation
+  {
+    KSP ksp    = nullptr;
+    Mat matrix = nullptr; ///< the matrix object ksp factorised
+
+    void release()
+    {
+      if (ksp != nullptr)
+        KSPDestroy(&ksp);
+      ksp    = nullptr;
+      matrix = nullptr;
+    }
+    ~DirectFactorisation()
+    {
+      release();
+    }
+  };
+
+  namespace
+  {
 
     // Options live under a private prefix so they never leak into other
     // PETSc objects (and a case's own options can override them).
@@ -165,48 +187,80 @@ namespace roofspan
 
     KSP ksp;
     PC  pc;
-    ROOFSPAN_PETSC(KSPCreate(comm, &ksp));
-    ROOFSPAN_PETSC(KSPSetOptionsPrefix(ksp, prefix));
-    ROOFSPAN_PETSC(KSPSetOperators(ksp, mat, mat));
-    if (preconditioner == "direct")
-      ROOFSPAN_PETSC(KSPSetType(ksp, KSPPREONLY));
-    else if (A.is_symmetric())
-      ROOFSPAN_PETSC(KSPSetType(ksp, KSPCG));
-    else
+    // The direct solver factorises the same matrix object (new values, same
+    // pattern) at every Newton iteration: with its KSP kept, MUMPS's
+    // analysis (ordering, symbolic factorisation) is done once.
+    const bool direct = preconditioner == "direct";
+    if (direct && !direct_factorisation)
+      direct_factorisation = std::make_shared<DirectFactorisation>();
+    const bool reuse =
+        direct && direct_factorisation->ksp != nullptr && direct_factorisation->matrix == mat;
+    if (reuse)
       {
-        // Unsymmetric tangent (non-associated flow): GMRES, preconditioned
-        // from the right so that its residual is the true one.
-        ROOFSPAN_PETSC(KSPSetType(ksp, KSPGMRES));
-        ROOFSPAN_PETSC(KSPGMRESSetRestart(ksp, 200));
-        ROOFSPAN_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
-      }
-    // The trap: PETSc's default CG norm is the preconditioned residual.
-    ROOFSPAN_PETSC(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-    ROOFSPAN_PETSC(KSPSetTolerances(ksp, relative_tolerance, 0.0, PETSC_DEFAULT, max_iterations));
-    ROOFSPAN_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_FALSE));
-    ROOFSPAN_PETSC(KSPGetPC(ksp, &pc));
-    if (preconditioner == "boomeramg")
-      {
-        ROOFSPAN_PETSC(PCSetType(pc, PCHYPRE));
-        ROOFSPAN_PETSC(PCHYPRESetType(pc, "boomeramg"));
-      }
-    else if (preconditioner == "direct")
-      {
-        ROOFSPAN_PETSC(PCSetType(pc, PCLU));
-        ROOFSPAN_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+        ksp = direct_factorisation->ksp;
+        ROOFSPAN_PETSC(KSPSetOperators(ksp, mat, mat));
+        ROOFSPAN_PETSC(KSPGetPC(ksp, &pc));
       }
     else
-      ROOFSPAN_PETSC(PCSetType(pc, PCGAMG));
-    ROOFSPAN_PETSC(KSPSetFromOptions(ksp));
+      {
+        if (direct)
+          direct_factorisation->release();
+        ROOFSPAN_PETSC(KSPCreate(comm, &ksp));
+        ROOFSPAN_PETSC(KSPSetOptionsPrefix(ksp, prefix));
+        ROOFSPAN_PETSC(KSPSetOperators(ksp, mat, mat));
+        if (preconditioner == "direct")
+          ROOFSPAN_PETSC(KSPSetType(ksp, KSPPREONLY));
+        else if (A.is_symmetric())
+          ROOFSPAN_PETSC(KSPSetType(ksp, KSPCG));
+        else
+          {
+            // Unsymmetric tangent (non-associated flow): GMRES, preconditioned
+            // from the right so that its residual is the true one.
+            ROOFSPAN_PETSC(KSPSetType(ksp, KSPGMRES));
+            ROOFSPAN_PETSC(KSPGMRESSetRestart(ksp, 200));
+            ROOFSPAN_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
+          }
+        // The trap: PETSc's default CG norm is the preconditioned residual.
+        ROOFSPAN_PETSC(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+        ROOFSPAN_PETSC(
+            KSPSetTolerances(ksp, relative_tolerance, 0.0, PETSC_DEFAULT, max_iterations));
+        ROOFSPAN_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_FALSE));
+        ROOFSPAN_PETSC(KSPGetPC(ksp, &pc));
+        if (preconditioner == "boomeramg")
+          {
+            ROOFSPAN_PETSC(PCSetType(pc, PCHYPRE));
+            ROOFSPAN_PETSC(PCHYPRESetType(pc, "boomeramg"));
+          }
+        else if (preconditioner == "direct")
+          {
+            ROOFSPAN_PETSC(PCSetType(pc, PCLU));
+            ROOFSPAN_PETSC(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+          }
+        else
+          ROOFSPAN_PETSC(PCSetType(pc, PCGAMG));
+        ROOFSPAN_PETSC(KSPSetFromOptions(ksp));
+        if (direct)
+          {
+            direct_factorisation->ksp    = ksp;
+            direct_factorisation->matrix = mat;
+          }
+      }
 
-    ROOFSPAN_PETSC(KSPSetUp(ksp));
-    ROOFSPAN_PETSC(PCSetUp(pc));
+    // A failed factorisation is not kept.
+    const auto forget_on_failure = [&](const PetscErrorCode code, const char *call) {
+      if (code != 0 && direct)
+        direct_factorisation->release();
+      check(code, call);
+    };
+    forget_on_failure(KSPSetUp(ksp), "KSPSetUp");
+    forget_on_failure(PCSetUp(pc), "PCSetUp");
     timer.stop();
     profile.lap("preconditioner setup");
     stats.setup_seconds = timer.last_wall_time();
 
     timer.restart();
-    ROOFSPAN_PETSC(KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<const Vec &>(x)));
+    forget_on_failure(KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<const Vec &>(x)),
+                      "KSPSolve");
     timer.stop();
     stats.solve_seconds = timer.last_wall_time();
     profile.lap("Krylov solve");
@@ -224,7 +278,8 @@ namespace roofspan
     const double b_norm     = b.l2_norm();
     stats.relative_residual = b_norm > 0 ? r.l2_norm() / b_norm : r.l2_norm();
 
-    ROOFSPAN_PETSC(KSPDestroy(&ksp));
+    if (!direct)
+      ROOFSPAN_PETSC(KSPDestroy(&ksp));
     if (near_nullspace)
       ROOFSPAN_PETSC(MatNullSpaceDestroy(&near_nullspace));
 
@@ -237,6 +292,8 @@ namespace roofspan
                                                 "GMRES";
     if (reason < 0 && !std::isfinite(stats.relative_residual))
       reason = KSP_DIVERGED_NANORINF;
+    if (reason < 0 && direct)
+      direct_factorisation->release();
     const std::string failure = "the linear solver (" + stats.method + " + " + preconditioner +
                                 ") did not converge (PETSc reason " + std::to_string(reason) +
                                 ") after " + std::to_string(its) +

@@ -79,6 +79,7 @@ namespace roofspan
     communicator            = comm;
     block                   = block_size;
     arrays_freed            = false;
+    aij_current             = false;
     first_row               = locally_owned.n_elements() ? locally_owned.nth_index_in_set(0) : 0;
     end_row                 = first_row + locally_owned.n_elements();
     const size_type n_local = end_row - first_row;
@@ -344,6 +345,15 @@ namespace roofspan
         return;
       }
 
+    if (aij_current)
+      {
+        // The same PETSc matrix reads the arrays just reassembled in place:
+        // a new assembly of the same nonzero pattern (a kept direct
+        // factorisation then redoes only its numeric phase).
+        check(MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY), "assemble");
+        check(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY), "assemble");
+        return;
+      }
     const PetscInt n_local = end_row - first_row;
     const PetscInt n       = m();
     check(MatDestroy(&matrix), "destroy the previous matrix");
@@ -368,6 +378,7 @@ namespace roofspan
     check(MatSetOption(matrix, MAT_SYMMETRIC, symmetric ? PETSC_TRUE : PETSC_FALSE), "set options");
     check(MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY), "assemble");
     check(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY), "assemble");
+    aij_current = true;
   }
 
   void SystemMatrix::reset()
@@ -388,6 +399,7 @@ namespace roofspan
     PetscInt block_size = 1;
     check(MatGetBlockSize(matrix, &block_size), "read the block size");
     check(MatConvert(matrix, MATHYPRE, MAT_INPLACE_MATRIX, &matrix), "convert to MATHYPRE");
+    aij_current = false; // the next compress() makes a new AIJ matrix
     check(MatSetBlockSize(matrix, block_size), "set the block size");
     if (keep_arrays)
       return;

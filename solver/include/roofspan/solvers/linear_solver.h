@@ -5,6 +5,7 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,5 +80,11 @@ namespace roofspan
     unsigned int max_iterations     = 1000;
     std::string  extra_options;
     bool         node_blocks = true;
+
+    /// The direct solver's KSP, kept between solves of the same matrix
+    /// object: PETSc then redoes only MUMPS's numeric factorisation while
+    /// the sparsity pattern is unchanged (SystemMatrix assembles in place).
+    struct DirectFactorisation;
+    mutable std::shared_ptr<DirectFactorisation> direct_factorisation;
   };
 } // namespace roofspan

@@ -123,6 +123,9 @@ namespace roofspan
     bool                   keep_arrays  = false;
     bool                   symmetric    = true;
     bool                   arrays_freed = false;
+    /// Layout::petsc_aij: the PETSc matrix wraps the current arrays (made
+    /// by the last compress() since create(), not converted since).
+    bool aij_current = false;
 
     // Where assembly writes (into the vectors below, or into hypre's arrays).
     // Diagonal block: local column numbers; off-diagonal: global numbers in

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Time of the default case's factor of safety, bolted and unbolted, on 2
+ranks (issue target: <= 60 s on a 2-core machine). Prints DoFs, Newton
+iterations, linear solves, phase times, peak memory and the factors.
+
+Before/after in the same hour: give each build, runs alternate between them.
+  python3 bench/ssr_speed.py build/solver/roofspan /tmp/base/build/solver/roofspan --repeat 2
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
+MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+
+
+def run(exe, ranks):
+    out = tempfile.mkdtemp(prefix="ssr_speed_")
+    cmd = [MPIRUN, str(ranks), exe, CASE, "--output-dir", out, "--set",
+           "Strength reduction/Compute factor of safety=true"]
+    start = time.time()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.time() - start
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"{exe} exited with {proc.returncode}")
+    with open(os.path.join(out, "summary.json")) as f:
+        return wall, json.load(f)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("roofspan", nargs="*", default=[os.path.join(ROOT, "build", "solver", "roofspan")])
+    parser.add_argument("--ranks", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    print(f"{'build':40s} {'wall s':>7s} {'assembly':>9s} {'factor.':>8s} {'solve':>7s} "
+          f"{'solves':>6s} {'DoFs':>6s} {'peak MB/rank':>12s}  factor of safety bolted / unbolted")
+    for _ in range(args.repeat):
+        for exe in args.roofspan:
+            wall, s = run(os.path.abspath(exe), args.ranks)
+            t = s["times"]
+            fb, fu = s["factor_of_safety"], s.get("factor_of_safety_unbolted", {})
+            print(f"{exe[-40:]:40s} {wall:7.1f} {t['assembly']:9.1f} {t['amg_setup']:8.1f} {t['cg']:7.1f} "
+                  f"{s['solver']['linear_solves']:6d} {s['dofs']:6d} "
+                  f"{s['memory']['peak_rss_max_rank'] / 2**20:12.0f}  "
+                  f"{fb['value']:.4f} [{fb['bracket'][0]:.4f}, {fb['bracket'][1]:.4f}] {fb['failure_criterion']} / "
+                  f"{fu.get('value', float('nan')):.4f} {fu.get('failure_criterion', '')}", flush=True)
+    print("(factor. = direct factorisation, the summary's times.amg_setup; solve = triangular solves)")
+
+
+main()
