@@ -32,6 +32,19 @@ def main():
                 f"[{fos['bracket'][0]:.4f}, {fos['bracket'][1]:.4f}]")
     c.condition("failure criterion reported", fos["failure_criterion"] in ("no equilibrium", "displacement jump", "Newton stalled"),
                 fos["failure_criterion"])
+    # The mechanism at the limit (the last stable state): the plastic zone
+    # has grown from the one at F = 1, and the last increment still moved.
+    m = fos["mechanism"]
+    print(f"  at the limit F = {m['factor']:.4f}: {m['yielded_points']} yielded points "
+          f"(F = 1: {s['plasticity']['yielded_points']}), last increment up to "
+          f"{1000 * m['last_increment_max_displacement']:.2f} mm")
+    c.condition("mechanism at the limit: its F is the factor", abs(m["factor"] - fos["value"]) < 1e-12,
+                f"{m['factor']:.4f}")
+    c.condition("mechanism at the limit: more points yielded than at F = 1",
+                m["yielded_points"] > s["plasticity"]["yielded_points"],
+                f"{m['yielded_points']} vs {s['plasticity']['yielded_points']}")
+    c.condition("mechanism at the limit: the last increment moved the slope",
+                m["last_increment_max_displacement"] > 0, f"{m['last_increment_max_displacement']:.3g} m")
     c.finish()
 
 

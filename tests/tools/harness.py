@@ -92,7 +92,7 @@ VOLATILE = ("times", "memory", "ranks", "case_file", "solver", "nonlinear_solver
 VOLATILE_SUFFIXES = (".cg_iterations", ".linear_iterations", ".relative_residual", ".ranks",
                      ".note")
 VOLATILE_PATTERNS = (re.compile(r"^stages\[[^]]*\]\.steps"),
-                     re.compile(r"^(factor_of_safety|factor_of_safety_unbolted)\.(trials|bracket|curve)"),
+                     re.compile(r"^(factor_of_safety|factor_of_safety_unbolted)\.(trials|bracket|curve|mechanism)"),
                      re.compile(r"^(factor_of_safety|factor_of_safety_unbolted)\.failure_criterion$"))
 
 

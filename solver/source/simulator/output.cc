@@ -104,6 +104,32 @@ namespace roofspan
   }
 
   template <int dim>
+  std::pair<unsigned int, double>
+  Simulator<dim>::yielded_extent(const AnalysisState<dim> &state) const
+  {
+    const QGauss<dim>  quadrature(degree + 1);
+    FEValues<dim>      fe_values(*mapping, *fe, quadrature, update_quadrature_points);
+    const unsigned int n_q   = quadrature.size();
+    double             top   = -std::numeric_limits<double>::max();
+    unsigned int       count = 0;
+    if (plastic)
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            for (unsigned int q = 0; q < n_q; ++q)
+              if (state.committed_states[cell->active_cell_index() * n_q + q].mode !=
+                  YieldMode::elastic)
+                {
+                  ++count;
+                  top = std::max(top, fe_values.quadrature_point(q)[dim - 1]);
+                }
+          }
+    return {Utilities::MPI::sum(count, mpi_communicator),
+            Utilities::MPI::max(top, mpi_communicator)};
+  }
+
+  template <int dim>
   void Simulator<dim>::collect_plastic_fields()
   {
     if (!plastic)
@@ -443,10 +469,14 @@ namespace roofspan
                                                             unsigned int,
                                                             const std::vector<Tensor<1, 3>> &,
                                                             const Point<3> &) const;
-  template void                  Simulator<2>::collect_plastic_fields();
-  template void                  Simulator<3>::collect_plastic_fields();
-  template void                  Simulator<2>::write_fields(OutputDirectory &) const;
-  template void                  Simulator<3>::write_fields(OutputDirectory &) const;
-  template void                  Simulator<2>::evaluate_results(nlohmann::json &) const;
-  template void                  Simulator<3>::evaluate_results(nlohmann::json &) const;
+  template std::pair<unsigned int, double>
+  Simulator<2>::yielded_extent(const AnalysisState<2> &) const;
+  template std::pair<unsigned int, double>
+                Simulator<3>::yielded_extent(const AnalysisState<3> &) const;
+  template void Simulator<2>::collect_plastic_fields();
+  template void Simulator<3>::collect_plastic_fields();
+  template void Simulator<2>::write_fields(OutputDirectory &) const;
+  template void Simulator<3>::write_fields(OutputDirectory &) const;
+  template void Simulator<2>::evaluate_results(nlohmann::json &) const;
+  template void Simulator<3>::evaluate_results(nlohmann::json &) const;
 } // namespace roofspan

@@ -213,7 +213,29 @@ namespace roofspan
                                  {"roof_sag", p.roof_sag}});
               pcout << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
                     << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
+              nlohmann::json mechanism;
+              if (r.mechanism.present)
+                {
+                  const auto &m = r.mechanism;
+                  mechanism     = {{"factor", m.factor},
+                                   {"yielded_points", m.yielded_points},
+                                   {"last_increment_max_displacement", m.last_increment},
+                                   {"bolts_yielded", m.bolts_yielded},
+                                   {"bolts_pulled_out", m.bolts_pulled_out}};
+                  if (m.yielded_zone_height >= 0)
+                    mechanism["yielded_zone_height_above_roof"] = m.yielded_zone_height;
+                  pcout << "    at the limit (F = " << m.factor << "): " << m.yielded_points
+                        << " yielded points";
+                  if (m.yielded_zone_height >= 0)
+                    pcout << " reaching " << m.yielded_zone_height << " m above the roof";
+                  pcout << "; last increment moved up to " << m.last_increment << " m";
+                  if (bolted)
+                    pcout << "; bolts yielded " << m.bolts_yielded.size() << ", pulled out "
+                          << m.bolts_pulled_out.size();
+                  pcout << '\n';
+                }
               return nlohmann::json{{"value", r.factor},
+                                    {"mechanism", mechanism},
                                     {"bracket", {r.lower, r.upper}},
                                     {"tolerance", strength_reduction.tolerance},
                                     {"bounded", r.bounded},

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace roofspan
 {
@@ -48,7 +47,11 @@ namespace roofspan
     };
     problem.prepare_step = [this, &s](double) { prepare_step(s, 1.); };
     const auto commit    = problem.commit;
-    problem.commit       = [&, commit]() {
+    // The stable state before the last one: the last increment's
+    // displacement field is the mechanism forming.
+    PETScWrappers::MPI::Vector before_last = s.committed_solution;
+    problem.commit                         = [&, commit]() {
+      before_last = s.committed_solution;
       commit();
       add_point();
       if (result.curve.back().max_displacement > strength_reduction.jump_ratio * reference)
@@ -121,6 +124,38 @@ namespace roofspan
       }
     pcout.set_condition(was_active);
     result.factor = result.lower;
+
+    // The mechanism at the limit: the last stable state (the failed trial is
+    // reverted), evaluated again at its own F for the bolts' forces.
+    auto &m           = result.mechanism;
+    m.present         = true;
+    m.factor          = result.curve.back().factor;
+    s.strength_factor = m.factor;
+    if (bolts)
+      s.bolts.bond_factor = m.factor;
+    s.solution                  = s.committed_solution;
+    s.locally_relevant_solution = s.solution;
+    assemble_system(s, 1., false);
+    const auto [n_yielded, top] = yielded_extent(s);
+    m.yielded_points            = n_yielded;
+    if (geometry->roof.present)
+      m.yielded_zone_height = n_yielded > 0 ? std::max(0., top - geometry->roof.elevation) : 0.;
+    PETScWrappers::MPI::Vector increment = s.committed_solution;
+    increment -= before_last;
+    m.last_increment = increment.linfty_norm();
+    if (bolts)
+      {
+        std::vector<typename BoltSet<dim>::BoltResult>    list;
+        std::vector<typename BoltSet<dim>::ElementResult> elements;
+        bolts->gather_results(s.bolts, s.locally_relevant_solution, list, elements);
+        for (unsigned int b = 0; b < list.size(); ++b)
+          {
+            if (list[b].yielded)
+              m.bolts_yielded.push_back(b);
+            if (list[b].pulled_out)
+              m.bolts_pulled_out.push_back(b);
+          }
+      }
     // The stable states as trials, then the one that failed.
     for (const auto &p : result.curve)
       {

@@ -55,6 +55,18 @@ namespace roofspan
         double factor = 1, max_displacement = 0, roof_sag = 0;
       };
       std::vector<CurvePoint> curve;
+      /// Continuation: the last stable state, at the limit. Points yielded
+      /// and how high above the roof they reach (-1 without a roof), the
+      /// largest displacement change of the last stable increment, bolts
+      /// whose steel yielded or that pulled out.
+      struct Mechanism
+      {
+        bool                      present = false;
+        double                    factor = 0, yielded_zone_height = -1, last_increment = 0;
+        unsigned int              yielded_points = 0;
+        std::vector<unsigned int> bolts_yielded, bolts_pulled_out;
+      };
+      Mechanism mechanism;
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);

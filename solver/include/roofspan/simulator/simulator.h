@@ -236,6 +236,10 @@ namespace roofspan
     /// analysis' committed material states. (output.cc)
     void collect_plastic_fields();
 
+    /// Yielded points of a state's committed material states and the
+    /// highest of them (collective; -max double when none). (output.cc)
+    std::pair<unsigned int, double> yielded_extent(const AnalysisState<dim> &state) const;
+
     /// Writes pvd/pvtu, HDF5/XDMF. (output.cc)
     void write_fields(OutputDirectory &out) const;
 
