@@ -22,6 +22,8 @@ ROOM = os.path.join(ROOT, "cases", "room_4.5m.prm")
 TOLERANCE = 0.02
 BASE = ["Strength reduction/Compute factor of safety=true", f"Strength reduction/Tolerance={TOLERANCE}",
         "Strength reduction/Method=continuation"]
+# More settings for every run, ';'-separated (e.g. "Strength reduction/Flow rule=Davis").
+BASE += [s for s in os.environ.get("SSR_EXTRA_SETS", "").split(";") if s]
 VARIANTS = {
     "default budget": [],
     "2 x Newton iterations": ["Nonlinear solver/Maximum iterations=120"],

@@ -143,6 +143,43 @@ int main()
           model.yield_function(r2.stress, 1.0) / r2.stress.norm(),
           -1e-3);
   }
+  // 5. Davis' procedure: at F = 1.5 the material behaves as an associated
+  //    Mohr-Coulomb with c' = beta c/F, tan(phi') = beta tan(phi)/F,
+  //    beta = cos(phi_F) cos(psi) / (1 - sin(phi_F) sin(psi)); an associated
+  //    material is left as it is (beta = 1).
+  {
+    const double F     = 1.5;
+    const double phi_F = std::atan(std::tan(phi * M_PI / 180) / F), psi_r = psi * M_PI / 180;
+    const double beta = std::cos(phi_F) * std::cos(psi_r) / (1 - std::sin(phi_F) * std::sin(psi_r));
+    const double phi_davis = std::atan(beta * std::tan(phi_F)) * 180 / M_PI;
+    const MohrCoulomb equivalent(lambda, mu, beta * c / F, phi_davis, phi_davis, T / F);
+    const roofspan::StrengthFactor davis(F, 1);
+    double                         worst_stress = 0, worst_tangent = 0;
+    for (unsigned int trial = 0; trial < 200; ++trial)
+      {
+        const SymmetricTensor<2, 3> strain = random_tensor(gen, 0.02);
+        const auto                  a      = model.update(strain, sigma0, MaterialState(), davis);
+        const auto                  b = equivalent.update(strain, sigma0, MaterialState(), 1.0);
+        worst_stress  = std::max(worst_stress, (a.stress - b.stress).norm() / b.stress.norm());
+        worst_tangent = std::max(worst_tangent, (a.tangent - b.tangent).norm() / (2 * mu));
+      }
+    std::printf("Davis: beta = %.4f at F = %.2f (phi = %g, psi = %g)\n", beta, F, phi, psi);
+    check("Davis vs the associated equivalent: stress, max rel. error", worst_stress, 1e-12);
+    check("Davis vs the associated equivalent: tangent, max error / 2G", worst_tangent, 1e-10);
+    const MohrCoulomb associated(lambda, mu, c, phi, phi, T);
+    double            worst_associated = 0;
+    for (unsigned int trial = 0; trial < 50; ++trial)
+      {
+        const SymmetricTensor<2, 3> strain = random_tensor(gen, 0.02);
+        worst_associated =
+            std::max(worst_associated,
+                     (associated.update(strain, sigma0, MaterialState(), davis).stress -
+                      associated.update(strain, sigma0, MaterialState(), F).stress)
+                             .norm() /
+                         associated.update(strain, sigma0, MaterialState(), F).stress.norm());
+      }
+    check("Davis leaves an associated material as it is", worst_associated, 1e-12);
+  }
   std::printf(failures ? "FAILED return-mapping tests\n" : "PASSED return-mapping tests\n");
   return failures ? 1 : 0;
 }

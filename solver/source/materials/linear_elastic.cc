@@ -13,7 +13,7 @@ namespace roofspan
   StressUpdate LinearElastic::update(const SymmetricTensor<2, 3> &strain,
                                      const SymmetricTensor<2, 3> &initial_stress,
                                      const MaterialState         &old_state,
-                                     double) const
+                                     const StrengthFactor &) const
   {
     StressUpdate r;
     r.stress  = initial_stress + stiffness * strain;

@@ -74,13 +74,14 @@ namespace roofspan
   {
   }
 
-  double MohrCoulomb::yield_function(const SymmetricTensor<2, 3> &stress, const double F) const
+  double MohrCoulomb::yield_function(const SymmetricTensor<2, 3> &stress,
+                                     const StrengthFactor        &F) const
   {
-    const double phi_F = std::atan(std::tan(phi) / F);
-    const Planes p     = planes(cohesion / F, phi_F, std::min(psi, phi_F), tensile / F);
-    const auto   e     = eigenvectors(stress, SymmetricTensorEigenvectorMethod::jacobi);
-    const Vec3   s     = {e[0].first, e[1].first, e[2].first};
-    double       f     = -1e300;
+    const auto   r = F.reduce(cohesion, phi, psi, tensile);
+    const Planes p = planes(r.cohesion, r.friction, r.dilation, r.tensile);
+    const auto   e = eigenvectors(stress, SymmetricTensorEigenvectorMethod::jacobi);
+    const Vec3   s = {e[0].first, e[1].first, e[2].first};
+    double       f = -1e300;
     for (unsigned int j = 0; j < 6; ++j)
       f = std::max(f, dot(p.a[j], s) - p.r[j]);
     return f;
@@ -89,15 +90,15 @@ namespace roofspan
   StressUpdate MohrCoulomb::update(const SymmetricTensor<2, 3> &strain,
                                    const SymmetricTensor<2, 3> &initial_stress,
                                    const MaterialState         &old_state,
-                                   const double                 F) const
+                                   const StrengthFactor        &F) const
   {
     StressUpdate                result;
     const SymmetricTensor<4, 3> C =
         lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
         2 * mu * identity_tensor<3>();
-    const SymmetricTensor<2, 3> trial = initial_stress + C * (strain - old_state.plastic_strain);
-    const double                phi_F = std::atan(std::tan(phi) / F);
-    const Planes                p = planes(cohesion / F, phi_F, std::min(psi, phi_F), tensile / F);
+    const SymmetricTensor<2, 3> trial   = initial_stress + C * (strain - old_state.plastic_strain);
+    const auto                  reduced = F.reduce(cohesion, phi, psi, tensile);
+    const Planes p = planes(reduced.cohesion, reduced.friction, reduced.dilation, reduced.tensile);
 
     // Principal trial stresses, sorted sigma_1 >= sigma_2 >= sigma_3.
     const auto   eig   = eigenvectors(trial, SymmetricTensorEigenvectorMethod::jacobi);

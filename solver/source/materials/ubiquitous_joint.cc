@@ -51,13 +51,15 @@ namespace roofspan
     }
   } // namespace
 
-  double UbiquitousJoint::yield_function(const SymmetricTensor<2, 3> &stress, const double F) const
+  double UbiquitousJoint::yield_function(const SymmetricTensor<2, 3> &stress,
+                                         const StrengthFactor        &F) const
   {
-    const double tan_phi = std::tan(phi) / F;
+    const auto   plane   = F.reduce(cohesion, phi, psi, tensile);
+    const double tan_phi = std::tan(plane.friction);
     const auto   t       = traction(stress, n);
     double       f       = rock.yield_function(stress, F);
-    f                    = std::max(f, t.shear + t.normal * tan_phi - cohesion / F);
-    f                    = std::max(f, t.normal - tensile / F);
+    f                    = std::max(f, t.shear + t.normal * tan_phi - plane.cohesion);
+    f                    = std::max(f, t.normal - plane.tensile);
     return f;
   }
 
@@ -89,7 +91,7 @@ namespace roofspan
   StressUpdate UbiquitousJoint::update(const SymmetricTensor<2, 3> &strain,
                                        const SymmetricTensor<2, 3> &initial_stress,
                                        const MaterialState         &old_state,
-                                       const double                 F) const
+                                       const StrengthFactor        &F) const
   {
     // Sequential (FLAC-style) update: the rock's own return first, then the
     // plane's from the rock's stress sigma_r. The tangent is the exact
@@ -99,9 +101,10 @@ namespace roofspan
     StressUpdate r = rock.update(strain, initial_stress, old_state, F);
     if (!r.ok)
       return r;
-    const double tan_phi = std::tan(phi) / F;
-    const double tan_psi = std::min(std::tan(psi), tan_phi);
-    const double c_F = cohesion / F, T_F = tensile / F;
+    const auto   plane   = F.reduce(cohesion, phi, psi, tensile);
+    const double tan_phi = std::tan(plane.friction);
+    const double tan_psi = std::tan(plane.dilation);
+    const double c_F = plane.cohesion, T_F = plane.tensile;
     const double scale        = r.stress.norm() + c_F + 1.0;
     const bool   rock_yielded = r.branch != StressBranch::elastic;
 

@@ -128,10 +128,8 @@ namespace roofspan
                   strain += cell_u[i] * B[i];
                 const unsigned int index  = cell->active_cell_index() * n_q + q;
                 const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
-                const StressUpdate update = model.update(strain,
-                                                         sigma0,
-                                                         state.committed_states[index],
-                                                         state.strength_factor);
+                const StressUpdate update =
+                    model.update(strain, sigma0, state.committed_states[index], state.strength);
                 if (!update.ok && !local_failure)
                   {
                     std::ostringstream where;

@@ -246,21 +246,46 @@ namespace roofspan
                                     {"curve", curve},
                                     {"trials", trials}};
             };
-            const auto analyse = [&](const double F) { return analyse_reduced(F, true); };
+            // A trial at F: Davis' parameters (or the units' own) all along
+            // the replayed excavation.
+            const auto trial_strength = [&](const double F) {
+              return StrengthFactor(F, strength_reduction.davis ? 1 : 0);
+            };
+            const auto analyse = [&](const double F) {
+              return analyse_reduced(trial_strength(F), true);
+            };
             // Continuation needs a stable state at F = 1 to start from: the
             // analysis itself, or the unbolted roof's own excavation. Without
-            // one (factor below 1) the bisection searches downward.
+            // one (factor below 1, for the units' own parameters or for
+            // Davis') the bisection searches downward.
             const auto reduce = [&](const bool with_support, const double to) {
               if (strength_reduction.continuation)
                 {
+                  const auto below_one = [](const StrengthReduction::Result &r) {
+                    return r.bounded && r.upper <= 1;
+                  };
                   if (with_support || !bolts)
-                    return continue_strength_reduction(analysis, to, reference);
-                  AnalysisState<dim> unsupported;
-                  if (analyse_reduced(1., false, &unsupported).converged)
-                    return continue_strength_reduction(std::move(unsupported), to, reference);
+                    {
+                      auto r = continue_strength_reduction(analysis, to, reference);
+                      if (!below_one(r))
+                        return r;
+                    }
+                  else
+                    {
+                      AnalysisState<dim> unsupported;
+                      if (analyse_reduced(1., false, &unsupported).converged)
+                        {
+                          auto r =
+                              continue_strength_reduction(std::move(unsupported), to, reference);
+                          if (!below_one(r))
+                            return r;
+                        }
+                    }
                 }
               return strength_reduction.run(
-                  [&](const double F) { return analyse_reduced(F, with_support); }, reference, log);
+                  [&](const double F) { return analyse_reduced(trial_strength(F), with_support); },
+                  reference,
+                  log);
             };
             if (strength_reduction.check_factor() > 0)
               {

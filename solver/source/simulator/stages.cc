@@ -44,11 +44,11 @@ namespace roofspan
   }
 
   template <int dim>
-  AnalysisState<dim> Simulator<dim>::make_state(const double strength_factor,
-                                                const bool   support_installed) const
+  AnalysisState<dim> Simulator<dim>::make_state(const StrengthFactor &strength,
+                                                const bool            support_installed) const
   {
     AnalysisState<dim> state;
-    state.strength_factor   = strength_factor;
+    state.strength          = strength;
     state.support_installed = support_installed;
     state.solution.reinit(locally_owned_dofs, mpi_communicator);
     state.committed_solution.reinit(locally_owned_dofs, mpi_communicator);
@@ -63,7 +63,7 @@ namespace roofspan
         state.trial_states = state.committed_states;
       }
     if (bolts)
-      state.bolts = bolts->initial_state(strength_factor);
+      state.bolts = bolts->initial_state(strength.factor);
     return state;
   }
 
@@ -260,12 +260,12 @@ namespace roofspan
   }
 
   template <int dim>
-  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const double        factor,
-                                                           const bool          support_installed,
-                                                           AnalysisState<dim> *final_state)
+  StrengthReduction::Trial Simulator<dim>::analyse_reduced(const StrengthFactor &strength,
+                                                           const bool            support_installed,
+                                                           AnalysisState<dim>   *final_state)
   {
     StrengthReduction::Trial trial;
-    AnalysisState<dim>       state      = make_state(factor, support_installed);
+    AnalysisState<dim>       state      = make_state(strength, support_installed);
     const bool               was_active = pcout.is_active();
     pcout.set_condition(was_active && strength_reduction.log_trials);
     try
@@ -302,16 +302,18 @@ namespace roofspan
     return trial;
   }
 
-  template StrengthReduction::Trial Simulator<2>::analyse_reduced(double, bool, AnalysisState<2> *);
-  template StrengthReduction::Trial Simulator<3>::analyse_reduced(double, bool, AnalysisState<3> *);
-  template double                   Simulator<2>::max_displacement(const AnalysisState<2> &) const;
-  template double                   Simulator<3>::max_displacement(const AnalysisState<3> &) const;
-  template double                   Simulator<2>::roof_sag_now(const AnalysisState<2> &) const;
-  template double                   Simulator<3>::roof_sag_now(const AnalysisState<3> &) const;
-  template void                     Simulator<2>::prepare_step(AnalysisState<2> &, double);
-  template void                     Simulator<3>::prepare_step(AnalysisState<3> &, double);
-  template AnalysisState<2>         Simulator<2>::make_state(double, bool) const;
-  template AnalysisState<3>         Simulator<3>::make_state(double, bool) const;
-  template void                     Simulator<2>::run_stages(AnalysisState<2> &, bool);
-  template void                     Simulator<3>::run_stages(AnalysisState<3> &, bool);
+  template StrengthReduction::Trial
+  Simulator<2>::analyse_reduced(const StrengthFactor &, bool, AnalysisState<2> *);
+  template StrengthReduction::Trial
+                  Simulator<3>::analyse_reduced(const StrengthFactor &, bool, AnalysisState<3> *);
+  template double Simulator<2>::max_displacement(const AnalysisState<2> &) const;
+  template double Simulator<3>::max_displacement(const AnalysisState<3> &) const;
+  template double Simulator<2>::roof_sag_now(const AnalysisState<2> &) const;
+  template double Simulator<3>::roof_sag_now(const AnalysisState<3> &) const;
+  template void   Simulator<2>::prepare_step(AnalysisState<2> &, double);
+  template void   Simulator<3>::prepare_step(AnalysisState<3> &, double);
+  template AnalysisState<2> Simulator<2>::make_state(const StrengthFactor &, bool) const;
+  template AnalysisState<3> Simulator<3>::make_state(const StrengthFactor &, bool) const;
+  template void             Simulator<2>::run_stages(AnalysisState<2> &, bool);
+  template void             Simulator<3>::run_stages(AnalysisState<3> &, bool);
 } // namespace roofspan

@@ -27,9 +27,8 @@ namespace roofspan
     result.computed      = true;
     result.method        = "continuation";
     const auto add_point = [&]() {
-      result.curve.push_back({s.strength_factor, max_displacement(s), roof_sag_now(s)});
+      result.curve.push_back({s.strength.factor, max_displacement(s), roof_sag_now(s)});
     };
-    add_point();
 
     // The same problem as the stages, with F as the path parameter and the
     // load held at full excavation: each increment of F starts from the
@@ -39,10 +38,16 @@ namespace roofspan
     NonlinearSolver::Problem problem = nonlinear_problem(s, scratch);
     problem.linear                   = false;
     const auto evaluate              = problem.evaluate;
-    problem.evaluate = [this, &s, evaluate](const double F, const bool with_tangent) {
-      s.strength_factor = F;
+    // The path parameter: F, or during the switch to Davis' parameters at
+    // F = 1 their weight (0: the units' own, 1: Davis').
+    bool switching   = strength_reduction.davis;
+    problem.evaluate = [this, &s, &switching, evaluate](const double p, const bool with_tangent) {
+      if (switching)
+        s.strength = StrengthFactor(1, p);
+      else
+        s.strength = StrengthFactor(p, strength_reduction.davis ? 1 : 0);
       if (bolts)
-        s.bolts.bond_factor = F;
+        s.bolts.bond_factor = s.strength.factor;
       return evaluate(1., with_tangent);
     };
     problem.prepare_step = [this, &s](double) { prepare_step(s, 1.); };
@@ -53,6 +58,8 @@ namespace roofspan
     problem.commit                         = [&, commit]() {
       before_last = s.committed_solution;
       commit();
+      if (switching)
+        return;
       add_point();
       if (result.curve.back().max_displacement > strength_reduction.jump_ratio * reference)
         throw DisplacementJump();
@@ -71,7 +78,12 @@ namespace roofspan
     // iterations however small it is (points change branch); the load
     // stepping's thresholds (6, 15) would shrink the increments to the
     // smallest long before the limit.
-    path.easy_iterations  = 15;
+    path.easy_iterations = 15;
+    // Davis' associated material: measured on the default room, the l2 and
+    // cp line searches stall from F = 1.04 on, backtracking reaches 1.24
+    // (see the README, "Where the factor comes from").
+    if (strength_reduction.davis && path.method == NonlinearSolver::Method::petsc_snes)
+      path.snes_line_search = "bt";
     path.hard_iterations  = 30;
     const bool was_active = pcout.is_active();
     pcout.set_condition(was_active && strength_reduction.log_trials);
@@ -84,6 +96,58 @@ namespace roofspan
     };
 
     std::string note;
+    if (switching)
+      {
+        // Davis' material is weaker than the units' own (beta < 1): the
+        // stable state at F = 1 is found again for it, along a path from one
+        // to the other. Without equilibrium there the factor is below 1.
+        NonlinearSolver to_davis = path;
+        to_davis.load_steps      = 2;
+        const auto log_switch    = [&](const std::string &line) {
+          std::string l  = line;
+          const auto  at = l.find("load ");
+          if (at != std::string::npos && at < 8)
+            l.replace(at, 5, "weight of Davis' parameters ");
+          pcout << l << '\n';
+        };
+        std::string failure;
+        try
+          {
+            to_davis.advance(problem, 0., 1., log_switch);
+          }
+        catch (const NoEquilibrium &e)
+          {
+            failure = "no equilibrium";
+            note    = e.what();
+          }
+        catch (const NewtonStalled &e)
+          {
+            failure = "Newton stalled";
+            note    = e.what();
+          }
+        catch (...)
+          {
+            pcout.set_condition(was_active);
+            throw;
+          }
+        if (!failure.empty())
+          {
+            pcout.set_condition(was_active);
+            result.lower     = 0;
+            result.upper     = 1;
+            result.factor    = 0;
+            result.criterion = failure;
+            StrengthReduction::Trial t;
+            t.converged = false;
+            t.failure   = failure == "no equilibrium" ? "" : failure;
+            t.note      = "at F = 1 with Davis' parameters: " + note;
+            result.trials.emplace_back(1., t);
+            return result;
+          }
+        switching   = false;
+        before_last = s.committed_solution;
+      }
+    add_point();
     try
       {
         path.advance(problem, 1., to, log);
@@ -130,7 +194,7 @@ namespace roofspan
     auto &m           = result.mechanism;
     m.present         = true;
     m.factor          = result.curve.back().factor;
-    s.strength_factor = m.factor;
+    s.strength.factor = m.factor;
     if (bolts)
       s.bolts.bond_factor = m.factor;
     s.solution                  = s.committed_solution;

@@ -108,6 +108,9 @@ namespace roofspan
     /// Continuation (raise F from the converged F = 1 state) rather than
     /// bisection (each trial replays the excavation at its F).
     bool continuation = true;
+    /// Trials reduce strengths by Davis' procedure (associated flow, c and
+    /// tan(phi) scaled by beta) rather than with the units' own flow rule.
+    bool davis = false;
     /// Continuation: the largest increment of F (cut near the limit down to
     /// the tolerance).
     double initial_increment = 0.1;

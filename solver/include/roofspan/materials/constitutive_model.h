@@ -1,5 +1,7 @@
 #pragma once
 
+#include <roofspan/materials/strength_factor.h>
+
 #include <deal.II/base/symmetric_tensor.h>
 
 #include <memory>
@@ -87,7 +89,7 @@ namespace roofspan
     virtual StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                                 const dealii::SymmetricTensor<2, 3> &initial_stress,
                                 const MaterialState                 &old_state,
-                                double                               strength_factor) const = 0;
+                                const StrengthFactor                &strength_factor) const = 0;
 
     /// The model a rock unit names, for a model of dimension `dim` (the
     /// vertical axis is the last one; bedding dips toward +x).

@@ -23,7 +23,7 @@ namespace roofspan
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        double                               strength_factor) const override;
+                        const StrengthFactor                &strength_factor) const override;
 
   private:
     dealii::SymmetricTensor<4, 3> stiffness;

@@ -40,12 +40,12 @@ namespace roofspan
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        double                               strength_factor) const override;
+                        const StrengthFactor                &strength_factor) const override;
 
     /// The yield function values of the six planes at a stress (for tests):
     /// max over planes, <= 0 inside.
     double yield_function(const dealii::SymmetricTensor<2, 3> &stress,
-                          double                               strength_factor = 1) const;
+                          const StrengthFactor                &strength_factor = 1) const;
 
   private:
     double lambda, mu, cohesion, phi, psi, tensile;

@@ -44,11 +44,11 @@ namespace roofspan
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        double                               strength_factor) const override;
+                        const StrengthFactor                &strength_factor) const override;
 
     /// max(rock, plane shear, plane tension) yield function; <= 0 inside.
     double yield_function(const dealii::SymmetricTensor<2, 3> &stress,
-                          double                               strength_factor = 1) const;
+                          const StrengthFactor                &strength_factor = 1) const;
 
   private:
     MohrCoulomb                   rock;

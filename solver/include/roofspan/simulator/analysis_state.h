@@ -35,8 +35,8 @@ namespace roofspan
   template <int dim>
   struct AnalysisState
   {
-    double strength_factor   = 1;    ///< shear strengths divided by F
-    bool   support_installed = true; ///< false: bolts stay idle (unbolted FoS)
+    StrengthFactor strength;                 ///< F (shear strengths divided by F), Davis or not
+    bool           support_installed = true; ///< false: bolts stay idle (unbolted FoS)
 
     /// Load factor of the last converged (committed) state.
     double committed_load = 0;

@@ -123,9 +123,9 @@ namespace roofspan
     void make_matrix();
 
     /// The in-situ state (nothing excavated, bolts not installed) with
-    /// strengths divided by `strength_factor`, laid out on the current
-    /// partition. (stages.cc)
-    AnalysisState<dim> make_state(double strength_factor, bool support_installed) const;
+    /// strengths reduced by `strength` (F, and Davis' procedure or not),
+    /// laid out on the current partition. (stages.cc)
+    AnalysisState<dim> make_state(const StrengthFactor &strength, bool support_installed) const;
 
     /// Evaluates `state` at `load`: the residual R = load * f_ext - f_int
     /// into system_rhs, and the tangent into system_matrix if
@@ -194,9 +194,9 @@ namespace roofspan
     /// the in-situ state at factor F, with or without the support; returns
     /// whether it converged and the largest displacement, and the state in
     /// `final_state` if given. (stages.cc)
-    StrengthReduction::Trial analyse_reduced(double              factor,
-                                             bool                support_installed,
-                                             AnalysisState<dim> *final_state = nullptr);
+    StrengthReduction::Trial analyse_reduced(const StrengthFactor &strength,
+                                             bool                  support_installed,
+                                             AnalysisState<dim>   *final_state = nullptr);
 
     /// Largest displacement magnitude at the rock's nodes of the state's
     /// trial solution (collective). (stages.cc)
