@@ -158,12 +158,57 @@ namespace
   }
 } // namespace
 
+namespace
+{
+  /**
+   * Ends the run on an error so that no rank hangs. Ranks that fail together
+   * (every input check and every analysis failure is decided collectively)
+   * meet in a barrier on a communicator of their own and return the exit
+   * code, rank 0 printing the message once. A rank that fails alone cannot
+   * wait for the others (they may be blocked in a collective call that it
+   * will never join): after a grace period it prints its own message and
+   * aborts the whole job with the same exit code.
+   */
+  int end_with(const MPI_Comm failures, const int code, const std::string &message)
+  {
+    constexpr double grace_seconds = 10;
+    MPI_Request      all_failed;
+    MPI_Ibarrier(failures, &all_failed);
+    const double start = MPI_Wtime();
+    int          done  = 0;
+    while (!done && MPI_Wtime() - start < grace_seconds)
+      {
+        MPI_Test(&all_failed, &done, MPI_STATUS_IGNORE);
+        if (!done)
+          usleep(5000);
+      }
+    int rank = 0, size = 1;
+    MPI_Comm_rank(failures, &rank);
+    MPI_Comm_size(failures, &size);
+    if (done)
+      {
+        if (rank == 0)
+          std::cerr << message << std::flush;
+        return code;
+      }
+    std::cerr << message << "roofspan: the error occurred on rank " << rank << " of " << size
+              << " only; ending all ranks\n"
+              << std::flush;
+    MPI_Abort(MPI_COMM_WORLD, code);
+    return code;
+  }
+} // namespace
+
 int main(int argc, char **argv)
 {
   restart_with_huge_pages(argv);
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const MPI_Comm                           comm = MPI_COMM_WORLD;
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+  // Failure agreement runs on its own communicator: it must never be
+  // matched with a collective call other ranks are blocked in.
+  MPI_Comm failures;
+  MPI_Comm_dup(comm, &failures);
 
   try
     {
@@ -242,23 +287,37 @@ int main(int argc, char **argv)
     }
   catch (const InputError &e)
     {
-      if (root)
-        std::cerr << "roofspan: " << e.what() << '\n';
-      return input_error_exit_code;
+      return end_with(failures, input_error_exit_code, "roofspan: " + std::string(e.what()) + "\n");
     }
   catch (const AnalysisFailure &e)
     {
-      // Every rank reaches here together: the failures are decided on
-      // global (reduced) quantities.
-      if (root)
-        std::cerr << "roofspan: " << e.kind() << ": " << e.what()
-                  << "\nroofspan: remedy: " << e.remedy << '\n';
-      return e.exit_code;
+      // Decided on global (reduced) quantities: every rank is here.
+      return end_with(failures,
+                      e.exit_code,
+                      "roofspan: " + std::string(e.kind()) + ": " + e.what() +
+                          "\nroofspan: remedy: " + e.remedy + "\n");
+    }
+  catch (const OutputFailure &e)
+    {
+      return end_with(failures,
+                      exit_internal_error,
+                      "roofspan: output error: " + std::string(e.what()) + "\n");
+    }
+  catch (const std::bad_alloc &)
+    {
+      return end_with(failures,
+                      exit_internal_error,
+                      "roofspan: out of memory (the model is too large for this machine's "
+                      "memory: use more nodes or a coarser mesh)\n");
     }
   catch (const std::exception &e)
     {
-      if (root)
-        std::cerr << "roofspan: internal error: " << essential(e.what()) << '\n';
-      return exit_internal_error;
+      return end_with(failures,
+                      exit_internal_error,
+                      "roofspan: internal error: " + essential(e.what()) + "\n");
+    }
+  catch (...)
+    {
+      return end_with(failures, exit_internal_error, "roofspan: internal error (unknown)\n");
     }
 }

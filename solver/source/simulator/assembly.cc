@@ -1,3 +1,5 @@
+#include <roofspan/core/analysis_failure.h>
+#include <roofspan/core/fault_injection.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/mpi.h>
@@ -92,196 +94,220 @@ namespace roofspan
     system_rhs     = 0;
     internal_force = 0;
     external_force = 0;
-    for (const auto &cell : dof_handler.active_cell_iterators())
+    // An exception on one rank must not leave the others in compress():
+    // it is caught here and raised on every rank below.
+    std::string rank_failure;
+    try
       {
-        if (!cell->is_locally_owned())
-          continue;
-        fe_values.reinit(cell);
-        const ElasticConstants &m = elastic.at(cell->material_id());
+        fault_point("assembly");
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          {
+            if (!cell->is_locally_owned())
+              continue;
+            fe_values.reinit(cell);
+            const ElasticConstants &m = elastic.at(cell->material_id());
 
-        const ConstitutiveModel &model     = *models.at(cell->material_id());
-        const bool               nonlinear = !model.is_linear();
-        cell->get_dof_indices(dof_indices);
-        state.locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
+            const ConstitutiveModel &model     = *models.at(cell->material_id());
+            const bool               nonlinear = !model.is_linear();
+            cell->get_dof_indices(dof_indices);
+            state.locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
 
-        const FullMatrix<double> *cached = nullptr;
-        std::vector<std::int64_t> key;
-        if (nonlinear)
-          {
-            // Stress from the constitutive model at each point: internal
-            // force int B^T (sigma - sigma_0), tangent int B^T C_alg B.
-            cell_matrix   = 0;
-            cell_internal = 0;
-            for (unsigned int q = 0; q < n_q; ++q)
+            const FullMatrix<double> *cached = nullptr;
+            std::vector<std::int64_t> key;
+            if (nonlinear)
               {
-                const double JxW = fe_values.JxW(q);
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                // Stress from the constitutive model at each point: internal
+                // force int B^T (sigma - sigma_0), tangent int B^T C_alg B.
+                cell_matrix   = 0;
+                cell_internal = 0;
+                for (unsigned int q = 0; q < n_q; ++q)
                   {
-                    const Tensor<1, dim>  g = fe_values.shape_grad_component(i, q, component[i]);
-                    SymmetricTensor<2, 3> b;
-                    for (unsigned int d = 0; d < dim; ++d)
-                      b[component[i]][d] += (d == component[i] ? 1. : 0.5) * g[d];
-                    B[i] = b;
-                  }
-                SymmetricTensor<2, 3> strain;
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  strain += cell_u[i] * B[i];
-                const unsigned int index  = cell->active_cell_index() * n_q + q;
-                const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
-                const StressUpdate update =
-                    model.update(strain, sigma0, state.committed_states[index], state.strength);
-                if (!update.ok && !local_failure)
-                  {
-                    std::ostringstream where;
-                    where << update.failure << " at (" << fe_values.quadrature_point(q)
-                          << "), material id " << int(cell->material_id());
-                    local_failure_place = where.str();
-                  }
-                if (!update.ok)
-                  local_failure = true;
-                cell_branches[cell->active_cell_index()] |=
-                    std::uint16_t(1u << unsigned(update.branch));
-                ++branch_points[unsigned(update.branch)];
-                auto &sequence            = cell_branch_sequence[cell->active_cell_index()];
-                sequence                  = sequence * 31 + unsigned(update.branch) + 1;
-                state.trial_states[index] = update.state;
-                const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  cell_internal(i) += (dsigma * B[i]) * JxW;
-                // Residual-only evaluations (line searches) skip the tangent:
-                // B^T C B is most of a plastic cell's work.
-                if (with_matrix)
-                  for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                    {
-                      const SymmetricTensor<2, 3> CB = update.tangent * B[i];
-                      for (unsigned int j = 0; j < dofs_per_cell; ++j)
-                        cell_matrix(j, i) += (B[j] * CB) * JxW;
-                    }
-              }
-          }
-        else if (use_cache)
-          {
-            key           = congruence_key<dim>(cell);
-            const auto it = cache.find(key);
-            if (it != cache.end())
-              cached = &it->second;
-          }
-        if (nonlinear)
-          ;
-        else if (cached == nullptr)
-          {
-            cell_matrix = 0;
-            for (unsigned int q = 0; q < n_q; ++q)
-              {
-                const double JxW = fe_values.JxW(q);
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  grad[i] = fe_values.shape_grad_component(i, q, component[i]);
-                // K_ij = lambda g_i[c_i] g_j[c_j]
-                //      + mu (g_i.g_j delta_{c_i c_j} + g_i[c_j] g_j[c_i])
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  {
-                    const unsigned int ci = component[i];
-                    for (unsigned int j = 0; j <= i; ++j)
+                    const double JxW = fe_values.JxW(q);
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
                       {
-                        const unsigned int cj = component[j];
-                        double             k =
-                            m.lambda * grad[i][ci] * grad[j][cj] + m.mu * grad[i][cj] * grad[j][ci];
-                        if (ci == cj)
-                          k += m.mu * (grad[i] * grad[j]);
-                        cell_matrix(i, j) += k * JxW;
+                        const Tensor<1, dim> g = fe_values.shape_grad_component(i, q, component[i]);
+                        SymmetricTensor<2, 3> b;
+                        for (unsigned int d = 0; d < dim; ++d)
+                          b[component[i]][d] += (d == component[i] ? 1. : 0.5) * g[d];
+                        B[i] = b;
+                      }
+                    SymmetricTensor<2, 3> strain;
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      strain += cell_u[i] * B[i];
+                    const unsigned int index  = cell->active_cell_index() * n_q + q;
+                    const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
+                    const StressUpdate update =
+                        model.update(strain, sigma0, state.committed_states[index], state.strength);
+                    if (!update.ok && !local_failure)
+                      {
+                        std::ostringstream where;
+                        where << update.failure << " at (" << fe_values.quadrature_point(q)
+                              << "), material id " << int(cell->material_id());
+                        local_failure_place = where.str();
+                      }
+                    if (!update.ok)
+                      local_failure = true;
+                    cell_branches[cell->active_cell_index()] |=
+                        std::uint16_t(1u << unsigned(update.branch));
+                    ++branch_points[unsigned(update.branch)];
+                    auto &sequence            = cell_branch_sequence[cell->active_cell_index()];
+                    sequence                  = sequence * 31 + unsigned(update.branch) + 1;
+                    state.trial_states[index] = update.state;
+                    const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      cell_internal(i) += (dsigma * B[i]) * JxW;
+                    // Residual-only evaluations (line searches) skip the tangent:
+                    // B^T C B is most of a plastic cell's work.
+                    if (with_matrix)
+                      for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                        {
+                          const SymmetricTensor<2, 3> CB = update.tangent * B[i];
+                          for (unsigned int j = 0; j < dofs_per_cell; ++j)
+                            cell_matrix(j, i) += (B[j] * CB) * JxW;
+                        }
+                  }
+              }
+            else if (use_cache)
+              {
+                key           = congruence_key<dim>(cell);
+                const auto it = cache.find(key);
+                if (it != cache.end())
+                  cached = &it->second;
+              }
+            if (nonlinear)
+              ;
+            else if (cached == nullptr)
+              {
+                cell_matrix = 0;
+                for (unsigned int q = 0; q < n_q; ++q)
+                  {
+                    const double JxW = fe_values.JxW(q);
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      grad[i] = fe_values.shape_grad_component(i, q, component[i]);
+                    // K_ij = lambda g_i[c_i] g_j[c_j]
+                    //      + mu (g_i.g_j delta_{c_i c_j} + g_i[c_j] g_j[c_i])
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      {
+                        const unsigned int ci = component[i];
+                        for (unsigned int j = 0; j <= i; ++j)
+                          {
+                            const unsigned int cj = component[j];
+                            double             k  = m.lambda * grad[i][ci] * grad[j][cj] +
+                                       m.mu * grad[i][cj] * grad[j][ci];
+                            if (ci == cj)
+                              k += m.mu * (grad[i] * grad[j]);
+                            cell_matrix(i, j) += k * JxW;
+                          }
                       }
                   }
-              }
-            for (unsigned int i = 0; i < dofs_per_cell; ++i)
-              for (unsigned int j = 0; j < i; ++j)
-                cell_matrix(j, i) = cell_matrix(i, j);
-            if (use_cache && (cache.size() + 1) * bytes_per_matrix <= max_cache_bytes)
-              cache.emplace(std::move(key), cell_matrix);
-          }
-        else
-          cell_matrix = *cached;
-
-        // Excavation load: gravity minus the divergence of the in-situ
-        // stress over the remaining rock. With the in-situ stress in
-        // equilibrium, this equals the traction released on the opening.
-        cell_rhs = 0;
-        for (unsigned int q = 0; q < n_q; ++q)
-          {
-            const double                JxW    = fe_values.JxW(q);
-            const SymmetricTensor<2, 3> sigma0 = in_situ.stress(fe_values.quadrature_point(q));
-            const double weight = gravity ? -m.unit_weight : 0.; // body force, vertical
-            for (unsigned int i = 0; i < dofs_per_cell; ++i)
-              {
-                const unsigned int   ci = component[i];
-                const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, ci);
-                double               v  = 0;
-                for (unsigned int d = 0; d < dim; ++d)
-                  v -= sigma0[ci][d] * g[d];
-                if (ci == dim - 1)
-                  v += weight * fe_values.shape_value_component(i, q, ci);
-                cell_rhs(i) += v * JxW;
-              }
-          }
-
-        for (const unsigned int f : cell->face_indices())
-          {
-            if (!cell->face(f)->at_boundary())
-              continue;
-            const types::boundary_id id        = cell->face(f)->boundary_id();
-            const Tensor<1, dim>    *t         = boundary_conditions.traction(id);
-            const bool               in_situ_t = boundary_conditions.has_in_situ_traction(id);
-            if (t == nullptr && !in_situ_t)
-              continue;
-            fe_face_values.reinit(cell, f);
-            for (unsigned int q = 0; q < face_quadrature.size(); ++q)
-              {
-                Tensor<1, dim> traction;
-                if (t != nullptr)
-                  traction = *t;
-                else
-                  {
-                    const SymmetricTensor<2, 3> s =
-                        in_situ.stress(fe_face_values.quadrature_point(q));
-                    const Tensor<1, dim> n = fe_face_values.normal_vector(q);
-                    for (unsigned int a = 0; a < dim; ++a)
-                      for (unsigned int b = 0; b < dim; ++b)
-                        traction[a] += s[a][b] * n[b];
-                  }
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  cell_rhs(i) += traction[component[i]] *
-                                 fe_face_values.shape_value_component(i, q, component[i]) *
-                                 fe_face_values.JxW(q);
+                  for (unsigned int j = 0; j < i; ++j)
+                    cell_matrix(j, i) = cell_matrix(i, j);
+                if (use_cache && (cache.size() + 1) * bytes_per_matrix <= max_cache_bytes)
+                  cache.emplace(std::move(key), cell_matrix);
               }
-          }
+            else
+              cell_matrix = *cached;
 
-        // Residual = load * f_ext - f_int; f_int = K u for linear rock.
-        for (unsigned int i = 0; i < dofs_per_cell; ++i)
-          {
-            if (!nonlinear)
+            // Excavation load: gravity minus the divergence of the in-situ
+            // stress over the remaining rock. With the in-situ stress in
+            // equilibrium, this equals the traction released on the opening.
+            cell_rhs = 0;
+            for (unsigned int q = 0; q < n_q; ++q)
               {
-                double k_u = 0;
-                for (unsigned int j = 0; j < dofs_per_cell; ++j)
-                  k_u += cell_matrix(i, j) * cell_u[j];
-                cell_internal(i) = k_u;
+                const double                JxW    = fe_values.JxW(q);
+                const SymmetricTensor<2, 3> sigma0 = in_situ.stress(fe_values.quadrature_point(q));
+                const double weight = gravity ? -m.unit_weight : 0.; // body force, vertical
+                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                  {
+                    const unsigned int   ci = component[i];
+                    const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, ci);
+                    double               v  = 0;
+                    for (unsigned int d = 0; d < dim; ++d)
+                      v -= sigma0[ci][d] * g[d];
+                    if (ci == dim - 1)
+                      v += weight * fe_values.shape_value_component(i, q, ci);
+                    cell_rhs(i) += v * JxW;
+                  }
               }
-            cell_external(i) = load * cell_rhs(i);
-            cell_rhs(i)      = cell_external(i) - cell_internal(i);
+
+            for (const unsigned int f : cell->face_indices())
+              {
+                if (!cell->face(f)->at_boundary())
+                  continue;
+                const types::boundary_id id        = cell->face(f)->boundary_id();
+                const Tensor<1, dim>    *t         = boundary_conditions.traction(id);
+                const bool               in_situ_t = boundary_conditions.has_in_situ_traction(id);
+                if (t == nullptr && !in_situ_t)
+                  continue;
+                fe_face_values.reinit(cell, f);
+                for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                  {
+                    Tensor<1, dim> traction;
+                    if (t != nullptr)
+                      traction = *t;
+                    else
+                      {
+                        const SymmetricTensor<2, 3> s =
+                            in_situ.stress(fe_face_values.quadrature_point(q));
+                        const Tensor<1, dim> n = fe_face_values.normal_vector(q);
+                        for (unsigned int a = 0; a < dim; ++a)
+                          for (unsigned int b = 0; b < dim; ++b)
+                            traction[a] += s[a][b] * n[b];
+                      }
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      cell_rhs(i) += traction[component[i]] *
+                                     fe_face_values.shape_value_component(i, q, component[i]) *
+                                     fe_face_values.JxW(q);
+                  }
+              }
+
+            // Residual = load * f_ext - f_int; f_int = K u for linear rock.
+            for (unsigned int i = 0; i < dofs_per_cell; ++i)
+              {
+                if (!nonlinear)
+                  {
+                    double k_u = 0;
+                    for (unsigned int j = 0; j < dofs_per_cell; ++j)
+                      k_u += cell_matrix(i, j) * cell_u[j];
+                    cell_internal(i) = k_u;
+                  }
+                cell_external(i) = load * cell_rhs(i);
+                cell_rhs(i)      = cell_external(i) - cell_internal(i);
+              }
+            if (with_matrix)
+              active.distribute_local_to_global(
+                  cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
+            else
+              active.distribute_local_to_global(cell_rhs, dof_indices, system_rhs);
+            internal_force.add(dof_indices, cell_internal);
+            external_force.add(dof_indices, cell_external);
           }
-        if (with_matrix)
-          active.distribute_local_to_global(
-              cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
-        else
-          active.distribute_local_to_global(cell_rhs, dof_indices, system_rhs);
-        internal_force.add(dof_indices, cell_internal);
-        external_force.add(dof_indices, cell_external);
+        if (bolts)
+          bolts->assemble(state.bolts,
+                          state.locally_relevant_solution,
+                          active,
+                          with_matrix ? &system_matrix : nullptr,
+                          system_rhs,
+                          internal_force);
       }
-    if (bolts)
-      bolts->assemble(state.bolts,
-                      state.locally_relevant_solution,
-                      active,
-                      with_matrix ? &system_matrix : nullptr,
-                      system_rhs,
-                      internal_force);
+    catch (const std::exception &e)
+      {
+        rank_failure = e.what();
+        if (rank_failure.empty())
+          rank_failure = "unknown exception";
+      }
+    {
+      const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(mpi_communicator);
+      const unsigned int first =
+          Utilities::MPI::min(rank_failure.empty() ?
+                                  n_ranks :
+                                  Utilities::MPI::this_mpi_process(mpi_communicator),
+                              mpi_communicator);
+      if (first < n_ranks)
+        throw RankFailure("during assembly on rank " + std::to_string(first) + ": " +
+                          Utilities::MPI::broadcast(mpi_communicator, rank_failure, first));
+    }
     if (with_matrix)
       system_matrix.compress(VectorOperation::add);
     system_rhs.compress(VectorOperation::add);

@@ -1,3 +1,4 @@
+#include <roofspan/core/fault_injection.h>
 #include <roofspan/core/output_directory.h>
 #include <roofspan/output/stress_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
@@ -204,6 +205,7 @@ namespace roofspan
       // Quadratic elements: subdivide so ParaView shows the curvature.
       data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
 
+      fault_point("output");
       if (!for_hdf5)
         {
           const std::string pvtu = data_out.write_vtu_with_pvtu_record(

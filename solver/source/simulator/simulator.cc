@@ -1,3 +1,4 @@
+#include <roofspan/core/failure_watchdog.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/output_directory.h>
 #include <roofspan/simulator/simulator.h>
@@ -165,10 +166,12 @@ namespace roofspan
         pcout << "roofspan " << ROOFSPAN_VERSION << ": " << case_file << " (" << dim << "D, "
               << geometry->description << ", Q" << degree << ", "
               << Utilities::MPI::n_mpi_processes(mpi_communicator) << " MPI ranks)\n";
-        computing_timer = std::make_unique<TimerOutput>(mpi_communicator,
-                                                        pcout,
-                                                        TimerOutput::never,
-                                                        TimerOutput::wall_times);
+        // Rank-local timers (each rank's own wall times; rank 0 prints):
+        // a timer synchronised over the ranks would make every phase's end
+        // a collective call, and a rank leaving a phase on an exception
+        // would wait there for the others forever.
+        computing_timer =
+            std::make_unique<TimerOutput>(pcout, TimerOutput::never, TimerOutput::wall_times);
         Timer total(mpi_communicator, true);
         {
           Timer mesh_timer(mpi_communicator, true);
@@ -187,9 +190,19 @@ namespace roofspan
         {
           TimerOutput::Scope t(*computing_timer, "output");
           Timer              timer(mpi_communicator, true);
-          write_fields(out);
+          const auto         writing = [&](const auto &write) {
+            try
+              {
+                write();
+              }
+            catch (const std::exception &e)
+              {
+                throw OutputFailure(out.write_failure(e.what()));
+              }
+          };
+          writing([&]() { write_fields(out); });
           evaluate_results(summary);
-          write_bolts(out, summary);
+          writing([&]() { write_bolts(out, summary); });
           timer.stop();
           output_seconds = timer.last_wall_time();
         }
@@ -434,7 +447,7 @@ namespace roofspan
             f << summary.dump(2) << '\n';
             f.close();
             if (!f)
-              throw std::runtime_error("cannot write summary.json");
+              throw OutputFailure(out.write_failure("writing summary.json"));
           }
         out.commit();
         pcout << "results in " << output_directory << "/ (summary.json)\n";
@@ -442,6 +455,7 @@ namespace roofspan
       }
     catch (...)
       {
+        arm_failure_watchdog(std::current_exception());
         out.abandon();
         // Dropped here, not during unwinding: TimerOutput's destructor
         // would otherwise print a warning about the pending exception.

@@ -28,6 +28,7 @@ namespace roofspan
       SNES                            snes = nullptr;
       std::string                     non_finite;
       bool                            cycling = false; ///< the iterates repeat two states
+      std::string                     rank_failure; ///< RankFailure met in a callback (all ranks)
     };
 
     /// Makes X the problem's trial solution.
@@ -57,6 +58,12 @@ namespace roofspan
           VecCopy(c.problem->residual_vector(), f);
           VecScale(f, -1.);
         }
+      catch (const RankFailure &e)
+        {
+          // Raised on every rank: SNES stops, solve() rethrows it.
+          c.rank_failure = e.what();
+          SNESSetFunctionDomainError(snes);
+        }
       catch (const std::exception &e)
         {
           c.non_finite = e.what();
@@ -78,6 +85,11 @@ namespace roofspan
           if (iteration > 0 && c.problem->after_correction)
             c.problem->after_correction();
           c.reference = c.problem->evaluate(c.load, true).second;
+        }
+      catch (const RankFailure &e)
+        {
+          c.rank_failure = e.what();
+          return PETSC_ERR_LIB;
         }
       catch (const std::exception &e)
         {
@@ -264,6 +276,8 @@ namespace roofspan
     // The problem's trial state (histories) must be that of the final iterate.
     VecCopy(x, u);
     VecDestroy(&x);
+    if (!c.rank_failure.empty())
+      throw RankFailure(c.rank_failure);
     problem.solution_changed();
     if (code == 0 && reason > 0)
       problem.evaluate(target, false);

@@ -48,6 +48,26 @@ namespace roofspan
     const std::string remedy; ///< what the user can do, one sentence
   };
 
+  /**
+   * An exception that one rank met inside a phase every rank goes through
+   * together (assembly), made known to all ranks before the next collective
+   * call, so that all of them end the same way (an internal error) instead
+   * of the others waiting forever. Not a verdict on the roof.
+   */
+  class RankFailure : public std::runtime_error
+  {
+  public:
+    using std::runtime_error::runtime_error;
+  };
+
+  /// The results could not be written (full disk, no permission): the
+  /// analysis ran, its output did not land; exit code 1, its own message.
+  class OutputFailure : public std::runtime_error
+  {
+  public:
+    using std::runtime_error::runtime_error;
+  };
+
   /// One converged point of a load path: load factor and largest displacement.
   struct LoadPathPoint
   {
