@@ -114,8 +114,8 @@ def main():
                 s = runs[len(runs) // 2]
                 t = s["times"]
                 print(f"{name:9s} {label:7s} {ranks:3d} {s['dofs']:9d} {s['solver']['iterations']:4d} "
-                      f"{t.get('mesh', 0):6.2f} {t['setup']:6.2f} {t['assembly']:6.2f} {t['amg_setup']:6.2f} "
-                      f"{t['cg']:6.2f} {t['total']:7.2f} {s['memory']['peak_rss_sum'] / 1e9:7.2f} "
+                      f"{t.get('mesh', 0):6.2f} {t['setup']:6.2f} {t['assembly']:6.2f} {t.get('preconditioner_setup', t.get('amg_setup', 0)):6.2f} "
+                      f"{t.get('linear_solve', t.get('cg', 0)):6.2f} {t['total']:7.2f} {s['memory']['peak_rss_sum'] / 1e9:7.2f} "
                       f"{s['dofs'] / t['total']:9.0f}", flush=True)
 
 

@@ -46,12 +46,12 @@ def main():
             wall, s = run(os.path.abspath(exe), args.ranks)
             t = s["times"]
             fb, fu = s["factor_of_safety"], s.get("factor_of_safety_unbolted", {})
-            print(f"{exe[-40:]:40s} {wall:7.1f} {t['assembly']:9.1f} {t['amg_setup']:8.1f} {t['cg']:7.1f} "
+            print(f"{exe[-40:]:40s} {wall:7.1f} {t['assembly']:9.1f} {t.get('preconditioner_setup', t.get('amg_setup', 0)):8.1f} {t.get('linear_solve', t.get('cg', 0)):7.1f} "
                   f"{s['solver']['linear_solves']:6d} {s['dofs']:6d} "
                   f"{s['memory']['peak_rss_max_rank'] / 2**20:12.0f}  "
                   f"{fb['value']:.4f} [{fb['bracket'][0]:.4f}, {fb['bracket'][1]:.4f}] {fb['failure_criterion']} / "
                   f"{fu.get('value', float('nan')):.4f} {fu.get('failure_criterion', '')}", flush=True)
-    print("(factor. = direct factorisation, the summary's times.amg_setup; solve = triangular solves)")
+    print("(factor. = direct factorisation, the summary's times.preconditioner_setup; solve = triangular solves)")
 
 
 main()

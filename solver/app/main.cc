@@ -1,6 +1,7 @@
 // The roofspan command line: run, validate or document a case file.
 #include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/input_error.h>
+#include <roofspan/core/parameter_file_check.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -45,32 +46,6 @@ collapse); 5 linear solver failure; 6 non-finite values.
 MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
 )";
 
-  // deal.II exceptions carry a long preamble; the user needs the message.
-  std::string essential(const std::string &what)
-  {
-    const std::string marker = "Additional information:";
-    const auto        pos    = what.find(marker);
-    std::string       s      = pos == std::string::npos ? what : what.substr(pos + marker.size());
-    const auto        end    = s.find("\n\nStacktrace");
-    if (end != std::string::npos)
-      s = s.substr(0, end);
-    std::string out;
-    bool        space = false;
-    for (const char c : s)
-      {
-        if (std::isspace(static_cast<unsigned char>(c)))
-          space = !out.empty();
-        else
-          {
-            if (space)
-              out += ' ';
-            out += c;
-            space = false;
-          }
-      }
-    return out;
-  }
-
   struct Options
   {
     std::string                                      case_file;
@@ -95,7 +70,7 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
       }
     catch (const std::exception &e)
       {
-        throw InputError("command line --set", path, essential(e.what()));
+        throw InputError("command line --set", path, library_message(e));
       }
     for (unsigned int i = 0; i < parts.size(); ++i)
       prm.leave_subsection();
@@ -105,13 +80,14 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
   void read_case(ParameterHandler &prm, const Options &options)
   {
     Simulator<dim>::declare_parameters(prm);
+    check_parameter_file(options.case_file);
     try
       {
         prm.parse_input(options.case_file, "", false, true);
       }
     catch (const std::exception &e)
       {
-        throw InputError(options.case_file, "", essential(e.what()));
+        throw InputError(options.case_file, "", library_message(e));
       }
     for (const auto &[path, value] : options.overrides)
       apply_override(prm, path, value);
@@ -255,7 +231,14 @@ int main(int argc, char **argv)
           else if (arg == "--check-jacobian")
             options.check_jacobian = true;
           else if (arg == "--output-dir")
-            options.output_dir = next();
+            {
+              options.output_dir = next();
+              if (options.output_dir.empty())
+                throw InputError("command line",
+                                 "--output-dir",
+                                 "expects a folder, got an empty string (leave the option "
+                                 "out for the case's 'Output directory')");
+            }
           else if (arg == "--set")
             {
               const std::string s  = next();
@@ -314,7 +297,7 @@ int main(int argc, char **argv)
     {
       return end_with(failures,
                       exit_internal_error,
-                      "roofspan: internal error: " + essential(e.what()) + "\n");
+                      "roofspan: internal error: " + library_message(e) + "\n");
     }
   catch (...)
     {

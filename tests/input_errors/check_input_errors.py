@@ -6,7 +6,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import Checks, run_roofspan, scratch  # noqa: E402
+from harness import EXE, Checks, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
@@ -96,10 +96,47 @@ def main():
     ] + [(what, CASE, [f"Materials/Library directories={lib}"], ["clay_manto.prm", key, words])
          for what, lib, key, words in strength]
 
+    # Damaged Gmsh meshes (from the clamped-beam mesh the build generates):
+    # counts that would allocate gigabytes from a small file, a truncated
+    # file. One line naming the mesh file, no stack trace.
+    beam_case = os.path.join(ROOT, "tests", "verification", "clamped_beam_gmsh.prm")
+    beam_mesh = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(EXE))), "meshes",
+                             "clamped_beam.msh")
+    if os.path.isfile(beam_mesh):
+        with open(beam_mesh) as f:
+            mesh = f.read()
+        damaged = {
+            "PhysicalNames count 400 million": mesh.replace("$PhysicalNames\n5\n", "$PhysicalNames\n400000000\n"),
+            "PhysicalNames count -1": mesh.replace("$PhysicalNames\n5\n", "$PhysicalNames\n-1\n"),
+            "Nodes count 10^12": mesh.replace("$Nodes\n1449\n", "$Nodes\n1000000000000\n"),
+            "truncated mesh": mesh[: len(mesh) * 6 // 10],
+        }
+        for what, text in damaged.items():
+            path = write(os.path.join(work, what.replace(" ", "_") + ".msh"), text)
+            cases.append((what, beam_case, [f"Geometry/Gmsh/Mesh file={path}"], [os.path.basename(path)]))
+    else:
+        print(f"  damaged meshes skipped: {beam_mesh} not built")
+
+    # A key set twice; a layer thickness with trailing text or a unit.
+    with open(CASE) as f:
+        text = f.read().replace("../materials", os.path.join(ROOT, "materials"))
+    twice = write(os.path.join(work, "twice.prm"),
+                  text.replace("set Room span            = 4.5", "set Room span            = 4.5\n    set Room span = 5.5"))
+    cases.append(("key set twice", twice, [], ["twice.prm", "Room span", "set twice"]))
+    for value in ("3m", "7x", "inf"):
+        cases.append((f"layer thickness {value}", CASE,
+                      [f"Stratigraphy/Layers above floor=clay manto: 2.5, breccia: {value}"],
+                      ["room_4.5m.prm", "Stratigraphy/Layers above floor", value]))
+
+    cases.append(("Newton tolerance 0", CASE, ["Nonlinear solver/Tolerance=0"], ["--set", "Tolerance"]))
+    cases.append(("linear tolerance 0", CASE, ["Linear solver/Relative tolerance=0"],
+                  ["--set", "Relative tolerance"]))
+
     c = Checks("Bad input: message, exit code 2, earlier output untouched")
     for what, case, sets, words in cases:
         out = os.path.join(work, "out_" + what.replace(" ", "_").replace(">=", "ge"))
-        os.makedirs(out, exist_ok=True)
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
         sentinel = write(os.path.join(out, "summary.json"), '{"earlier": "good result"}\n')
         code, stdout, stderr = run_roofspan(case, out, sets=sets, check=False)
         message = stderr.strip()
@@ -107,6 +144,8 @@ def main():
         c.condition(f"{what}: exit code 2", code == 2, str(code))
         missing = [w for w in words if w not in message]
         c.condition(f"{what}: message names {words}", not missing, f"missing {missing}" if missing else "")
+        c.condition(f"{what}: one line, no stack trace", message.count("\n") == 0 and "Stacktrace" not in message,
+                    f"{message.count(chr(10)) + 1} lines")
         with open(sentinel) as f:
             untouched = f.read() == '{"earlier": "good result"}\n'
         c.condition(f"{what}: earlier output untouched", untouched and os.listdir(out) == ["summary.json"])

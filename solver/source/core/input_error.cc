@@ -1,5 +1,6 @@
 #include <roofspan/core/input_error.h>
 
+#include <cctype>
 #include <sstream>
 
 namespace roofspan
@@ -25,6 +26,32 @@ namespace roofspan
       , file(file)
       , parameter(parameter)
   {
+  }
+
+  std::string library_message(const std::exception &e)
+  {
+    const std::string what   = e.what();
+    const std::string marker = "Additional information:";
+    const auto        pos    = what.find(marker);
+    std::string       s      = pos == std::string::npos ? what : what.substr(pos + marker.size());
+    const auto        end    = s.find("\n\nStacktrace");
+    if (end != std::string::npos)
+      s = s.substr(0, end);
+    std::string out;
+    bool        space = false;
+    for (const char c : s)
+      {
+        if (std::isspace(static_cast<unsigned char>(c)))
+          space = !out.empty();
+        else
+          {
+            if (space)
+              out += ' ';
+            out += c;
+            space = false;
+          }
+      }
+    return out;
   }
 
   std::string format_number(const double value)

@@ -7,6 +7,7 @@
 #include <deal.II/grid/grid_in.h>
 #include <deal.II/grid/tria.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,6 +28,56 @@ namespace roofspan
 
     // The $PhysicalNames section of a .msh file (same layout in format 2
     // and 4); GridIn keeps only the numeric tags.
+    /**
+     * A count in a mesh file's section header cannot exceed the bytes in the
+     * file (every entry takes at least one): checked before anything is
+     * allocated, so that a small file cannot claim 400 million entries and
+     * exhaust the memory. Covers $PhysicalNames, $Entities, $Nodes and
+     * $Elements (format 2: the count; format 4: every number of the header
+     * line, which holds the counts and the largest tag).
+     */
+    void check_section_counts(const std::string &file)
+    {
+      std::error_code ec;
+      const auto      size = std::filesystem::file_size(file, ec);
+      std::ifstream   in(file);
+      std::string     line;
+      while (std::getline(in, line))
+        for (const char *section : {"$PhysicalNames", "$Entities", "$Nodes", "$Elements"})
+          if (line.rfind(section, 0) == 0 && line.size() <= std::strlen(section) + 1)
+            {
+              std::string header;
+              std::getline(in, header);
+              std::istringstream numbers(header);
+              std::string        word;
+              while (numbers >> word)
+                {
+                  long double value = 0;
+                  try
+                    {
+                      std::size_t used = 0;
+                      value            = std::stold(word, &used);
+                      if (used != word.size())
+                        throw std::invalid_argument(word);
+                    }
+                  catch (const std::exception &)
+                    {
+                      throw InputError(file,
+                                       "",
+                                       std::string("the header of ") + section +
+                                           " should hold counts, found '" + header + "'");
+                    }
+                  if (value < 0 || (!ec && value > static_cast<long double>(size)))
+                    throw InputError(
+                        file,
+                        "",
+                        std::string("the header of ") + section + " claims " + word +
+                            " entries (or a tag that large), impossible in a file of " +
+                            std::to_string(size) + " bytes: the file is damaged");
+                }
+            }
+    }
+
     std::vector<PhysicalName> read_physical_names(const std::string &file)
     {
       std::ifstream             in(file);
@@ -35,12 +86,18 @@ namespace roofspan
       while (std::getline(in, line))
         if (line.rfind("$PhysicalNames", 0) == 0)
           {
-            unsigned int n = 0;
-            in >> n;
-            for (unsigned int i = 0; i < n; ++i)
+            long long n = 0;
+            if (!(in >> n) || n < 0)
+              throw InputError(file, "", "$PhysicalNames should start with the number of names");
+            for (long long i = 0; i < n; ++i)
               {
                 PhysicalName p;
-                in >> p.dimension >> p.tag;
+                if (!(in >> p.dimension >> p.tag))
+                  throw InputError(file,
+                                   "",
+                                   "$PhysicalNames lists " + std::to_string(n) +
+                                       " names but entry " + std::to_string(i + 1) +
+                                       " is not 'dimension tag \"name\"'");
                 std::getline(in, p.name);
                 const auto first = p.name.find('"');
                 const auto last  = p.name.rfind('"');
@@ -105,6 +162,7 @@ namespace roofspan
         unit_of[parts[0]] = parts[1];
       }
 
+    check_section_counts(mesh_file);
     for (const auto &p : read_physical_names(mesh_file))
       {
         if (p.dimension == dim)
@@ -139,7 +197,7 @@ namespace roofspan
       }
     catch (const std::exception &e)
       {
-        throw InputError(mesh_file, "", std::string("cannot read the mesh: ") + e.what());
+        throw InputError(mesh_file, "", "cannot read the mesh: " + library_message(e));
       }
     for (const auto &cell : tria.active_cell_iterators())
       require(this->regions.count(cell->material_id()) == 1,

@@ -6,6 +6,7 @@
 #include <deal.II/base/utilities.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace roofspan
 {
@@ -31,15 +32,23 @@ namespace roofspan
           double thickness = 0;
           try
             {
-              thickness = std::stod(parts[1]);
+              std::size_t used = 0;
+              thickness        = std::stod(parts[1], &used);
+              if (used != parts[1].size()) // "3m", "7x": no units, no trailing text
+                throw std::invalid_argument(parts[1]);
             }
           catch (...)
             {
               throw InputError(file,
                                parameter,
                                "thickness '" + parts[1] + "' of '" + parts[0] +
-                                   "' is not a number");
+                                   "' is not a number (metres, without a unit)");
             }
+          require(std::isfinite(thickness) && thickness < 1e5,
+                  file,
+                  parameter,
+                  "layer '" + parts[0] + "' has thickness " + parts[1] +
+                      " m; expected a finite thickness below 100 km");
           require(thickness > 0,
                   file,
                   parameter,

@@ -1,4 +1,5 @@
 #include <roofspan/core/input_error.h>
+#include <roofspan/core/parameter_file_check.h>
 #include <roofspan/materials/material_library.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -167,13 +168,14 @@ namespace roofspan
   {
     ParameterHandler prm;
     declare_unit_parameters(prm);
+    check_parameter_file(file);
     try
       {
         prm.parse_input(file, "", false, true);
       }
     catch (const std::exception &e)
       {
-        throw InputError(file, "", std::string("cannot parse: ") + e.what());
+        throw InputError(file, "", "cannot parse: " + library_message(e));
       }
 
     prm.enter_subsection("Bolt product");

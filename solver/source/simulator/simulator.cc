@@ -434,8 +434,8 @@ namespace roofspan
         summary["times"]  = {{"mesh", mesh_seconds},
                              {"setup", setup_seconds},
                              {"assembly", assembly_seconds},
-                             {"amg_setup", solver_statistics.setup_seconds},
-                             {"cg", solver_statistics.solve_seconds},
+                             {"preconditioner_setup", solver_statistics.setup_seconds},
+                             {"linear_solve", solver_statistics.solve_seconds},
                              {"output", output_seconds},
                              {"total", total.last_wall_time()}};
         summary["memory"] = {{"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},

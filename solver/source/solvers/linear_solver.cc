@@ -74,8 +74,10 @@ namespace roofspan
                       "models near collapse.");
     prm.declare_entry("Relative tolerance",
                       "1e-8",
-                      Patterns::Double(0, 1),
-                      "Stop when the true residual ||b - A x|| <= tolerance * ||b||.");
+                      Patterns::Double(1e-14, 1),
+                      "Stop when the true residual ||b - A x|| <= tolerance * ||b|| "
+                      "(at least 1e-14: double precision cannot do better, and 0 "
+                      "would never stop).");
     prm.declare_entry("Maximum iterations", "1000", Patterns::Integer(1));
     prm.declare_entry("Direct fallback size",
                       "200000",

@@ -36,7 +36,7 @@ namespace roofspan
     prm.enter_subsection("Nonlinear solver");
     prm.declare_entry("Tolerance",
                       "1e-6",
-                      Patterns::Double(0, 1),
+                      Patterns::Double(1e-14, 1),
                       "Newton converges when the residual is below this "
                       "fraction of the larger of the external and internal "
                       "force norms.");

@@ -23,6 +23,12 @@ namespace roofspan
     const std::string parameter;
   };
 
+  /// The part of a library's exception a user needs: deal.II's exceptions
+  /// carry a preamble (file, line, condition) and a stack trace around
+  /// their "Additional information"; this returns that information on one
+  /// line (or the whole text, whitespace collapsed, for other exceptions).
+  std::string library_message(const std::exception &e);
+
   /// A number as a person writes it in a message: 4.5, 0.5, 2e+09.
   std::string format_number(double value);
 

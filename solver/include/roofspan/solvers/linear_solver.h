@@ -37,7 +37,7 @@ namespace roofspan
       unsigned int iterations        = 0;
       double       relative_residual = 0; ///< ||b - A x|| / ||b||, recomputed
       double       setup_seconds     = 0; ///< preconditioner setup
-      double       solve_seconds     = 0; ///< CG iterations
+      double       solve_seconds     = 0; ///< the Krylov iterations or the triangular solves
       std::string  method;                ///< the Krylov method (or direct) that ran
       unsigned int fallbacks = 0;         ///< systems the direct solver took over
     };
