@@ -1,5 +1,6 @@
 // The roofspan command line: run, validate or document a case file.
 #include <roofspan/core/analysis_failure.h>
+#include <roofspan/core/failure_watchdog.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/parameter_file_check.h>
 #include <roofspan/materials/material_library.h>
@@ -268,39 +269,9 @@ int main(int argc, char **argv)
       }
       return dim == 2 ? run<2>(options, comm) : run<3>(options, comm);
     }
-  catch (const InputError &e)
-    {
-      return end_with(failures, input_error_exit_code, "roofspan: " + std::string(e.what()) + "\n");
-    }
-  catch (const AnalysisFailure &e)
-    {
-      // Decided on global (reduced) quantities: every rank is here.
-      return end_with(failures,
-                      e.exit_code,
-                      "roofspan: " + std::string(e.kind()) + ": " + e.what() +
-                          "\nroofspan: remedy: " + e.remedy + "\n");
-    }
-  catch (const OutputFailure &e)
-    {
-      return end_with(failures,
-                      exit_internal_error,
-                      "roofspan: output error: " + std::string(e.what()) + "\n");
-    }
-  catch (const std::bad_alloc &)
-    {
-      return end_with(failures,
-                      exit_internal_error,
-                      "roofspan: out of memory (the model is too large for this machine's "
-                      "memory: use more nodes or a coarser mesh)\n");
-    }
-  catch (const std::exception &e)
-    {
-      return end_with(failures,
-                      exit_internal_error,
-                      "roofspan: internal error: " + library_message(e) + "\n");
-    }
   catch (...)
     {
-      return end_with(failures, exit_internal_error, "roofspan: internal error (unknown)\n");
+      const FailureReport report = describe_failure(std::current_exception());
+      return end_with(failures, report.exit_code, report.message);
     }
 }

@@ -6,46 +6,62 @@
 
 #include <chrono>
 #include <iostream>
+#include <new>
 #include <string>
 #include <thread>
 
 namespace roofspan
 {
-  void arm_failure_watchdog(std::exception_ptr error, const double seconds)
+  FailureReport describe_failure(std::exception_ptr error)
   {
-    int         code    = exit_internal_error;
-    std::string message = "internal error (unknown)";
+    FailureReport report;
     try
       {
         if (error)
           std::rethrow_exception(error);
+        report.message = "roofspan: internal error (unknown)\n";
       }
     catch (const InputError &e)
       {
-        code    = input_error_exit_code;
-        message = e.what();
+        report.exit_code = input_error_exit_code;
+        report.message   = "roofspan: " + std::string(e.what()) + "\n";
       }
     catch (const AnalysisFailure &e)
       {
-        code    = e.exit_code;
-        message = e.kind() + ": " + e.what();
+        report.exit_code = e.exit_code;
+        report.message =
+            "roofspan: " + e.kind() + ": " + e.what() + "\nroofspan: remedy: " + e.remedy + "\n";
       }
     catch (const OutputFailure &e)
       {
-        message = std::string("output error: ") + e.what();
+        report.message = "roofspan: output error: " + std::string(e.what()) + "\n";
+      }
+    catch (const std::bad_alloc &)
+      {
+        report.message = "roofspan: out of memory (the model is too large for this machine's "
+                         "memory: use more nodes or a coarser mesh)\n";
       }
     catch (const std::exception &e)
       {
-        message = std::string("internal error: ") + e.what();
+        report.message = "roofspan: internal error: " + library_message(e) + "\n";
       }
     catch (...)
       {
+        report.message = "roofspan: internal error (unknown)\n";
       }
+    return report;
+  }
+
+  void arm_failure_watchdog(std::exception_ptr error, const double seconds)
+  {
+    const FailureReport report  = describe_failure(error);
+    const int           code    = report.exit_code;
+    const std::string   message = report.message;
     std::thread([code, message, seconds]() {
       std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
       int rank = 0;
       MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-      std::cerr << "roofspan: " << message << "\nroofspan: rank " << rank
+      std::cerr << message << "roofspan: rank " << rank
                 << " could not end together with the other ranks within " << seconds
                 << " s; ending all ranks\n"
                 << std::flush;

@@ -79,21 +79,25 @@ namespace roofspan
     // stepping's thresholds (6, 15) would shrink the increments to the
     // smallest long before the limit.
     path.easy_iterations = 15;
+    path.hard_iterations = 30;
     // Davis' associated material: measured on the default room, the l2 and
     // cp line searches stall from F = 1.04 on, backtracking reaches 1.24
     // (see the README, "Where the factor comes from").
     if (strength_reduction.davis && path.method == NonlinearSolver::Method::petsc_snes)
       path.snes_line_search = "bt";
-    path.hard_iterations  = 30;
     const bool was_active = pcout.is_active();
     pcout.set_condition(was_active && strength_reduction.log_trials);
-    const auto log = [&](const std::string &line) {
-      std::string l  = line;
-      const auto  at = l.find("load ");
-      if (at != std::string::npos && at < 8)
-        l.replace(at, 5, "F = ");
-      pcout << l << '\n';
+    // The solver's step lines name the path parameter "load": say which.
+    const auto log_as = [&](const std::string &parameter) {
+      return [&, parameter](const std::string &line) {
+        std::string l  = line;
+        const auto  at = l.find("load ");
+        if (at != std::string::npos && at < 8)
+          l.replace(at, 5, parameter);
+        pcout << l << '\n';
+      };
     };
+    const auto log = log_as("F = ");
 
     std::string note;
     if (switching)
@@ -103,13 +107,7 @@ namespace roofspan
         // to the other. Without equilibrium there the factor is below 1.
         NonlinearSolver to_davis = path;
         to_davis.load_steps      = 2;
-        const auto log_switch    = [&](const std::string &line) {
-          std::string l  = line;
-          const auto  at = l.find("load ");
-          if (at != std::string::npos && at < 8)
-            l.replace(at, 5, "weight of Davis' parameters ");
-          pcout << l << '\n';
-        };
+        const auto  log_switch   = log_as("weight of Davis' parameters ");
         std::string failure;
         try
           {
