@@ -51,6 +51,7 @@ from functools import partial
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import cli_errors  # noqa: E402
 import production  # noqa: E402
 
 log_line = partial(print, flush=True)  # progress shows up in batch logs at once
@@ -65,6 +66,10 @@ MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
 #    at the end of the excavation, leaving room for later load;
 #  - roof sag 75 mm: a common trigger for extra support in weak roof.
 DEFAULT_REQUIREMENT = {"min_factor_of_safety": 1.3, "max_bolt_utilisation": 0.8, "max_roof_sag": 0.075}
+# What a requirement may ask: a factor of safety of 1 to 10, a utilisation
+# of the bolt's strength up to 1, a sag up to 1 m.
+REQUIREMENT_RANGES = [("min_factor_of_safety", 1, 10, ""), ("max_bolt_utilisation", 0.01, 1, ""),
+                      ("max_roof_sag", 1e-4, 1, " m")]
 CANDIDATE_KEYS = {"bolts_per_row": int, "row_spacing": float, "length": float, "product": str}
 
 
@@ -94,9 +99,24 @@ def read_toml(path, kind):
         with open(path, "rb") as f:
             return tomllib.load(f)
     except FileNotFoundError:
-        raise DesignInputError(f"{kind} input error: file {path} does not exist")
+        raise DesignInputError(f"{kind} input error: file {path} does not exist") from None
+    except IsADirectoryError:
+        raise DesignInputError(f"{kind} input error: {path} is a directory; expected a TOML file") from None
+    except OSError as e:
+        raise DesignInputError(f"{kind} input error: cannot read {path}: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise DesignInputError(f"{kind} input error in {path}: not UTF-8 text ({e.reason} at byte {e.start}); "
+                               "TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as e:
-        raise DesignInputError(f"{kind} input error in {path}: not valid TOML ({e})")
+        raise DesignInputError(f"{kind} input error in {path}: not valid TOML ({e})") from None
+
+
+def expect_table(path, data, key):
+    """data[key] as a table (empty if absent); DesignInputError if it is something else."""
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        fail_input(path, key, f"{value!r}: expected a table ([{key}] with entries)")
+    return value
 
 
 def save_figure(fig, path):
@@ -116,6 +136,10 @@ def load_design(path):
             fail_input(path, key, f"unknown entry; expected one of {', '.join(sorted(known))}")
     if "case" not in data:
         fail_input(path, "case", "missing: the .prm case the patterns are tried on")
+    if not isinstance(data["case"], str) or not data["case"].strip():
+        fail_input(path, "case", f"{data['case']!r}: expected the path of a .prm file (a string)")
+    if not isinstance(data.get("title", ""), str):
+        fail_input(path, "title", f"{data['title']!r}: expected a string")
     case = os.path.join(os.path.dirname(os.path.abspath(path)), data["case"])
     if not os.path.isfile(case):
         fail_input(path, "case", f"case file {case} does not exist")
@@ -123,7 +147,7 @@ def load_design(path):
     if not isinstance(sets, list) or not all(isinstance(s, str) and "=" in s for s in sets):
         fail_input(path, "sets", "expected a list of \"Section/Key=value\" strings")
 
-    cand = data.get("candidates", {})
+    cand = expect_table(path, data, "candidates")
     for key in cand:
         if key not in CANDIDATE_KEYS:
             fail_input(path, f"candidates.{key}", f"unknown; expected {', '.join(CANDIDATE_KEYS)}")
@@ -139,17 +163,27 @@ def load_design(path):
                 fail_input(path, f"candidates.{key}", f"{v!r} is not a {'name' if kind is str else 'number > 0'}"
                            + (" (whole)" if kind is int else ""))
 
+    # The production model's physical ranges apply to the candidates too:
+    # refused here, before any analysis runs.
+    for key, name in (("bolts_per_row", "bolts_per_row"), ("row_spacing", "row_spacing_m"),
+                      ("length", "bolt_length_m")):
+        lo, hi = production.accepted_range(name)
+        for v in cand[key]:
+            if not lo <= v <= hi:
+                fail_input(path, f"candidates.{key}", f"{v!r}: expected a value from {lo:g} to {hi:g}")
+
     req = dict(DEFAULT_REQUIREMENT)
-    for key, v in data.get("requirement", {}).items():
+    for key, v in expect_table(path, data, "requirement").items():
         if key not in req:
             fail_input(path, f"requirement.{key}", f"unknown; expected {', '.join(req)}")
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
             fail_input(path, f"requirement.{key}", f"{v!r}: expected a number > 0")
         req[key] = float(v)
-    if req["min_factor_of_safety"] < 1:
-        fail_input(path, "requirement.min_factor_of_safety", f"{req['min_factor_of_safety']:g}: expected >= 1")
+    for key, lo, hi, unit in REQUIREMENT_RANGES:
+        if not (math.isfinite(req[key]) and lo <= req[key] <= hi):
+            fail_input(path, f"requirement.{key}", f"{req[key]:g}: expected a value from {lo:g} to {hi:g}{unit}")
 
-    prod = data.get("production", {})
+    prod = expect_table(path, data, "production")
     try:
         production.inputs_from_settings([f"{k}={v}" for k, v in prod.items()])
     except production.ProductionInputError as e:
@@ -515,7 +549,7 @@ def print_answer(result):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = cli_errors.OneLineArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("design")
     ap.add_argument("--out", help="output directory (default output/design_<name>)")
     ap.add_argument("--ranks", type=int, help="MPI ranks per run (default: the design file's, else 2)")
@@ -543,4 +577,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli_errors.run(main, "design.py", (DesignInputError, production.ProductionInputError)))

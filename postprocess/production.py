@@ -32,6 +32,9 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import List, NamedTuple, Optional
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_errors  # noqa: E402
+
 # El Boleo plant design: 2.6 Mt/yr dry ore, later 3.1 Mt/yr (parameters.md, "The site").
 PLANT_TARGETS_DRY_T_PER_YEAR = (2.6e6, 3.1e6)
 
@@ -50,11 +53,14 @@ class ProductionInputError(ValueError):
     """Bad input: the message names the parameter, what was given and what is expected."""
 
 
-def _entry(default, unit, check, source, low=None, high=None, assumed=False, planned=False):
+def _entry(default, unit, check, source, low=None, high=None, assumed=False, planned=False, accept=None):
     """One register row. `low`/`high`: published range (the tornado uses it);
-    `planned`: set by the design or the mine plan, held fixed by the tornado."""
+    `planned`: set by the design or the mine plan, held fixed by the tornado;
+    `accept`: the range of values that make physical sense for a room-and-
+    pillar unit (wider than the published range); anything outside is refused
+    rather than turned into a NaN or a division by almost zero."""
     return field(default=default, metadata=dict(unit=unit, check=check, source=source, low=low,
-                                                high=high, assumed=assumed, planned=planned))
+                                                high=high, assumed=assumed, planned=planned, accept=accept))
 
 
 @dataclass(frozen=True)
@@ -62,48 +68,48 @@ class ProductionInputs:
     """Inputs of one unit's cycle; validated on construction."""
     # Bolting. Boleo trial: 1.8 m hole in under 1 min, complete bolt about 3 min.
     handling_min_per_bolt: float = _entry(2.1, "min", "non-negative",
-                                          "Boleo trial, Dec 2006: about 3 min per 1.8 m bolt less 0.9 min drilling")
+                                          "Boleo trial, Dec 2006: about 3 min per 1.8 m bolt less 0.9 min drilling", accept=(0, 60))
     drill_rate_m_per_min: float = _entry(2.0, "m/min", "positive",
-                                         "Boleo trial, Dec 2006: 1.8 m hole in under 1 min", assumed=True)
-    bolter_booms: int = _entry(2, "booms", "count", "typical (dual boom)", planned=True)
-    tram_between_rows_min: float = _entry(0.5, "min", "non-negative", "typical")
-    setup_per_cut_min: float = _entry(10.0, "min", "non-negative", "typical")
-    cut_depth_m: float = _entry(6.0, "m", "positive", "Mark 2000 (extended cuts only in good roof, CMRR > 56)")
+                                         "Boleo trial, Dec 2006: 1.8 m hole in under 1 min", assumed=True, accept=(0.05, 20))
+    bolter_booms: int = _entry(2, "booms", "count", "typical (dual boom)", planned=True, accept=(1, 4))
+    tram_between_rows_min: float = _entry(0.5, "min", "non-negative", "typical", accept=(0, 60))
+    setup_per_cut_min: float = _entry(10.0, "min", "non-negative", "typical", accept=(0, 240))
+    cut_depth_m: float = _entry(6.0, "m", "positive", "Mark 2000 (extended cuts only in good roof, CMRR > 56)", accept=(0.5, 50))
     # Bolt pattern: from the FE design.
     bolts_per_row: int = _entry(4, "bolts", "count", "default design case cases/room_4.5m.prm",
-                                assumed=True, planned=True)
+                                assumed=True, planned=True, accept=(1, 20))
     row_spacing_m: float = _entry(1.2, "m", "positive", "default design case cases/room_4.5m.prm",
-                                  assumed=True, planned=True)
-    bolt_length_m: float = _entry(1.8, "m", "positive", "default design case; Boleo trial bolt", planned=True)
+                                  assumed=True, planned=True, accept=(0.3, 5))
+    bolt_length_m: float = _entry(1.8, "m", "positive", "default design case; Boleo trial bolt", planned=True, accept=(0.3, 10))
     # Opening.
-    span_m: float = _entry(4.5, "m", "positive", "default design case; Boleo spans mostly < 4.5 m", planned=True)
-    height_m: float = _entry(2.5, "m", "positive", "Boleo manto height about 2.5 m (2005-06 test mine)")
+    span_m: float = _entry(4.5, "m", "positive", "default design case; Boleo spans mostly < 4.5 m", planned=True, accept=(1, 20))
+    height_m: float = _entry(2.5, "m", "positive", "Boleo manto height about 2.5 m (2005-06 test mine)", accept=(0.5, 10))
     # Mining (wet tonnes).
     cut_load_rate_t_per_min: float = _entry(8.0, "wet t/min", "positive", "typical 6-15 t/min, unverified",
-                                            low=6.0, high=15.0, assumed=True)
+                                            low=6.0, high=15.0, assumed=True, accept=(0.1, 100))
     shuttle_payload_t: float = _entry(12.0, "wet t", "positive", "Suglo & Szymanski 1995: 10-20 t",
-                                      low=10.0, high=20.0, assumed=True)
+                                      low=10.0, high=20.0, assumed=True, accept=(1, 60))
     shuttle_changeout_min: float = _entry(0.75, "min", "non-negative", "typical 0.5-1.0 min",
-                                          low=0.5, high=1.0, assumed=True)
+                                          low=0.5, high=1.0, assumed=True, accept=(0, 30))
     place_change_min: float = _entry(15.0, "min", "non-negative", "typical 10-20 min",
-                                     low=10.0, high=20.0, assumed=True)
+                                     low=10.0, high=20.0, assumed=True, accept=(0, 240))
     # Shift.
-    shift_h: float = _entry(9.0, "h", "positive", "typical 8-10 h", low=8.0, high=10.0, assumed=True)
+    shift_h: float = _entry(9.0, "h", "positive", "typical 8-10 h", low=8.0, high=10.0, assumed=True, accept=(1, 24))
     lost_time_min: float = _entry(75.0, "min/shift", "non-negative", "typical 60-90 min (travel, lunch, checks)",
-                                  low=60.0, high=90.0, assumed=True)
+                                  low=60.0, high=90.0, assumed=True, accept=(0, 1440))
     availability: float = _entry(0.85, "", "fraction", "typical 0.80-0.90; calibrate",
-                                 low=0.80, high=0.90, assumed=True)
+                                 low=0.80, high=0.90, assumed=True, accept=(0.05, 1))
     efficiency: float = _entry(0.75, "", "fraction", "typical 0.60-0.85; calibrate",
-                               low=0.60, high=0.85, assumed=True)
-    production_shifts_per_day: int = _entry(2, "shifts", "count", "assumed", assumed=True, planned=True)
-    days_per_year: float = _entry(330.0, "days", "days", "assumed", assumed=True, planned=True)
+                               low=0.60, high=0.85, assumed=True, accept=(0.05, 1))
+    production_shifts_per_day: int = _entry(2, "shifts", "count", "assumed", assumed=True, planned=True, accept=(1, 4))
+    days_per_year: float = _entry(330.0, "days", "days", "assumed", assumed=True, planned=True, accept=(1, 366))
     # Ore.
     dry_density_t_per_m3: float = _entry(
         1.6, "dry t/m3", "positive",
-        "assumed: no public site density; clay manto 18-21 kN/m3 at 25 % moisture gives 1.4-1.6", assumed=True)
+        "assumed: no public site density; clay manto 18-21 kN/m3 at 25 % moisture gives 1.4-1.6", assumed=True, accept=(0.5, 5))
     moisture_fraction: float = _entry(
         0.25, "", "moisture", "assumed: 11,400 wet t/d vs 2.6-3.1 Mt/yr dry implies 0.25-0.38",
-        low=0.25, high=0.38, assumed=True)
+        low=0.25, high=0.38, assumed=True, accept=(0, 0.9))
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -113,6 +119,11 @@ class ProductionInputs:
                     or not math.isfinite(value) or not test(value):
                 unit = f" {f.metadata['unit']}" if f.metadata["unit"] else ""
                 raise ProductionInputError(f"{f.name} = {value!r}{unit}: expected {expected}")
+            lo, hi = f.metadata["accept"]
+            if not lo <= value <= hi:
+                unit = f" {f.metadata['unit']}" if f.metadata["unit"] else ""
+                raise ProductionInputError(f"{f.name} = {value:g}{unit}: expected a value from {lo:g} to "
+                                           f"{hi:g}{unit} (the range that makes physical sense here)")
         if self.lost_time_min >= 60 * self.shift_h:
             raise ProductionInputError(
                 f"lost_time_min = {self.lost_time_min:g} min: expected less than the shift "
@@ -123,9 +134,15 @@ class ProductionInputs:
                 f"24 h / shift_h = {24 / self.shift_h:g} shifts of {self.shift_h:g} h")
 
 
+def accepted_range(name):
+    """(low, high): the values of input `name` that make physical sense."""
+    return {f.name: f for f in dataclasses.fields(ProductionInputs)}[name].metadata["accept"]
+
+
 def assumptions():
     """The register: one dict per input (name, value, unit, low, high, source, assumed, planned)."""
-    return [dict(name=f.name, value=f.default, **{k: v for k, v in f.metadata.items() if k != "check"})
+    return [dict(name=f.name, value=f.default,
+                 **{k: v for k, v in f.metadata.items() if k not in ("check", "accept")})
             for f in dataclasses.fields(ProductionInputs)]
 
 
@@ -406,7 +423,7 @@ def inputs_from_settings(settings):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = cli_errors.OneLineArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override an input (see --assumptions for the names)")
     parser.add_argument("--bolts-per-row", metavar="N")
@@ -428,6 +445,15 @@ def main(argv=None):
         if value is not None:
             settings.append(f"{name}={value}")
     try:
+        for what, path in (("--json", args.json), ("--tornado", args.tornado)):
+            problem = path is not None and cli_errors.check_output_path(path, what)
+            if problem:
+                raise ProductionInputError(problem)
+        for target in args.target or ():
+            if not (math.isfinite(target) and 1e3 <= target <= 1e9):
+                raise ProductionInputError(f"--target {target:g}: expected dry t/yr from 1e3 to 1e9")
+        if args.units is not None and not 1 <= args.units <= 1000:
+            raise ProductionInputError(f"--units {args.units}: expected a whole number from 1 to 1000")
         inputs = inputs_from_settings(settings)
         result = estimate(inputs, args.target or PLANT_TARGETS_DRY_T_PER_YEAR, args.units)
         print(report_markdown(result))
@@ -445,4 +471,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli_errors.run(main, "production.py", (ProductionInputError,)))

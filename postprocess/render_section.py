@@ -21,6 +21,9 @@ import sys
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_errors  # noqa: E402
 import vtk
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
@@ -420,25 +423,24 @@ def render(output_dir, figures_dir, size=(1600, 900)):
     return written
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv=None):
+    parser = cli_errors.OneLineArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a roofspan output directory")
     parser.add_argument("--out", help="where to write the PNGs (default RUN_DIR/figures)")
     parser.add_argument("--size", default="1600x900", help="image size in pixels, WxH (default 1600x900)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     match = re.fullmatch(r"(\d+)x(\d+)", args.size)
-    if not match or min(map(int, match.groups())) < 100:
-        parser.error(f"--size {args.size}: expected WxH in pixels, each at least 100, e.g. 1600x900")
+    if not match or min(map(int, match.groups())) < 100 or max(map(int, match.groups())) > 8000:
+        parser.error(f"--size {args.size}: expected WxH in pixels, each from 100 to 8000, e.g. 1600x900")
+    if not os.path.isdir(args.run_dir):
+        raise InputError(f"{args.run_dir}: no such directory (expected a roofspan output directory)")
     if not os.environ.get("DISPLAY"):
         if not shutil.which("xvfb-run"):
             sys.exit("render_section.py: no $DISPLAY and no xvfb-run (Debian package xvfb): VTK cannot render")
         os.execvp("xvfb-run", ["xvfb-run", "-a", sys.executable] + sys.argv)
-    try:
-        render(args.run_dir, args.out or os.path.join(args.run_dir, "figures"), tuple(map(int, match.groups())))
-    except InputError as error:
-        print(f"render_section.py: {error}", file=sys.stderr)
-        sys.exit(2)
+    render(args.run_dir, args.out or os.path.join(args.run_dir, "figures"), tuple(map(int, match.groups())))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(cli_errors.run(main, "render_section.py", (InputError,)))

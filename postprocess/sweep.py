@@ -29,6 +29,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import cli_errors  # noqa: E402
 import design as design_search  # noqa: E402
 import production  # noqa: E402
 
@@ -43,11 +44,17 @@ def load_sweep(path):
             design_search.fail_input(path, key, f"unknown entry; expected one of {', '.join(sorted(known))}")
     if "design" not in data:
         design_search.fail_input(path, "design", "missing: the design file whose candidates are swept")
+    if not isinstance(data["design"], str) or not data["design"].strip():
+        design_search.fail_input(path, "design", f"{data['design']!r}: expected the path of a design TOML file")
     base = design_search.load_design(os.path.join(os.path.dirname(os.path.abspath(path)), data["design"]))
     spans = data.get("spans")
+    lo, hi = production.accepted_range("span_m")
     if not isinstance(spans, list) or not spans or not all(
-            isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in spans):
-        design_search.fail_input(path, "spans", f"{spans!r}: expected a non-empty list of spans > 0 [m]")
+            isinstance(s, (int, float)) and not isinstance(s, bool) and lo <= s <= hi for s in spans):
+        design_search.fail_input(path, "spans", f"{spans!r}: expected a non-empty list of spans from {lo:g} "
+                                 f"to {hi:g} m")
+    if not isinstance(data.get("title", ""), str):
+        design_search.fail_input(path, "title", f"{data['title']!r}: expected a string")
     geologies = data.get("geologies")
     if not isinstance(geologies, dict) or not geologies or not all(
             isinstance(v, str) and v.strip() for v in geologies.values()):
@@ -192,7 +199,7 @@ def charts(sweep, rows, out):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = cli_errors.OneLineArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sweep")
     ap.add_argument("command", choices=["list", "run-task", "run", "merge"])
     ap.add_argument("index", nargs="?", type=int, help="task number for run-task")
@@ -227,4 +234,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli_errors.run(main, "sweep.py", (DesignInputError, production.ProductionInputError)))

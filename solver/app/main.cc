@@ -63,15 +63,20 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
       throw InputError("command line", path, "expected --set \"Section/Key=value\"");
     const std::string key = parts.back();
     parts.pop_back();
-    for (const auto &s : parts)
-      prm.enter_subsection(s);
     try
       {
+        for (const auto &s : parts)
+          prm.enter_subsection(s);
         prm.set(key, value);
       }
     catch (const std::exception &e)
       {
-        throw InputError("command line --set", path, library_message(e));
+        const std::string message = library_message(e);
+        if (message.find("not yet declared") != std::string::npos)
+          throw InputError("command line --set",
+                           path,
+                           "no such parameter (roofspan --print-parameters lists them)");
+        throw InputError("command line --set", path, message);
       }
     for (unsigned int i = 0; i < parts.size(); ++i)
       prm.leave_subsection();
@@ -102,9 +107,13 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
     Simulator<dim> simulator(prm, options.case_file, options.output_dir, comm);
     if (options.validate)
       {
-        simulator.validate();
+        const auto warnings = simulator.validate();
         if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-          std::cout << options.case_file << ": valid (" << dim << "D)\n";
+          {
+            for (const auto &w : warnings)
+              std::cout << "warning: " << w << "\n";
+            std::cout << options.case_file << ": valid (" << dim << "D)\n";
+          }
         return 0;
       }
     if (options.check_jacobian)

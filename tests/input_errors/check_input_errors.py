@@ -1,5 +1,6 @@
 """Bad input gives a clear message naming the file and the parameter, exit
 code 2, and leaves an earlier result in the output directory untouched."""
+import json
 import os
 import re
 import shutil
@@ -132,6 +133,54 @@ def main():
     cases.append(("linear tolerance 0", CASE, ["Linear solver/Relative tolerance=0"],
                   ["--set", "Relative tolerance"]))
 
+    # Function expressions, probe points, unknown names, model size, bolts.
+    BCF = "Boundary conditions/Displacement function/Function expression"
+    cases += [
+        ("function expression with a syntax error", CASE, [BCF + "=sin(x; 0"],
+         ["room_4.5m.prm", BCF, "Missing parenthesis"]),
+        ("function expression with one component", CASE, [BCF + "=0"],
+         ["room_4.5m.prm", BCF, "2 expressions"]),
+        ("function expression with an unknown variable", CASE, [BCF + "=q; 0"],
+         ["room_4.5m.prm", BCF]),
+        ("probe point coordinate not a number", CASE, ["Output/Probe points=a: 1 x"],
+         ["room_4.5m.prm", "Output/Probe points", "'x' is not a number"]),
+        ("probe point in the opening", CASE, ["Output/Probe points=a: 1 1"],
+         ["room_4.5m.prm", "Output/Probe points", "outside the rock"]),
+        ("probe point beyond the model", CASE, ["Output/Probe points=far: 100 100"],
+         ["room_4.5m.prm", "Output/Probe points", "outside the rock"]),
+        ("probe point without a name", CASE, ["Output/Probe points=1 2"],
+         ["room_4.5m.prm", "Output/Probe points", "name: x y"]),
+        ("probe point with three coordinates in 2D", CASE, ["Output/Probe points=a: 1 2 3"],
+         ["room_4.5m.prm", "Output/Probe points", "2 coordinates"]),
+        ("unknown unit below the floor", CASE, ["Stratigraphy/Layers below floor=granite: 3"],
+         ["room_4.5m.prm", "Stratigraphy/Layers below floor", "granite"]),
+        ("unknown --set section", CASE, ["Geometry/Room and piller/Room span=4"],
+         ["--set", "Room and piller", "no such parameter"]),
+        ("ten refinements", CASE, ["Discretization/Global refinements=10"],
+         ["room_4.5m.prm", "Discretization/Global refinements", "DoFs", "GiB", "Memory limit"]),
+        ("refinements beyond an explicit memory limit", CASE,
+         ["Discretization/Global refinements=2", "Discretization/Memory limit=0.1"],
+         ["room_4.5m.prm", "Discretization/Global refinements", "0.1"]),
+        ("memory limit not a number", CASE, ["Discretization/Memory limit=lots"],
+         ["room_4.5m.prm", "Discretization/Memory limit", "lots"]),
+        ("1000 bolts per row", CASE, ["Bolts/Bolts per row=1000"],
+         ["room_4.5m.prm", "Bolts/Bolts per row", "holes would overlap"]),
+        ("bolts 4 mm apart", CASE, ["Bolts/Offsets=0.5, 0.504, 1"],
+         ["room_4.5m.prm", "Bolts/Offsets", "holes would overlap"]),
+        ("row spacing below the bar diameter", CASE, ["Bolts/Row spacing=0.01"],
+         ["room_4.5m.prm", "Bolts/Row spacing", "holes would overlap"]),
+        ("polynomial degree 3", CASE, ["Discretization/Polynomial degree=3"],
+         ["--set", "Polynomial degree"]),
+        ("boolean not a boolean", CASE, ["Output/Write VTU=maybe"], ["--set", "Write VTU", "maybe"]),
+        ("missing case file", os.path.join(work, "no_such_case.prm"), [], ["no_such_case.prm"]),
+    ]
+    # A case that is not a parameter file at all; a directory as the case.
+    binary = os.path.join(work, "binary.prm")
+    with open(binary, "wb") as f:
+        f.write(bytes(range(256)) * 4)
+    cases.append(("binary case file", binary, [], ["binary.prm"]))
+    cases.append(("directory as the case file", work, [], [os.path.basename(work)]))
+
     c = Checks("Bad input: message, exit code 2, earlier output untouched")
     for what, case, sets, words in cases:
         out = os.path.join(work, "out_" + what.replace(" ", "_").replace(">=", "ge"))
@@ -149,6 +198,51 @@ def main():
         with open(sentinel) as f:
             untouched = f.read() == '{"earlier": "good result"}\n'
         c.condition(f"{what}: earlier output untouched", untouched and os.listdir(out) == ["summary.json"])
+
+    # On 2 ranks every rank must stop: exit code 2 within the timeout (a
+    # hang is the failure mode), one message, nothing written.
+    two_ranks = [case for case in cases if case[0] in (
+        "unknown key", "unknown material", "nu >= 0.5", "missing mesh file", "bolt longer than the roof model",
+        "negative bond strength", "PhysicalNames count 400 million", "truncated mesh", "key set twice",
+        "probe point in the opening", "ten refinements", "function expression with a syntax error",
+        "1000 bolts per row")]
+    for what, case, sets, words in two_ranks:
+        out = os.path.join(work, "out2_" + what.replace(" ", "_").replace(">=", "ge"))
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        sentinel = write(os.path.join(out, "summary.json"), '{"earlier": "good result"}\n')
+        code, stdout, stderr = run_roofspan(case, out, ranks=2, sets=sets, check=False, timeout=60)
+        errors = [line for line in stderr.splitlines() if line.startswith("roofspan: ")]
+        print(f"  2 ranks, {what}: exit {code}: {errors[0] if errors else stderr.strip()[:200]}")
+        c.condition(f"2 ranks, {what}: exit code 2, no hang", code == 2, str(code))
+        c.condition(f"2 ranks, {what}: one message naming {words}",
+                    len(errors) == 1 and all(w in errors[0] for w in words), f"{len(errors)} messages")
+        with open(sentinel) as f:
+            untouched = f.read() == '{"earlier": "good result"}\n'
+        c.condition(f"2 ranks, {what}: earlier output untouched", untouched and os.listdir(out) == ["summary.json"])
+
+    # Warnings, not errors: a roof mesh too coarse for the opening and bolts
+    # closer than a few diameters run to the end and say so in the log and
+    # in summary.json.
+    out = os.path.join(work, "warnings")
+    shutil.rmtree(out, ignore_errors=True)
+    code, stdout, stderr = run_roofspan(
+        CASE, out, check=False,
+        sets=["Materials/Elastic rock=true", "Strength reduction/Compute factor of safety=false",
+              RP + "Cell size at opening=1.5", RP + "Maximum cell size=3", "Bolts/Offsets=0.5, 0.55, 1.5",
+              "Output/Write VTU=false", "Output/Write HDF5=false"])
+    warned = []
+    if code == 0:
+        with open(os.path.join(out, "summary.json")) as f:
+            warned = json.load(f).get("warnings", [])
+    print(f"  warnings: exit {code}: {warned}")
+    c.condition("coarse mesh and crowded bolts: the run completes", code == 0, str(code))
+    for word in ("mesh too coarse", "bolts crowded"):
+        c.condition(f"warning '{word}' in summary.json", any(word in w for w in warned))
+        c.condition(f"warning '{word}' in the log", f"warning: {word}" in stdout)
+    # The default case has no warning.
+    code, stdout, _ = run_roofspan(CASE, out, extra=["--validate"], check=False)
+    c.condition("the default case validates without a warning", code == 0 and "warning" not in stdout, stdout)
 
     # --validate accepts the good case and writes nothing.
     out = os.path.join(work, "validate_out")

@@ -24,8 +24,10 @@ def scratch(name):
     return path
 
 
-def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True):
-    """Runs roofspan on `case`; returns (exit code, stdout, stderr)."""
+def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True, timeout=None):
+    """Runs roofspan on `case`; returns (exit code, stdout, stderr). With a
+    timeout, a run that outlives it is killed and reported as exit code
+    "hang" (a multi-rank run that hangs is the failure being tested)."""
     cmd = [EXE, case]
     if output_dir:
         cmd += ["--output-dir", output_dir]
@@ -34,7 +36,12 @@ def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True):
     cmd += list(extra)
     if ranks > 1:
         cmd = [MPIRUN, str(ranks)] + cmd
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        def text(b):
+            return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+        return "hang", text(e.stdout), text(e.stderr)
     if check and proc.returncode != 0:
         sys.stdout.write(proc.stdout)
         sys.stderr.write(proc.stderr)

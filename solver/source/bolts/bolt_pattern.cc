@@ -5,7 +5,9 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace roofspan
@@ -181,6 +183,39 @@ namespace roofspan
       }
     const double lo = *std::min_element(offsets.begin(), offsets.end());
     const double hi = *std::max_element(offsets.begin(), offsets.end());
+
+    // Bolts closer than their diameter cannot be drilled; closer than a few
+    // diameters they share the rock between them, which the model (each
+    // bolt bonded to undisturbed rock) does not represent.
+    {
+      std::vector<double> sorted = offsets;
+      std::sort(sorted.begin(), sorted.end());
+      double gap = std::numeric_limits<double>::infinity();
+      for (unsigned int i = 1; i < sorted.size(); ++i)
+        if (sorted[i] - sorted[i - 1] > 1e-9) // a bolt given twice is one bolt
+          gap = std::min(gap, sorted[i] - sorted[i - 1]);
+      const double d = product.diameter;
+      const auto   check =
+          [&](const std::string &parameter, const double spacing, const std::string &what) {
+            require(spacing >= d,
+                    file,
+                    parameter,
+                    what + " " + format_number(spacing) + " m is less than the bar diameter (" +
+                        format_number(d) + " m): the holes would overlap");
+            if (spacing < crowding_diameters * d)
+              warnings.push_back("bolts crowded: " + what + " " + format_number(spacing) +
+                                 " m is less than " + format_number(crowding_diameters) +
+                                 " bar diameters (" + format_number(crowding_diameters * d) +
+                                 " m); the bolts share the rock between them, which the model "
+                                 "does not represent (" +
+                                 parameter + ")");
+          };
+      if (std::isfinite(gap))
+        check(offsets_text.empty() ? p("Bolts per row") : p("Offsets"),
+              gap,
+              "the spacing of bolts in a row");
+      check(p("Row spacing"), row_spacing, "the row spacing");
+    }
 
     // Rows (3D): along the drift from the start of the roof.
     std::vector<double> rows{0.};

@@ -1,6 +1,7 @@
 #include <roofspan/core/input_error.h>
 
 #include <cctype>
+#include <regex>
 #include <sstream>
 
 namespace roofspan
@@ -50,6 +51,29 @@ namespace roofspan
             out += c;
             space = false;
           }
+      }
+    // ParameterHandler's pattern mismatch, said the way the other messages
+    // say it: what was expected, then what was found.
+    static const std::regex mismatch(
+        "The string <(.*)> does not match the given pattern <\\[?(.*?)\\]?>\\.?");
+    std::smatch m;
+    if (std::regex_search(out, m, mismatch))
+      {
+        std::string expected = m[2].str();
+        while (!expected.empty() && expected.back() == ' ')
+          expected.pop_back();
+        std::smatch             r;
+        static const std::regex range(
+            "(Double|Integer range) (\\S+)\\.\\.\\.(\\S+) \\(inclusive\\)");
+        static const std::regex selection("Selection (.*)");
+        if (std::regex_match(expected, r, range))
+          expected = std::string(r[1].str() == "Double" ? "a number" : "an integer") + " from " +
+                     r[2].str() + " to " + r[3].str();
+        else if (expected == "Bool")
+          expected = "true or false";
+        else if (std::regex_match(expected, r, selection))
+          expected = "one of " + r[1].str();
+        return "expected " + expected + ", got '" + m[1].str() + "'";
       }
     return out;
   }

@@ -105,12 +105,12 @@ namespace roofspan
       z -= t;
     for (auto it = below.rbegin(); it != below.rend(); ++it)
       {
-        layer_list.push_back({it->first, z, z + it->second});
+        layer_list.push_back({it->first, z, z + it->second, 0, "Stratigraphy/Layers below floor"});
         z += it->second;
       }
     for (const auto &[unit, t] : above)
       {
-        layer_list.push_back({unit, z, z + t});
+        layer_list.push_back({unit, z, z + t, 0, "Stratigraphy/Layers above floor"});
         z += t;
       }
   }
@@ -118,7 +118,7 @@ namespace roofspan
   void Stratigraphy::resolve(const MaterialLibrary &library)
   {
     for (auto &layer : layer_list)
-      layer.unit_weight = library.unit(layer.unit, file, "Stratigraphy/Layers").unit_weight;
+      layer.unit_weight = library.unit(layer.unit, file, layer.parameter).unit_weight;
     require(top_elevation() <= floor_depth,
             file,
             "Stratigraphy/Depth of floor",

@@ -8,7 +8,11 @@
 #include <deal.II/fe/component_mask.h>
 #include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/vector.h>
 #include <deal.II/numerics/vector_tools.h>
+
+#include <iostream>
+#include <sstream>
 
 namespace roofspan
 {
@@ -109,16 +113,29 @@ namespace roofspan
 
     prm.enter_subsection("Displacement function");
     displacement = std::make_unique<Functions::ParsedFunction<dim>>(dim);
+    // deal.II prints muparser's diagnosis to std::cerr before it throws;
+    // the input error below carries it in one line instead.
+    std::ostringstream muparser_diagnosis;
+    std::streambuf    *cerr_buffer = std::cerr.rdbuf(muparser_diagnosis.rdbuf());
     try
       {
         displacement->parse_parameters(prm);
+        // muparser compiles an expression when it is first evaluated: do it
+        // now, so that a syntax error is an input error, not a failure in
+        // the middle of the run.
+        Vector<double> value(dim);
+        displacement->vector_value(Point<dim>(), value);
       }
     catch (const std::exception &e)
       {
+        std::cerr.rdbuf(cerr_buffer);
         throw InputError(file,
-                         "Boundary conditions/Displacement function",
-                         std::string("cannot parse the function: ") + e.what());
+                         "Boundary conditions/Displacement function/Function expression",
+                         "expected " + std::to_string(dim) + " expressions in x, y" +
+                             (dim == 3 ? ", z" : "") +
+                             " and t separated by ';': " + library_message(e));
       }
+    std::cerr.rdbuf(cerr_buffer);
     prm.leave_subsection();
     prm.leave_subsection();
   }

@@ -1,3 +1,5 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/core/model_size.h>
 #include <roofspan/core/phase_profile.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -11,8 +13,10 @@
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/sparsity_tools.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace roofspan
@@ -32,11 +36,31 @@ namespace roofspan
     if (mesh != nullptr)
       return;
     PhaseProfile profile(mpi_communicator, std::cout, "mesh");
+    // Refuse a model that cannot fit before refining it: every rank has the
+    // same coarse mesh, so every rank reaches the same verdict.
+    const double memory_available    = memory_limit_bytes(memory_limit, mpi_communicator);
+    const auto   refuse_if_too_large = [&](const double coarse_cells) {
+      const ModelSize size = ModelSize::estimate(coarse_cells,
+                                                 global_refinements,
+                                                 dim,
+                                                 degree,
+                                                 Utilities::MPI::n_mpi_processes(mpi_communicator));
+      require(size.bytes <= memory_available,
+              case_file,
+              "Discretization/Global refinements",
+              std::to_string(global_refinements) + " refinements of " +
+                  format_number(coarse_cells) + " coarse cells give " + size.describe() +
+                  " (estimate), more than the " +
+                  format_number(std::round(memory_available / (1024. * 1024. * 1024.))) +
+                  " GiB this run may use ('Discretization/Memory limit = " + memory_limit +
+                  "'); use fewer refinements or more nodes, or raise the limit");
+    };
     if (load_balancing.repartition_at_installation)
       {
         // p4est: the coarse mesh on every rank, refined as a forest.
         geometry->create_coarse_mesh(p4est_mesh);
         profile.lap("coarse (" + std::to_string(p4est_mesh.n_cells()) + " cells, p4est)");
+        refuse_if_too_large(p4est_mesh.n_cells());
         p4est_mesh.refine_global(global_refinements);
         profile.lap("refine");
         mesh = &p4est_mesh;
@@ -50,6 +74,7 @@ namespace roofspan
             create_description_from_triangulation_in_groups<dim, dim>(
                 [&](Triangulation<dim> &serial) {
                   geometry->create_coarse_mesh(serial);
+                  refuse_if_too_large(serial.n_active_cells());
                   serial.refine_global(global_refinements);
                   // Boundary ids + 1: id 0 then marks the faces where a rank's
                   // ghost layer ends (see below), never a real boundary.
@@ -89,18 +114,92 @@ namespace roofspan
       mapping = std::make_unique<MappingQ<dim>>(degree);
     else
       mapping = std::make_unique<MappingQ1<dim>>();
+    check_mesh();
   }
 
   template <int dim>
-  void Simulator<dim>::validate()
+  void Simulator<dim>::check_mesh()
+  {
+    // Probe points must lie in the rock: a point in the opening or beyond
+    // the model is an input error now, not an "error" entry after the run.
+    for (const auto &[name, point] : probes)
+      {
+        bool inside = false;
+        for (const auto &cell : mesh->active_cell_iterators())
+          {
+            if (!cell->is_locally_owned() ||
+                !cell->bounding_box().point_inside(point, 1e-8 * (1 + point.norm())))
+              continue;
+            try
+              {
+                inside = GeometryInfo<dim>::is_inside_unit_cell(
+                    mapping->transform_real_to_unit_cell(cell, point), 1e-8);
+              }
+            catch (...)
+              {
+                inside = false;
+              }
+            if (inside)
+              break;
+          }
+        std::ostringstream where;
+        for (unsigned int d = 0; d < dim; ++d)
+          where << (d ? " " : "") << point[d];
+        require(Utilities::MPI::logical_or(inside, mpi_communicator),
+                case_file,
+                "Output/Probe points",
+                "point '" + name + "' (" + where.str() +
+                    ") lies outside the rock (in the opening or beyond the model)");
+      }
+
+    // A roof with fewer than 6 node intervals across the span cannot resolve
+    // the bending of its layers: a warning, as the user may want a quick look.
+    const auto &surface = geometry->bolt_surface;
+    if (geometry->roof.present && surface.present && surface.span > 0)
+      {
+        double largest = 0;
+        for (const auto &cell : mesh->active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (const auto &face : cell->face_iterators())
+              if (face->at_boundary() && face->boundary_id() == geometry->roof.boundary &&
+                  std::abs(face->center()[dim - 1] - geometry->roof.elevation) < 1e-6)
+                {
+                  // Size across the span: the face's shorter horizontal
+                  // extent (in 3D elements are often long along the drift).
+                  const auto box  = face->bounding_box();
+                  double     size = box.side_length(0);
+                  if (dim == 3)
+                    size = std::min(size, box.side_length(1));
+                  largest = std::max(largest, size);
+                }
+        largest = Utilities::MPI::max(largest, mpi_communicator);
+        // Symmetric models hold half the span.
+        const double modelled_span =
+            surface.mirror_planes.empty() ? surface.span : 0.5 * surface.span;
+        // Node intervals across the span: Q2 elements bend like two Q1s.
+        const double intervals = degree * modelled_span / largest;
+        if (largest > 0 && intervals < 6)
+          warnings.push_back("mesh too coarse for the opening: elements up to " +
+                             format_number(largest) + " m along the roof, about " +
+                             format_number(std::round(10 * intervals / degree) / 10) + " Q" +
+                             std::to_string(degree) + " elements across the modelled " +
+                             format_number(modelled_span) +
+                             " m of span (6 node intervals or more resolve the roof's "
+                             "bending; raise 'Discretization/Global refinements')");
+      }
+  }
+
+  template <int dim>
+  std::vector<std::string> Simulator<dim>::validate()
   {
     make_mesh();
     if (!bolt_pattern.present())
-      return;
+      return warnings;
     fe = std::make_unique<FESystem<dim>>(FE_Q<dim>(degree), dim);
     dof_handler.distribute_dofs(*fe);
     BoltSet<dim>(bolt_pattern, case_file, mpi_communicator)
         .locate(dof_handler, *mapping, dof_handler.n_dofs());
+    return warnings;
   }
 
   template <int dim>
@@ -318,12 +417,14 @@ namespace roofspan
         mpi_communicator);
   }
 
-  template void Simulator<2>::validate();
-  template void Simulator<3>::validate();
-  template void Simulator<2>::make_mesh();
-  template void Simulator<3>::make_mesh();
-  template void Simulator<2>::setup_system();
-  template void Simulator<3>::setup_system();
-  template void Simulator<2>::make_matrix();
-  template void Simulator<3>::make_matrix();
+  template std::vector<std::string> Simulator<2>::validate();
+  template std::vector<std::string> Simulator<3>::validate();
+  template void                     Simulator<2>::make_mesh();
+  template void                     Simulator<2>::check_mesh();
+  template void                     Simulator<3>::check_mesh();
+  template void                     Simulator<3>::make_mesh();
+  template void                     Simulator<2>::setup_system();
+  template void                     Simulator<3>::setup_system();
+  template void                     Simulator<2>::make_matrix();
+  template void                     Simulator<3>::make_matrix();
 } // namespace roofspan

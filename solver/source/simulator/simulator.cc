@@ -1,5 +1,6 @@
 #include <roofspan/core/failure_watchdog.h>
 #include <roofspan/core/input_error.h>
+#include <roofspan/core/model_size.h>
 #include <roofspan/core/output_directory.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -8,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -34,6 +37,14 @@ namespace roofspan
                       "0",
                       Patterns::Integer(0, 10),
                       "Uniform refinements of the built mesh.");
+    prm.declare_entry("Memory limit",
+                      "auto",
+                      Patterns::Anything(),
+                      "Largest estimated memory (GiB) a run may need: 'auto' is the "
+                      "physical memory of the nodes the run's ranks are on, 'none' "
+                      "switches the check off, a number sets it. A model whose "
+                      "estimate (printed with the refusal) exceeds it is refused "
+                      "before it is built.");
     prm.leave_subsection();
     prm.enter_subsection("Loads");
     prm.declare_entry("Gravity", "true", Patterns::Bool(), "Body force from the unit weights.");
@@ -84,6 +95,11 @@ namespace roofspan
     prm.enter_subsection("Discretization");
     degree             = prm.get_integer("Polynomial degree");
     global_refinements = prm.get_integer("Global refinements");
+    memory_limit       = prm.get("Memory limit");
+    require(valid_memory_limit(memory_limit),
+            file,
+            "Discretization/Memory limit",
+            "expected 'auto', 'none' or a positive number of GiB, got '" + memory_limit + "'");
     prm.leave_subsection();
     prm.enter_subsection("Loads");
     gravity = prm.get_bool("Gravity");
@@ -106,6 +122,7 @@ namespace roofspan
     load_balancing.parse_parameters(prm, file);
     strength_reduction.parse_parameters(prm, file);
     bolt_pattern.parse_parameters(prm, file, library, *geometry);
+    warnings = bolt_pattern.warnings;
     require(!bolt_pattern.present() || linear_solver.preconditioner_name() != "gamg",
             file,
             "Linear solver/Preconditioner",
@@ -127,7 +144,14 @@ namespace roofspan
                 "point '" + parts[0] + "' needs " + format_number(dim) + " coordinates");
         Point<dim> p;
         for (unsigned int d = 0; d < dim; ++d)
-          p[d] = Utilities::string_to_double(coords[d]);
+          {
+            char *end = nullptr;
+            p[d]      = std::strtod(coords[d].c_str(), &end);
+            require(end != coords[d].c_str() && *end == '\0' && std::isfinite(p[d]),
+                    file,
+                    "Output/Probe points",
+                    "point '" + parts[0] + "': coordinate '" + coords[d] + "' is not a number");
+          }
         probes.emplace_back(parts[0], p);
       }
 
@@ -179,6 +203,8 @@ namespace roofspan
           mesh_timer.stop();
           mesh_seconds = mesh_timer.last_wall_time();
           pcout << "  mesh built in " << mesh_seconds << " s\n";
+          for (const auto &w : warnings)
+            pcout << "  warning: " << w << "\n";
         }
         setup_system();
         analysis = make_state(1., true);
@@ -356,6 +382,7 @@ namespace roofspan
         summary["dofs"]                = dof_handler.n_dofs();
         summary["stage"]               = "excavation";
         summary["boundary_conditions"] = boundary_conditions.describe();
+        summary["warnings"]            = warnings;
         summary["in_situ_model"]       = in_situ.model_name();
         summary["solver"]              = {{"method", solver_statistics.method},
                                           {"direct_fallbacks", solver_statistics.fallbacks},

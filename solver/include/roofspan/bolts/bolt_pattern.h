@@ -70,6 +70,9 @@ namespace roofspan
     unsigned int bolts_per_row           = 0;
     double       edge_distance = 0, rib_inclination = 0;
     std::string  description; ///< e.g. "4 x 1.8 m resin rebar 19mm at 1.2 m rows"
+    /// Bolts closer than this many bar diameters draw a warning.
+    static constexpr double  crowding_diameters = 5;
+    std::vector<std::string> warnings; ///< for the log and summary.json
 
     /// Factor on every stiffness, strength and pretension of the model:
     /// 1 / row spacing in 2D (smeared rows), 1 in 3D.

@@ -27,6 +27,7 @@ namespace roofspan
       double      bottom;          ///< elevation of its base [m]
       double      top;             ///< elevation of its top [m]
       double      unit_weight = 0; ///< filled in by resolve() [N/m^3]
+      std::string parameter;       ///< the list that names it ("Stratigraphy/Layers ...")
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);

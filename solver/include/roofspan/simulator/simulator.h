@@ -87,9 +87,13 @@ namespace roofspan
     /// Builds the mesh and checks it (for --validate). (setup.cc)
     void make_mesh();
 
+    /// After make_mesh: probe points must lie in the rock (InputError);
+    /// a roof mesh too coarse for the opening is a warning. (setup.cc)
+    void check_mesh();
+
     /// --validate: builds the mesh and places the bolts in it (a bolt that
-    /// leaves the mesh is an InputError). (setup.cc)
-    void validate();
+    /// leaves the mesh is an InputError). Returns the warnings. (setup.cc)
+    std::vector<std::string> validate();
 
     /// Runs the whole analysis and writes the output directory. (simulator.cc)
     void run();
@@ -255,9 +259,13 @@ namespace roofspan
     std::string  output_directory;
     unsigned int degree             = 2;
     unsigned int global_refinements = 0;
-    bool         gravity            = true;
-    bool         write_vtu = true, write_hdf5 = true;
-    bool         compare_with_displacement_function = false;
+    std::string  memory_limit       = "auto"; ///< Discretization/Memory limit
+    /// Warnings for the log and summary.json (a mesh too coarse for the
+    /// opening, bolts crowded together): the run goes on.
+    std::vector<std::string> warnings;
+    bool                     gravity   = true;
+    bool                     write_vtu = true, write_hdf5 = true;
+    bool                     compare_with_displacement_function = false;
     std::vector<std::pair<std::string, dealii::Point<dim>>> probes;
 
     MaterialLibrary                     library;

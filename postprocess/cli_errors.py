@@ -1,0 +1,81 @@
+"""One error discipline for the postprocessing scripts (production.py,
+design.py, sweep.py, render_section.py), the same as the solver's: bad input
+ends with exit code 2 and one line naming the file or argument, what was
+expected and what was found; never a traceback.
+
+    sys.exit(cli_errors.run(main, "design.py", input_errors=(DesignInputError,)))
+
+Exit codes: 2 bad input (the script's own input errors, an unreadable,
+missing or non-UTF-8 file, malformed JSON, a path that cannot be written
+because of the path); 1 an internal error (one line; ROOFSPAN_TRACEBACK=1
+prints the traceback for a developer); 130 interrupted. Other codes are the
+script's own.
+"""
+import argparse
+import errno
+import json
+import os
+import sys
+import traceback
+
+# OS errors that say the user named a bad path, not that the machine failed.
+BAD_PATH_ERRORS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
+                   errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP}
+
+
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """argparse without the usage block on errors: one line, exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: bad arguments: {message} (see {self.prog} --help)\n")
+
+
+def check_output_path(path, what):
+    """A file the script will write: its folder must exist and be writable.
+    Checked before any work, so that a bad path fails before the report."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return f"{what} {path}: is a directory; expected a file name"
+    if not os.path.isdir(folder):
+        return f"{what} {path}: folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"{what} {path}: folder {folder} is not writable"
+    return None
+
+
+def describe(error):
+    """(exit code, one-line message) for an exception that escaped a script."""
+    if isinstance(error, UnicodeDecodeError):
+        return 2, f"input error: a file is not UTF-8 text ({error.reason} at byte {error.start})"
+    if isinstance(error, json.JSONDecodeError):
+        return 2, f"input error: not valid JSON ({error.msg}, line {error.lineno} column {error.colno})"
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        reason = error.strerror or str(error)
+        if error.errno in BAD_PATH_ERRORS:
+            return 2, f"input error: cannot use{where}: {reason}"
+        return 1, f"error: cannot read or write{where}: {reason}"
+    return 1, (f"internal error: {type(error).__name__}: {error} "
+               "(ROOFSPAN_TRACEBACK=1 shows where)")
+
+
+def run(main, prog, input_errors=(), argv=None):
+    """Calls main(argv) and turns what escapes it into an exit code and one
+    line on stderr."""
+    try:
+        code = main(argv)
+        return 0 if code is None else code
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit:
+        raise
+    except Exception as error:  # noqa: BLE001 - the point is that nothing escapes as a traceback
+        if input_errors and isinstance(error, input_errors):
+            code, message = 2, " ".join(str(error).split())
+        else:
+            code, message = describe(error)
+        if os.environ.get("ROOFSPAN_TRACEBACK"):
+            traceback.print_exc()
+        print(f"{prog}: {message}", file=sys.stderr)
+        return code
