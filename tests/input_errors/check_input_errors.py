@@ -57,6 +57,24 @@ def main():
               re.sub(key + r"\s*=\s*[-0-9.e]+", f"{key} = {value}", unit))
         return lib
 
+    # Material files that are not parameter files, or set a key twice.
+    def library_with_clay(tag, text):
+        lib = os.path.join(work, "lib_" + tag)
+        os.makedirs(lib, exist_ok=True)
+        for name in ("breccia.prm", "sandstone.prm", "resin_rebar_19mm.prm"):
+            shutil.copy(os.path.join(ROOT, "materials", name), lib)
+        write(os.path.join(lib, "clay_manto.prm"), text)
+        return lib
+
+    garbage = library_with_clay("garbage", unit.replace("subsection Rock unit", "subsection Rock unit\n  this is not a parameter", 1))
+    twice_unit = library_with_clay("twice", re.sub(r"(set Cohesion\s*=\s*[-0-9.e]+)", r"\1\n  set Cohesion = 1", unit, count=1))
+    cases_materials = [
+        ("malformed material file", CASE, [f"Materials/Library directories={garbage}"],
+         ["clay_manto.prm", "this is not a parameter"]),
+        ("material key set twice", CASE, [f"Materials/Library directories={twice_unit}"],
+         ["clay_manto.prm", "Cohesion", "set twice"]),
+    ]
+
     strength = [
         ("friction angle 90", bad_unit("phi", "Friction angle", "90"), "Friction angle", "phi < 90"),
         ("negative cohesion", bad_unit("c", "Cohesion", "-5e3"), "Cohesion", "c >= 0"),
@@ -95,7 +113,7 @@ def main():
         ("pretension on a grouted bolt", CASE, ["Bolts/Pretension=50e3"],
          ["room_4.5m.prm", "Bolts/Pretension", "end-anchored"]),
     ] + [(what, CASE, [f"Materials/Library directories={lib}"], ["clay_manto.prm", key, words])
-         for what, lib, key, words in strength]
+         for what, lib, key, words in strength] + cases_materials
 
     # Damaged Gmsh meshes (from the clamped-beam mesh the build generates):
     # counts that would allocate gigabytes from a small file, a truncated
@@ -243,6 +261,10 @@ def main():
     # The default case has no warning.
     code, stdout, _ = run_roofspan(CASE, out, extra=["--validate"], check=False)
     c.condition("the default case validates without a warning", code == 0 and "warning" not in stdout, stdout)
+
+    # --output-dir "" is refused (it used to mean ./output/<case>).
+    code, _, stderr = run_roofspan(CASE, None, extra=["--output-dir", ""], check=False)
+    c.condition('--output-dir "": exit 2, named', code == 2 and "--output-dir" in stderr, stderr.strip()[:100])
 
     # --validate accepts the good case and writes nothing.
     out = os.path.join(work, "validate_out")

@@ -111,6 +111,47 @@ int main(int argc, char **argv)
             xdmf_text.find("displacement") != std::string::npos,
         "solution.xdmf references solution_00.h5 and its displacement field");
 
+  // The limit states of the factors of safety (mechanism.pvd), when written:
+  // the last increment's largest component equals the summary's, and the
+  // yield state shows yielding exactly when the summary counts yielded points.
+  for (const char *key : {"factor_of_safety", "factor_of_safety_unbolted"})
+    {
+      if (!summary.contains(key) || !summary[key]["mechanism"].contains("fields"))
+        continue;
+      const auto       &m    = summary[key]["mechanism"];
+      const std::string file = m["fields"];
+      std::ifstream     mpvd(dir + "/mechanism.pvd");
+      const std::string mpvd_text((std::istreambuf_iterator<char>(mpvd)),
+                                  std::istreambuf_iterator<char>());
+      check(mpvd_text.find(file) != std::string::npos, "mechanism.pvd references " + file);
+      auto mreader = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
+      mreader->SetFileName((dir + "/" + file).c_str());
+      mreader->Update();
+      vtkUnstructuredGrid *mgrid = mreader->GetOutput();
+      vtkDataArray        *du = mgrid ? mgrid->GetPointData()->GetArray("last_increment") : nullptr;
+      vtkDataArray        *ys = mgrid ? mgrid->GetPointData()->GetArray("yield_state") : nullptr;
+      check(du != nullptr && ys != nullptr,
+            file + ": fields 'last_increment' and 'yield_state' (deal.II 9.4 writes cell values as "
+                   "point values)");
+      if (du == nullptr || ys == nullptr)
+        continue;
+      double largest = 0;
+      for (vtkIdType i = 0; i < du->GetNumberOfTuples(); ++i)
+        for (int c = 0; c < 3; ++c)
+          largest = std::max(largest, std::abs(du->GetComponent(i, c)));
+      const double expected = m["last_increment_max_displacement"];
+      check(std::abs(largest - expected) <= 1e-5 * expected + 1e-12,
+            file + ": largest last-increment component " + std::to_string(largest) +
+                " m = summary " + std::to_string(expected) + " m");
+      double yielded_nodes = 0;
+      for (vtkIdType i = 0; i < ys->GetNumberOfTuples(); ++i)
+        yielded_nodes += ys->GetTuple1(i) > 0 ? 1 : 0;
+      check((yielded_nodes > 0) == (m["yielded_points"].get<double>() > 0),
+            file + ": " + std::to_string(int(yielded_nodes)) +
+                " points in yielded cells, summary " +
+                std::to_string(m["yielded_points"].get<int>()) + " yielded points");
+    }
+
   std::cout << (failures ? "FAILED" : "PASSED") << " VTK read-back of " << dir << '\n';
   return failures ? 1 : 0;
 }

@@ -131,6 +131,26 @@ namespace roofspan
   }
 
   template <int dim>
+  Vector<float> Simulator<dim>::yield_state_of(const AnalysisState<dim> &state) const
+  {
+    Vector<float> yield_state(mesh->n_active_cells());
+    if (plastic)
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            const unsigned int c = cell->active_cell_index();
+            for (unsigned int q = 0; q < n_q_points; ++q)
+              {
+                const YieldMode mode = state.committed_states[c * n_q_points + q].mode;
+                // Shear wins over tension in the cell's label if both occur.
+                if (mode != YieldMode::elastic && (yield_state(c) == 0 || mode == YieldMode::shear))
+                  yield_state(c) = float(static_cast<int>(mode));
+              }
+          }
+    return yield_state;
+  }
+
+  template <int dim>
   void Simulator<dim>::collect_plastic_fields()
   {
     if (!plastic)
@@ -156,14 +176,12 @@ namespace roofspan
                   std::max<float>(cell_plastic_magnitude(c), state.plastic_strain.norm());
               if (state.mode != YieldMode::elastic)
                 {
-                  // Shear wins over tension in the cell's label if both occur.
-                  if (cell_yield_state(c) == 0 || state.mode == YieldMode::shear)
-                    cell_yield_state(c) = float(static_cast<int>(state.mode));
                   ++n_yielded;
                   top = std::max(top, fe_values.quadrature_point(q)[dim - 1]);
                 }
             }
         }
+    cell_yield_state = yield_state_of(analysis);
     n_yielded_points = Utilities::MPI::sum(n_yielded, mpi_communicator);
     yielded_zone_top = Utilities::MPI::max(top, mpi_communicator);
   }
@@ -241,6 +259,46 @@ namespace roofspan
       write(false);
     if (write_hdf5)
       write(true);
+  }
+
+  template <int dim>
+  void Simulator<dim>::write_mechanisms(OutputDirectory &out) const
+  {
+    if (mechanisms.empty() || !write_vtu)
+      return;
+    Vector<float> material(mesh->n_active_cells());
+    for (const auto &cell : mesh->active_cell_iterators())
+      if (cell->is_locally_owned())
+        material(cell->active_cell_index()) = cell->material_id();
+    std::vector<std::pair<double, std::string>> records;
+    for (const auto &m : mechanisms)
+      {
+        DataOut<dim> data_out;
+        data_out.attach_dof_handler(dof_handler);
+        data_out.add_data_vector(
+            m.last_increment,
+            std::vector<std::string>(dim, "last_increment"),
+            DataOut<dim>::type_dof_data,
+            std::vector<DataComponentInterpretation::DataComponentInterpretation>(
+                dim, DataComponentInterpretation::component_is_part_of_vector));
+        data_out.add_data_vector(m.yield_state, "yield_state", DataOut<dim>::type_cell_data);
+        data_out.add_data_vector(material, "material_id", DataOut<dim>::type_cell_data);
+        data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
+        records.emplace_back(m.factor,
+                             data_out.write_vtu_with_pvtu_record(out.staging_path(""),
+                                                                 "mechanism_" + m.name,
+                                                                 0,
+                                                                 mpi_communicator,
+                                                                 2));
+      }
+    if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+      {
+        // Time = the factor of safety at each limit: ParaView's time control
+        // steps from one analysis' mechanism to the other.
+        std::sort(records.begin(), records.end());
+        std::ofstream pvd(out.staging_path("mechanism.pvd"));
+        DataOutBase::write_pvd_record(pvd, records);
+      }
   }
 
   template <int dim>
@@ -474,11 +532,15 @@ namespace roofspan
   template std::pair<unsigned int, double>
   Simulator<2>::yielded_extent(const AnalysisState<2> &) const;
   template std::pair<unsigned int, double>
-                Simulator<3>::yielded_extent(const AnalysisState<3> &) const;
-  template void Simulator<2>::collect_plastic_fields();
-  template void Simulator<3>::collect_plastic_fields();
-  template void Simulator<2>::write_fields(OutputDirectory &) const;
-  template void Simulator<3>::write_fields(OutputDirectory &) const;
-  template void Simulator<2>::evaluate_results(nlohmann::json &) const;
-  template void Simulator<3>::evaluate_results(nlohmann::json &) const;
+                         Simulator<3>::yielded_extent(const AnalysisState<3> &) const;
+  template void          Simulator<2>::collect_plastic_fields();
+  template void          Simulator<3>::collect_plastic_fields();
+  template void          Simulator<2>::write_fields(OutputDirectory &) const;
+  template void          Simulator<2>::write_mechanisms(OutputDirectory &) const;
+  template void          Simulator<3>::write_mechanisms(OutputDirectory &) const;
+  template Vector<float> Simulator<2>::yield_state_of(const AnalysisState<2> &) const;
+  template Vector<float> Simulator<3>::yield_state_of(const AnalysisState<3> &) const;
+  template void          Simulator<3>::write_fields(OutputDirectory &) const;
+  template void          Simulator<2>::evaluate_results(nlohmann::json &) const;
+  template void          Simulator<3>::evaluate_results(nlohmann::json &) const;
 } // namespace roofspan

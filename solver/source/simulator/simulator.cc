@@ -297,6 +297,20 @@ namespace roofspan
             // analysis itself, or the unbolted roof's own excavation. Without
             // one (factor below 1, for the units' own parameters or for
             // Davis') the bisection searches downward.
+            // The fields of a factor's limit state, when its continuation
+            // found one (limit_fields holds the last continuation's).
+            const auto keep_mechanism = [&](const StrengthReduction::Result &r,
+                                            const std::string               &name,
+                                            nlohmann::json                  &entry) {
+              if (r.mechanism.present && r.method == "continuation" &&
+                  limit_fields.factor == r.mechanism.factor && write_vtu)
+                {
+                  mechanisms.push_back(std::move(limit_fields));
+                  mechanisms.back().name       = name;
+                  entry["mechanism"]["fields"] = "mechanism_" + name + "_00.pvtu";
+                }
+              limit_fields = MechanismFields();
+            };
             const auto reduce = [&](const bool with_support, const double to) {
               if (strength_reduction.continuation)
                 {
@@ -355,12 +369,25 @@ namespace roofspan
               {
                 factor_of_safety            = reduce(true, strength_reduction.maximum_factor);
                 summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
+                keep_mechanism(factor_of_safety,
+                               bolts ? "bolted" : "unbolted",
+                               summary["factor_of_safety"]);
               }
             if (bolts && strength_reduction.enabled() && strength_reduction.include_unbolted)
               {
                 // The same roof without its bolts (they stay idle).
-                summary["factor_of_safety_unbolted"] =
-                    to_json(reduce(false, strength_reduction.maximum_factor), false);
+                const auto unbolted = reduce(false, strength_reduction.maximum_factor);
+                summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
+                keep_mechanism(unbolted, "unbolted", summary["factor_of_safety_unbolted"]);
+              }
+            // The limit states, beside the solution (mechanism.pvd).
+            try
+              {
+                write_mechanisms(out);
+              }
+            catch (const std::exception &e)
+              {
+                throw OutputFailure(out.write_failure(e.what()));
               }
           }
         total.stop();

@@ -204,7 +204,16 @@ namespace roofspan
       m.yielded_zone_height = n_yielded > 0 ? std::max(0., top - geometry->roof.elevation) : 0.;
     PETScWrappers::MPI::Vector increment = s.committed_solution;
     increment -= before_last;
-    m.last_increment = increment.linfty_norm();
+    {
+      // The rock's part: what mechanism_*.pvtu shows.
+      PETScWrappers::MPI::Vector rock(rock_owned_dofs, mpi_communicator);
+      copy_leading_owned(increment, rock, rock_owned_dofs.n_elements());
+      m.last_increment    = rock.linfty_norm();
+      limit_fields.factor = m.factor;
+      limit_fields.last_increment.reinit(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
+      limit_fields.last_increment = rock;
+      limit_fields.yield_state    = yield_state_of(s);
+    }
     if (bolts)
       {
         std::vector<typename BoltSet<dim>::BoltResult>    list;

@@ -247,6 +247,14 @@ namespace roofspan
     /// Writes pvd/pvtu, HDF5/XDMF. (output.cc)
     void write_fields(OutputDirectory &out) const;
 
+    /// Writes mechanism.pvd with one pvtu per factor of safety's limit
+    /// (nothing when no continuation reached one). (output.cc)
+    void write_mechanisms(OutputDirectory &out) const;
+
+    /// Per active cell: the yield mode of its points in `state` (0 elastic;
+    /// shear wins over tension). (output.cc)
+    dealii::Vector<float> yield_state_of(const AnalysisState<dim> &state) const;
+
     /// Fills the results part of the summary. (output.cc)
     void evaluate_results(nlohmann::json &summary) const;
 
@@ -310,6 +318,20 @@ namespace roofspan
     unsigned int                    n_q_points = 0;    ///< per cell, of the material histories
     std::vector<dealii::Point<dim>> quadrature_points; ///< per point of owned cells, for output
     dealii::Vector<float>           cell_yield_state, cell_plastic_magnitude;
+    /// The mechanism at a factor of safety's limit, for ParaView: the last
+    /// stable increment's displacement (the mechanism forming) and the yield
+    /// state there. continue_strength_reduction fills `limit_fields`; run()
+    /// files it under the analysis it belongs to; write_mechanisms writes
+    /// them (mechanism.pvd, F as the time).
+    struct MechanismFields
+    {
+      std::string                        name; ///< "bolted" or "unbolted"
+      double                             factor = 0;
+      dealii::PETScWrappers::MPI::Vector last_increment; ///< rock DoFs, ghosted
+      dealii::Vector<float>              yield_state;    ///< per active cell
+    };
+    MechanismFields              limit_fields;
+    std::vector<MechanismFields> mechanisms;
     double       yielded_zone_top       = 0; ///< highest yielded point (global), elevation
     unsigned int n_yielded_points       = 0; ///< global
     bool         any_yielded_above_roof = false;
