@@ -200,11 +200,21 @@ def main():
     cases.append(("directory as the case file", work, [], [os.path.basename(work)]))
 
     c = Checks("Bad input: message, exit code 2, earlier output untouched")
-    for what, case, sets, words in cases:
-        out = os.path.join(work, "out_" + what.replace(" ", "_").replace(">=", "ge"))
+    EARLIER = '{"earlier": "good result"}\n'
+
+    def folder_with_earlier_result(prefix, what):
+        out = os.path.join(work, prefix + what.replace(" ", "_").replace(">=", "ge"))
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(out)
-        sentinel = write(os.path.join(out, "summary.json"), '{"earlier": "good result"}\n')
+        write(os.path.join(out, "summary.json"), EARLIER)
+        return out
+
+    def untouched(out):
+        with open(os.path.join(out, "summary.json")) as f:
+            return f.read() == EARLIER and os.listdir(out) == ["summary.json"]
+
+    for what, case, sets, words in cases:
+        out = folder_with_earlier_result("out_", what)
         code, stdout, stderr = run_roofspan(case, out, sets=sets, check=False)
         message = stderr.strip()
         print(f"  {what}: exit {code}: {message}")
@@ -213,9 +223,7 @@ def main():
         c.condition(f"{what}: message names {words}", not missing, f"missing {missing}" if missing else "")
         c.condition(f"{what}: one line, no stack trace", message.count("\n") == 0 and "Stacktrace" not in message,
                     f"{message.count(chr(10)) + 1} lines")
-        with open(sentinel) as f:
-            untouched = f.read() == '{"earlier": "good result"}\n'
-        c.condition(f"{what}: earlier output untouched", untouched and os.listdir(out) == ["summary.json"])
+        c.condition(f"{what}: earlier output untouched", untouched(out))
 
     # On 2 ranks every rank must stop: exit code 2 within the timeout (a
     # hang is the failure mode), one message, nothing written.
@@ -225,19 +233,14 @@ def main():
         "probe point in the opening", "ten refinements", "function expression with a syntax error",
         "1000 bolts per row")]
     for what, case, sets, words in two_ranks:
-        out = os.path.join(work, "out2_" + what.replace(" ", "_").replace(">=", "ge"))
-        shutil.rmtree(out, ignore_errors=True)
-        os.makedirs(out)
-        sentinel = write(os.path.join(out, "summary.json"), '{"earlier": "good result"}\n')
+        out = folder_with_earlier_result("out2_", what)
         code, stdout, stderr = run_roofspan(case, out, ranks=2, sets=sets, check=False, timeout=60)
         errors = [line for line in stderr.splitlines() if line.startswith("roofspan: ")]
         print(f"  2 ranks, {what}: exit {code}: {errors[0] if errors else stderr.strip()[:200]}")
         c.condition(f"2 ranks, {what}: exit code 2, no hang", code == 2, str(code))
         c.condition(f"2 ranks, {what}: one message naming {words}",
                     len(errors) == 1 and all(w in errors[0] for w in words), f"{len(errors)} messages")
-        with open(sentinel) as f:
-            untouched = f.read() == '{"earlier": "good result"}\n'
-        c.condition(f"2 ranks, {what}: earlier output untouched", untouched and os.listdir(out) == ["summary.json"])
+        c.condition(f"2 ranks, {what}: earlier output untouched", untouched(out))
 
     # Warnings, not errors: a roof mesh too coarse for the opening and bolts
     # closer than a few diameters run to the end and say so in the log and
