@@ -94,6 +94,14 @@ namespace roofspan
     system_rhs     = 0;
     internal_force = 0;
     external_force = 0;
+    // The first assembly on this mesh fills the fixed-load cache; later ones
+    // read it (the same numbers, computed once).
+    const bool fill_fixed_load = !fixed_load.ready;
+    if (fill_fixed_load)
+      {
+        fixed_load.cell_load.assign(size_t(mesh->n_active_cells()) * dofs_per_cell, 0.);
+        fixed_load.in_situ.assign(size_t(mesh->n_active_cells()) * n_q, SymmetricTensor<2, 3>());
+      }
     // An exception on one rank must not leave the others in compress():
     // it is caught here and raised on every rank below.
     std::string rank_failure;
@@ -134,9 +142,11 @@ namespace roofspan
                     SymmetricTensor<2, 3> strain;
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)
                       strain += cell_u[i] * B[i];
-                    const unsigned int index  = cell->active_cell_index() * n_q + q;
-                    const auto         sigma0 = in_situ.stress(fe_values.quadrature_point(q));
-                    const StressUpdate update =
+                    const unsigned int index = cell->active_cell_index() * n_q + q;
+                    if (fill_fixed_load)
+                      fixed_load.in_situ[index] = in_situ.stress(fe_values.quadrature_point(q));
+                    const SymmetricTensor<2, 3> &sigma0 = fixed_load.in_situ[index];
+                    const StressUpdate           update =
                         model.update(strain, sigma0, state.committed_states[index], state.strength);
                     if (!update.ok && !local_failure)
                       {
@@ -212,54 +222,63 @@ namespace roofspan
             // Excavation load: gravity minus the divergence of the in-situ
             // stress over the remaining rock. With the in-situ stress in
             // equilibrium, this equals the traction released on the opening.
+            double *const fixed_cell_load =
+                &fixed_load.cell_load[size_t(cell->active_cell_index()) * dofs_per_cell];
             cell_rhs = 0;
-            for (unsigned int q = 0; q < n_q; ++q)
+            if (!fill_fixed_load)
+              std::copy(fixed_cell_load, fixed_cell_load + dofs_per_cell, cell_rhs.begin());
+            else
               {
-                const double                JxW    = fe_values.JxW(q);
-                const SymmetricTensor<2, 3> sigma0 = in_situ.stress(fe_values.quadrature_point(q));
-                const double weight = gravity ? -m.unit_weight : 0.; // body force, vertical
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                for (unsigned int q = 0; q < n_q; ++q)
                   {
-                    const unsigned int   ci = component[i];
-                    const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, ci);
-                    double               v  = 0;
-                    for (unsigned int d = 0; d < dim; ++d)
-                      v -= sigma0[ci][d] * g[d];
-                    if (ci == dim - 1)
-                      v += weight * fe_values.shape_value_component(i, q, ci);
-                    cell_rhs(i) += v * JxW;
-                  }
-              }
-
-            for (const unsigned int f : cell->face_indices())
-              {
-                if (!cell->face(f)->at_boundary())
-                  continue;
-                const types::boundary_id id        = cell->face(f)->boundary_id();
-                const Tensor<1, dim>    *t         = boundary_conditions.traction(id);
-                const bool               in_situ_t = boundary_conditions.has_in_situ_traction(id);
-                if (t == nullptr && !in_situ_t)
-                  continue;
-                fe_face_values.reinit(cell, f);
-                for (unsigned int q = 0; q < face_quadrature.size(); ++q)
-                  {
-                    Tensor<1, dim> traction;
-                    if (t != nullptr)
-                      traction = *t;
-                    else
-                      {
-                        const SymmetricTensor<2, 3> s =
-                            in_situ.stress(fe_face_values.quadrature_point(q));
-                        const Tensor<1, dim> n = fe_face_values.normal_vector(q);
-                        for (unsigned int a = 0; a < dim; ++a)
-                          for (unsigned int b = 0; b < dim; ++b)
-                            traction[a] += s[a][b] * n[b];
-                      }
+                    const double                JxW = fe_values.JxW(q);
+                    const SymmetricTensor<2, 3> sigma0 =
+                        in_situ.stress(fe_values.quadrature_point(q));
+                    const double weight = gravity ? -m.unit_weight : 0.; // body force, vertical
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                      cell_rhs(i) += traction[component[i]] *
-                                     fe_face_values.shape_value_component(i, q, component[i]) *
-                                     fe_face_values.JxW(q);
+                      {
+                        const unsigned int   ci = component[i];
+                        const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, ci);
+                        double               v  = 0;
+                        for (unsigned int d = 0; d < dim; ++d)
+                          v -= sigma0[ci][d] * g[d];
+                        if (ci == dim - 1)
+                          v += weight * fe_values.shape_value_component(i, q, ci);
+                        cell_rhs(i) += v * JxW;
+                      }
                   }
+
+                for (const unsigned int f : cell->face_indices())
+                  {
+                    if (!cell->face(f)->at_boundary())
+                      continue;
+                    const types::boundary_id id = cell->face(f)->boundary_id();
+                    const Tensor<1, dim>    *t  = boundary_conditions.traction(id);
+                    const bool in_situ_t        = boundary_conditions.has_in_situ_traction(id);
+                    if (t == nullptr && !in_situ_t)
+                      continue;
+                    fe_face_values.reinit(cell, f);
+                    for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                      {
+                        Tensor<1, dim> traction;
+                        if (t != nullptr)
+                          traction = *t;
+                        else
+                          {
+                            const SymmetricTensor<2, 3> s =
+                                in_situ.stress(fe_face_values.quadrature_point(q));
+                            const Tensor<1, dim> n = fe_face_values.normal_vector(q);
+                            for (unsigned int a = 0; a < dim; ++a)
+                              for (unsigned int b = 0; b < dim; ++b)
+                                traction[a] += s[a][b] * n[b];
+                          }
+                        for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                          cell_rhs(i) += traction[component[i]] *
+                                         fe_face_values.shape_value_component(i, q, component[i]) *
+                                         fe_face_values.JxW(q);
+                      }
+                  }
+                std::copy(cell_rhs.begin(), cell_rhs.end(), fixed_cell_load);
               }
 
             // Residual = load * f_ext - f_int; f_int = K u for linear rock.
@@ -314,6 +333,7 @@ namespace roofspan
     internal_force.compress(VectorOperation::add);
     external_force.compress(VectorOperation::add);
     ++n_assemblies;
+    fixed_load.ready = true;
 
     n_cached_cell_matrices = cache.size();
     timer.stop();

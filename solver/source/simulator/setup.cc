@@ -210,6 +210,7 @@ namespace roofspan
 
     PhaseProfile profile(mpi_communicator, std::cout, "setup");
     const auto   lap = [&](const char *what) { profile.lap(what); };
+    fixed_load       = FixedLoadCache(); // cells and DoFs change: refilled on first assembly
     fe               = std::make_unique<FESystem<dim>>(FE_Q<dim>(degree), dim);
     dof_handler.distribute_dofs(*fe);
     // No renumbering: deal.II numbers the dim components of each node

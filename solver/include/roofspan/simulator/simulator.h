@@ -381,5 +381,17 @@ namespace roofspan
     double       mesh_seconds = 0, setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
     unsigned int n_cached_cell_matrices = 0;
     unsigned int n_assemblies           = 0;
+
+    /// What every assembly needs and no iteration changes, per owned cell of
+    /// the current mesh and DoFs: the unscaled excavation load (gravity, the
+    /// in-situ stress's divergence, boundary tractions) and the in-situ stress
+    /// at each quadrature point. Filled by the first assembly after
+    /// setup_system, which invalidates it. (assembly.cc)
+    struct FixedLoadCache
+    {
+      bool                                       ready = false;
+      std::vector<double>                        cell_load; ///< dofs_per_cell per cell
+      std::vector<dealii::SymmetricTensor<2, 3>> in_situ;   ///< n_q per cell
+    } fixed_load;
   };
 } // namespace roofspan
