@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Bolting-pattern design search: the cheapest pattern that meets the roof
 requirement, and what it costs in production.
 

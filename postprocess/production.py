@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Production estimate for one continuous-miner room-and-pillar development
 unit: the bolting cycle of the FE-designed pattern against the mining cycle.
 

@@ -1,19 +1,32 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Prints the key results of a run's summary.json for a person to read:
 roof sag, the most tensile stress in each roof layer, the bolts, the factor
 of safety, solver figures."""
 import json
+import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_errors  # noqa: E402
 
-def main():
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: summary_report.py <output-dir>/summary.json")
-    with open(sys.argv[1]) as f:
+
+class ReportInputError(Exception):
+    """Not a roofspan summary.json."""
+
+
+def main(argv=None):
+    parser = cli_errors.OneLineArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("summary", metavar="SUMMARY_JSON", help="a run's summary.json (or its output directory)")
+    path = parser.parse_args(argv).summary
+    if os.path.isdir(path):
+        path = os.path.join(path, "summary.json")
+    with open(path) as f:
         s = json.load(f)
+    if not isinstance(s, dict) or not str(s.get("schema", "")).startswith("roofspan-summary/"):
+        raise ReportInputError(f"{path}: not a roofspan summary.json (no 'schema: roofspan-summary/...')")
     print(f"\ncase {s['case']}: {s['model']}, {s['dim']}D, Q{s['degree']}, {s['dofs']} DoFs, {s['ranks']} ranks")
     sol = s["solver"]
-    print(f"solver: CG + {sol['preconditioner']}, {sol['iterations']} iterations, "
+    print(f"solver: {sol['method']} + {sol['preconditioner']}, {sol['iterations']} iterations, "
           f"true relative residual {sol['relative_residual']:.2e}; total {s['times']['total']:.2f} s")
     if "roof" in s:
         r = s["roof"]
@@ -43,5 +56,8 @@ def main():
             print(f"{label}: {f['value']:.3f} (bracket {f['bracket'][0]:.3f} - {f['bracket'][1]:.3f}, "
                   f"failure by {f['failure_criterion']})")
 
+    return 0
 
-main()
+
+if __name__ == "__main__":
+    sys.exit(cli_errors.run(main, "summary_report.py", (ReportInputError, KeyError)))

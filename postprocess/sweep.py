@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Design sweep over spans and geologies: one design search (postprocess/design.py)
 per (span, geology), then a merge into a design table and charts.
 

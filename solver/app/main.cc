@@ -3,6 +3,7 @@
 #include <roofspan/core/failure_watchdog.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/parameter_file_check.h>
+#include <roofspan/core/provenance.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -139,8 +140,15 @@ namespace
     if (tunables.find("glibc.malloc.hugetlb") != std::string::npos)
       return;
     tunables += std::string(tunables.empty() ? "" : ":") + "glibc.malloc.hugetlb=1";
+    // Through the executable's real path, not /proc/self/exe: the process
+    // keeps its name ("roofspan" in top and ps, not "exe").
+    char          path[4096];
+    const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+    if (n <= 0)
+      return;
+    path[n] = '\0';
     if (setenv("GLIBC_TUNABLES", tunables.c_str(), 1) == 0)
-      execv("/proc/self/exe", argv); // returns only on failure: run as we are
+      execv(path, argv); // returns only on failure: run as we are
   }
 } // namespace
 
@@ -188,6 +196,9 @@ namespace
 int main(int argc, char **argv)
 {
   restart_with_huge_pages(argv);
+  // Line-buffered even into a pipe or a batch log: progress shows as it
+  // happens, not when the run ends.
+  setvbuf(stdout, nullptr, _IOLBF, 0);
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const MPI_Comm                           comm = MPI_COMM_WORLD;
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
@@ -216,7 +227,7 @@ int main(int argc, char **argv)
           else if (arg == "--version")
             {
               if (root)
-                std::cout << "roofspan " << ROOFSPAN_VERSION << '\n';
+                std::cout << Provenance::describe();
               return 0;
             }
           else if (arg == "--print-parameters")

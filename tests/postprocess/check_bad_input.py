@@ -1,5 +1,5 @@
 """Bad input to the postprocessing scripts (production.py, design.py,
-sweep.py, render_section.py): exit code 2, one line on stderr naming the
+sweep.py, render_section.py, summary_report.py): exit code 2, one line on stderr naming the
 file, entry or argument and what was expected, no traceback, and nothing
 written. None of these cases runs the solver (each is refused first), so the
 whole test takes seconds.
@@ -136,6 +136,12 @@ def main():
         (R, [run_dir], ["solution.pvd"]),
         (R, [empty_run, "--size", "100000x100000"], ["--size", "8000"]),
         (R, [empty_run, "--size", "big"], ["--size"]),
+        # summary_report.py
+        ("summary_report.py", [os.path.join(work, "missing.json")], ["missing.json", "No such file"]),
+        ("summary_report.py", [binary], ["UTF-8"]),
+        ("summary_report.py", [not_toml], ["not valid JSON"]),
+        ("summary_report.py", [write(os.path.join(work, "other.json"), '{"a": 1}')],
+         ["other.json", "not a roofspan summary"]),
     ]
 
     c = Checks("Postprocessing bad input: exit 2, one line, no traceback, nothing written")

@@ -95,7 +95,7 @@ class Checks:
 # records, the load-step sequence, the strength-reduction trials). A better
 # solver must not force a re-bless.
 VOLATILE = ("times", "memory", "ranks", "case_file", "solver", "nonlinear_solver",
-            "jacobian_check")
+            "jacobian_check", "provenance")
 VOLATILE_SUFFIXES = (".cg_iterations", ".linear_iterations", ".relative_residual", ".ranks",
                      ".note")
 VOLATILE_PATTERNS = (re.compile(r"^stages\[[^]]*\]\.steps"),

@@ -2,6 +2,7 @@
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/model_size.h>
 #include <roofspan/core/output_directory.h>
+#include <roofspan/core/provenance.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace roofspan
 {
@@ -92,6 +94,39 @@ namespace roofspan
     if (output_directory.empty())
       output_directory = "output/" + std::filesystem::path(file).stem().string();
 
+    {
+      // File parameters are relative to the case file: written out absolute,
+      // so that parameters.prm reruns from the run folder.
+      const auto base = std::filesystem::absolute(std::filesystem::path(file).parent_path());
+      const auto absolute_paths = [&](const std::string &list) {
+        std::string result;
+        for (const auto &entry : Utilities::split_string_list(list, ','))
+          {
+            std::filesystem::path path(entry);
+            if (path.is_relative())
+              path = (base / path).lexically_normal();
+            result += (result.empty() ? "" : ", ") + path.string();
+          }
+        return result;
+      };
+      ParameterHandler effective;
+      declare_parameters(effective);
+      std::ostringstream original;
+      prm.print_parameters(original, ParameterHandler::ShortPRM);
+      effective.parse_input_from_string(original.str());
+      effective.enter_subsection("Materials");
+      effective.set("Library directories", absolute_paths(effective.get("Library directories")));
+      effective.leave_subsection();
+      effective.enter_subsection("Geometry");
+      effective.enter_subsection("Gmsh");
+      if (!effective.get("Mesh file").empty())
+        effective.set("Mesh file", absolute_paths(effective.get("Mesh file")));
+      effective.leave_subsection();
+      effective.leave_subsection();
+      std::ostringstream text;
+      effective.print_parameters(text, ParameterHandler::ShortPRM);
+      effective_parameters = text.str();
+    }
     prm.enter_subsection("Discretization");
     degree             = prm.get_integer("Polynomial degree");
     global_refinements = prm.get_integer("Global refinements");
@@ -397,6 +432,7 @@ namespace roofspan
           Utilities::System::get_memory_stats(stats);
           return 1024. * stats.VmHWM;
         }();
+        summary["provenance"]          = Provenance::collect();
         summary["schema"]              = "roofspan-summary/1";
         summary["case"]                = std::filesystem::path(case_file).stem().string();
         summary["case_file"]           = case_file;
@@ -497,6 +533,16 @@ namespace roofspan
 
         if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
           {
+            // The parameters this run used (case file and --set, defaults
+            // filled in): rerunning them gives this result.
+            std::ofstream prm_file(out.staging_path("parameters.prm"));
+            prm_file << "# Effective parameters of this run: " << case_file
+                     << " with its --set overrides and every default written out.\n"
+                     << "# roofspan " << ROOFSPAN_VERSION << '\n'
+                     << effective_parameters;
+            prm_file.close();
+            if (!prm_file)
+              throw OutputFailure(out.write_failure("writing parameters.prm"));
             std::ofstream f(out.staging_path("summary.json"));
             f << summary.dump(2) << '\n';
             f.close();

@@ -265,6 +265,7 @@ namespace roofspan
     // Case description (simulator.cc).
     std::string  case_file;
     std::string  output_directory;
+    std::string  effective_parameters; ///< every parameter after --set, written as parameters.prm
     unsigned int degree             = 2;
     unsigned int global_refinements = 0;
     std::string  memory_limit       = "auto"; ///< Discretization/Memory limit
