@@ -45,6 +45,8 @@ import math
 import os
 import subprocess
 import sys
+import threading
+import time
 import tomllib
 from functools import partial
 
@@ -223,6 +225,24 @@ def enumerate_candidates(design):
     return out
 
 
+def run_streaming(cmd, label):
+    """Runs cmd; its stdout lines are passed through as they come, prefixed
+    by `label` (None: kept quiet), so a batch log shows the solver's
+    progress. Returns a CompletedProcess with the whole stdout and stderr."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    errors = []
+    reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
+    reader.start()
+    output = []
+    for line in proc.stdout:
+        output.append(line)
+        if label is not None:
+            log_line(f"    [{label}] {line.rstrip()}")
+    proc.wait()
+    reader.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, "".join(output), "".join(errors))
+
+
 def run_case(design, sets, out_dir, ranks):
     """One roofspan run; returns (exit code, summary or None, last lines of output)."""
     cmd = [EXE, design["case"], "--output-dir", out_dir]
@@ -233,7 +253,7 @@ def run_case(design, sets, out_dir, ranks):
         cmd = launcher.split() + ["-n", str(ranks)] + cmd
     elif ranks > 1:
         cmd = [MPIRUN, str(ranks)] + cmd
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = run_streaming(cmd, os.path.basename(out_dir) if design.get("progress", True) else None)
     summary = None
     if proc.returncode == 0:
         with open(os.path.join(out_dir, "summary.json")) as f:
@@ -312,7 +332,8 @@ def search(design, out_dir, ranks, exhaustive=False, log=log_line):
     runs_dir = os.path.join(out_dir, "runs")
     os.makedirs(runs_dir, exist_ok=True)
     failed, chosen = [], None
-    for c in candidates:
+    started, runs = time.time(), 0
+    for i, c in enumerate(candidates):
         if chosen is not None and not exhaustive:
             c.update(status="not run", reasons=[f"costlier than the chosen pattern {chosen['tag']}"])
             continue
@@ -321,7 +342,16 @@ def search(design, out_dir, ranks, exhaustive=False, log=log_line):
             c.update(status="skipped", reasons=[f"dominated by failed {f['tag']}: " + "; ".join(why)])
             log(f"  {c['tag']:34s} {c['bolting_min_per_m']:6.2f} min/m  skipped (dominated by {f['tag']})")
             continue
+        if runs:
+            # At most the candidates left, at the mean time of a run so far
+            # (pruning and an early answer make it shorter).
+            per_run = (time.time() - started) / runs
+            log(f"  candidate {i + 1} of {len(candidates)}: {c['tag']} ({(time.time() - started) / 60:.1f} min "
+                f"so far; at most {per_run * (len(candidates) - i) / 60:.1f} min left at {per_run:.0f} s a run)")
+        else:
+            log(f"  candidate {i + 1} of {len(candidates)}: {c['tag']}")
         evaluate(design, c, runs_dir, ranks)
+        runs += 1
         log(f"  {c['tag']:34s} {c['bolting_min_per_m']:6.2f} min/m  {c['status']}"
             + (": " + "; ".join(c["reasons"]) if c["reasons"] else ""))
         if c["status"] == "meets":
@@ -557,9 +587,12 @@ def main(argv=None):
     ap.add_argument("--no-factor-of-safety", action="store_true",
                     help="skip the full strength-reduction run of the chosen pattern")
     ap.add_argument("--no-figures", action="store_true", help="skip the VTK and chart figures")
+    ap.add_argument("--quiet", action="store_true",
+                    help="do not pass the solver's progress lines through (the search's own lines stay)")
     args = ap.parse_args(argv)
     try:
         design = load_design(args.design)
+        design["progress"] = not args.quiet
         if args.ranks is not None and args.ranks < 1:
             raise DesignInputError(f"design input error: --ranks {args.ranks}: expected >= 1")
         out = os.path.abspath(args.out or os.path.join(

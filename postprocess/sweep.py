@@ -206,9 +206,11 @@ def main(argv=None):
     ap.add_argument("--out", help="output directory (default output/sweep_<name>)")
     ap.add_argument("--ranks", type=int)
     ap.add_argument("--no-factor-of-safety", action="store_true")
+    ap.add_argument("--quiet", action="store_true", help="do not pass the solver's progress lines through")
     args = ap.parse_args(argv)
     try:
         sweep = load_sweep(args.sweep)
+        sweep["base"]["progress"] = not args.quiet
         out = os.path.abspath(args.out or os.path.join(
             ROOT, "output", "sweep_" + os.path.splitext(os.path.basename(args.sweep))[0]))
         if args.command == "list":

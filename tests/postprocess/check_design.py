@@ -112,6 +112,13 @@ def main():
                      all(e["status"] == "fails" for e in every if e["bolting_min_per_m"] < known["bolting_min_per_m"]))
     checks.condition("REQUIRED PATTERN and production printed",
                      "REQUIRED PATTERN" in proc.stdout and "Mt/yr dry" in proc.stdout)
+    # Progress: the solver's lines come through prefixed by the candidate,
+    # and each candidate is announced with the search's position.
+    first = next(c for c in result["candidates"] if c["status"] in ("meets", "fails"))
+    checks.condition("solver progress passed through, prefixed by the candidate",
+                     f"[{first['tag']}]   stage" in proc.stdout or f"[{first['tag']}]     load" in proc.stdout
+                     or f"[{first['tag']}] roofspan" in proc.stdout)
+    checks.condition("candidates announced with their position", "candidate 1 of" in proc.stdout)
     for name in ("candidates.csv", "report.md", "design.json"):
         checks.condition(f"{name} written", os.path.getsize(os.path.join(work, "search", name)) > 0)
 
