@@ -216,7 +216,11 @@ class Run:
     def bolt_tubes(self, window):
         radius = 0.005 * max(window[1] - window[0], window[3] - window[2])
         bolts = configure(vtk.vtkTrivialProducer(), Output=self.bolts)
-        lines = self.section.clip(self.section.in_front(bolts, 3 * radius, flatten=self.section.dim == 3), window)
+        # A bolt on the symmetry plane (the room's centre line) lies on the
+        # window's edge: clipping at the edge itself would drop it, so the
+        # bolts are clipped a tube's width outside the window.
+        grown = (window[0] - 2 * radius, window[1] + 2 * radius, window[2], window[3])
+        lines = self.section.clip(self.section.in_front(bolts, 3 * radius, flatten=self.section.dim == 3), grown)
         return configure(vtk.vtkTubeFilter(), lines, Radius=radius, NumberOfSides=12)
 
 
@@ -330,7 +334,9 @@ def notes(run):
     """What the captions say about the bolts and the cut."""
     bolts = " No bolts in this run." if run.bolts is None else \
         " Bolts of every row projected onto the section." if run.section.dim == 3 else ""
-    return bolts + (f" Vertical section at y = {run.section.plane:.2f} m." if run.section.dim == 3 else "")
+    centre = " Left edge at x = 0: the room's centre line (a symmetry plane; the model is a half room)." \
+        if str(run.summary.get("model", "")).startswith("roof section") else ""
+    return bolts + centre + (f" Vertical section at y = {run.section.plane:.2f} m." if run.section.dim == 3 else "")
 
 
 def deformation_figure(run, size, path):
@@ -381,12 +387,17 @@ def yield_figure(run, size, path):
     return figure.write(path)
 
 
+def bolt_window(run):
+    """The part of the section the bolt figure shows: the bolts and half as much around them."""
+    box = run.section.extent(run.bolts)
+    return window_around(box, 0.5 * max(box[1] - box[0], box[3] - box[2]), run.section.extent(run.cut.GetOutput()))
+
+
 def bolt_figure(run, size, path):
     """Bolts coloured by axial force over pale layers, zoomed onto the bolts,
     each labelled with its peak force from summary.json."""
     s = run.section
-    box = s.extent(run.bolts)
-    window = window_around(box, 0.5 * max(box[1] - box[0], box[3] - box[2]), s.extent(run.cut.GetOutput()))
+    window = bolt_window(run)
     forces = vtk_to_numpy(run.bolts.GetCellData().GetArray("axial force [kN]"))
     colours = colour_map("plasma", min(0.0, float(forces.min())), float(forces.max()))
     facts = run.summary.get("bolts", {})

@@ -79,8 +79,10 @@ def main():
         figures_dir = scratch("render_figures")
     else:
         run_dir = scratch("render_room")
+        # 3 bolts per row: one stands on the symmetry plane (the left edge).
         run_roofspan(os.path.join(ROOT, "cases", "room_4.5m.prm"), run_dir,
-                     sets=["Discretization/Polynomial degree=1", "Strength reduction/Compute factor of safety=false"])
+                     sets=["Discretization/Polynomial degree=1", "Strength reduction/Compute factor of safety=false",
+                           "Bolts/Bolts per row=3"])
         expected = ["section_deformation.png", "yielded_zone.png", "bolt_forces.png"]
         figures_dir = os.path.join(run_dir, "figures")
     shutil.rmtree(figures_dir, ignore_errors=True)  # no stale figure may pass
@@ -102,6 +104,24 @@ def main():
         checks.condition(f"{name} drawing area covered", covered >= 0.10, f"{100 * covered:13.1f}% (>= 10%)")
     leftovers = sorted(set(os.listdir(figures_dir)) - set(expected)) if os.path.isdir(figures_dir) else []
     checks.condition("no other files (temporaries)", not leftovers, " ".join(leftovers))
+
+    # Every bolt of bolts.csv is drawn in the bolt figure, the one on the
+    # symmetry plane included: count the separate bolt lines left after the
+    # figure's clipping.
+    if os.path.isfile(os.path.join(run_dir, "bolts.csv")):
+        sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+        import render_section  # noqa: E402
+        run = render_section.Run(run_dir)
+        tubes = run.bolt_tubes(render_section.bolt_window(run))
+        # The lines under the tubes, bolt elements joined at shared nodes.
+        joined = render_section.configure(vtk.vtkCleanPolyData(), tubes.GetInputAlgorithm())
+        regions = render_section.configure(vtk.vtkPolyDataConnectivityFilter(), joined,
+                                           ExtractionModeToAllRegions=())
+        regions.Update()
+        with open(os.path.join(run_dir, "bolts.csv")) as f:
+            listed = sum(1 for line in f) - 1
+        drawn = regions.GetNumberOfExtractedRegions()
+        checks.condition("every bolt of bolts.csv drawn", drawn == listed, f"{drawn} drawn, {listed} listed")
 
     # Bad input: exit code 2 and a message naming the path.
     empty = scratch("render_empty")
