@@ -288,7 +288,8 @@ def evaluate(design, c, runs_dir, ranks):
     code, s, note = run_case(design, sets, out, ranks)
     c["run_dir"] = out
     if code != 0:
-        c.update(status="fails", reasons=[f"no equilibrium at F = 1: {note}"], fos_check=False)
+        # The roof has no equilibrium at F = 1: the check at the target never ran.
+        c.update(status="fails", reasons=[f"no equilibrium at F = 1: {note}"], fos_check=None)
         return
     if s["strength_check"]["failure_criterion"] == "Newton stalled":
         # The check trial stopped on the solver, not on a collapse: no verdict.
@@ -374,6 +375,18 @@ CSV_FIELDS = ["tag", "product", "bolts_per_row", "row_spacing", "length", "bolts
               "yielded_zone_height", "reasons"]
 
 
+def short_reason(reason, limit=160):
+    """A reason for the report's table: its first clause when it is long
+    (solver evidence such as residual histories stays in candidates.csv)."""
+    if len(reason) <= limit:
+        return reason
+    for mark in ("; ", ": load", " (", ", "):
+        cut = reason.find(mark, 40)
+        if 0 < cut <= limit:
+            return reason[:cut] + " (details in candidates.csv)"
+    return reason[:limit].rstrip() + "... (details in candidates.csv)"
+
+
 def candidates_csv(candidates):
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
@@ -424,11 +437,14 @@ def report(design, candidates, chosen, final, prod, figures):
                   f"{chosen['max_bolt_utilisation']:.2f}; roof sag {1000 * chosen['roof_sag']:.1f} mm", ""]
     lines += ["## Candidates", "", "| pattern | bolting min/m | status | FoS >= target | peak force kN | utilisation "
               "| sag mm | reasons |", "|---|---|---|---|---|---|---|---|"]
+    check_text = {True: "yes", False: "no", None: "not run"}
     for c in candidates:
         force = c.get("max_bolt_force")
-        lines.append(f"| {c['tag']} | {c['bolting_min_per_m']:.2f} | {c['status']} | {c.get('fos_check', '')} | "
+        check = check_text[c["fos_check"]] if "fos_check" in c else "not run"
+        lines.append(f"| {c['tag']} | {c['bolting_min_per_m']:.2f} | {c['status']} | {check} | "
                      f"{fmt(force and force / 1e3, '.1f')} | {fmt(c.get('max_bolt_utilisation'), '.2f')} | "
-                     f"{fmt(c.get('roof_sag') and 1000 * c['roof_sag'], '.1f')} | {'; '.join(c['reasons'])} |")
+                     f"{fmt(c.get('roof_sag') and 1000 * c['roof_sag'], '.1f')} | "
+                     f"{'; '.join(short_reason(r) for r in c['reasons'])} |")
     if prod is not None:
         lines += ["", production.report_markdown(prod).replace("# Production", "## Production", 1)]
     for title, path in figures:
