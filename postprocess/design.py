@@ -243,16 +243,25 @@ def run_streaming(cmd, label):
     return subprocess.CompletedProcess(cmd, proc.returncode, "".join(output), "".join(errors))
 
 
+def launch_command(launcher, ranks):
+    """The words before roofspan's: ROOFSPAN_MPIRUN (e.g. "srun" on a
+    cluster; Debian's Open MPI reaches Slurm through PMIx, so srun gets
+    --mpi=pmix unless the setting names an --mpi), else scripts/mpirun.sh
+    for more than one rank, else nothing."""
+    words = launcher.split()
+    if words:
+        if os.path.basename(words[0]) == "srun" and not any(w.startswith("--mpi") for w in words):
+            words.append("--mpi=pmix")
+        return words + ["-n", str(ranks)]
+    return [MPIRUN, str(ranks)] if ranks > 1 else []
+
+
 def run_case(design, sets, out_dir, ranks):
     """One roofspan run; returns (exit code, summary or None, last lines of output)."""
     cmd = [EXE, design["case"], "--output-dir", out_dir]
     for s in design["sets"] + sets:
         cmd += ["--set", s]
-    launcher = os.environ.get("ROOFSPAN_MPIRUN")  # e.g. "srun" on a cluster
-    if launcher:
-        cmd = launcher.split() + ["-n", str(ranks)] + cmd
-    elif ranks > 1:
-        cmd = [MPIRUN, str(ranks)] + cmd
+    cmd = launch_command(os.environ.get("ROOFSPAN_MPIRUN", ""), ranks) + cmd
     proc = run_streaming(cmd, os.path.basename(out_dir) if design.get("progress", True) else None)
     summary = None
     if proc.returncode == 0:

@@ -60,9 +60,31 @@ def main():
     listed = sweep(sweep_file, "list").stdout.split("\n")
     tasks = [line.split("\t")[0] for line in listed if line.strip()]
     checks.condition("two tasks listed", tasks == ["0", "1"], str(tasks))
-    for index in tasks:  # what the Slurm array does, one task per element
-        proc = sweep(sweep_file, "run-task", index, "--out", out)
-        checks.condition(f"task {index} runs", proc.returncode == 0, proc.stderr.strip()[-200:])
+    # What the Slurm array does, one task per element: task 0 by hand, task 1
+    # and the merge through the sbatch templates themselves (run by bash with
+    # the variables Slurm sets), extra options passed through.
+    proc = sweep(sweep_file, "run-task", "0", "--out", out)
+    checks.condition("task 0 runs", proc.returncode == 0, proc.stderr.strip()[-200:])
+    env = dict(os.environ, SLURM_ARRAY_TASK_ID="1", SLURM_NTASKS="1")
+    proc = subprocess.run(["bash", os.path.join("postprocess", "slurm", "sweep_array.sbatch"), sweep_file, out,
+                           "--quiet"], capture_output=True, text=True, cwd=ROOT, env=env)
+    print(proc.stdout)
+    checks.condition("task 1 runs through sweep_array.sbatch (--quiet passed through)",
+                     proc.returncode == 0 and "[" not in proc.stdout, proc.stderr.strip()[-200:])
+    proc = subprocess.run(["bash", os.path.join("postprocess", "slurm", "sweep_merge.sbatch"), sweep_file, out],
+                          capture_output=True, text=True, cwd=ROOT)
+    checks.condition("merge through sweep_merge.sbatch", proc.returncode == 0, proc.stderr.strip()[-200:])
+
+    # The solver's launcher: srun gets --mpi=pmix (Open MPI reaches Slurm
+    # through PMIx) unless told otherwise; mpirun.sh for more than one rank.
+    sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+    import design  # noqa: E402
+    checks.condition("srun gets --mpi=pmix", design.launch_command("srun", 4) == ["srun", "--mpi=pmix", "-n", "4"],
+                     str(design.launch_command("srun", 4)))
+    checks.condition("an --mpi of the user is kept",
+                     design.launch_command("srun --mpi=pmi2", 2) == ["srun", "--mpi=pmi2", "-n", "2"])
+    checks.condition("mpirun.sh for 2 ranks, nothing for 1",
+                     design.launch_command("", 2)[1:] == ["2"] and design.launch_command("", 1) == [])
     proc = sweep(sweep_file, "merge", "--out", out)
     checks.condition("merge exits 0", proc.returncode == 0, f"exit {proc.returncode}")
     with open(os.path.join(out, "design_table.csv")) as f:
