@@ -409,7 +409,100 @@ def fmt(v, spec):
     return "" if v is None else format(v, spec)
 
 
-def report(design, candidates, chosen, final, prod, figures):
+def read_prm(path):
+    """{'Section/Key': value} of a deal.II parameter file (comments dropped)."""
+    values, sections = {}, []
+    with open(path) as f:
+        for line in f:
+            words = line.split("#", 1)[0].strip()
+            if words.startswith("subsection "):
+                sections.append(words[len("subsection "):].strip())
+            elif words == "end" and sections:
+                sections.pop()
+            elif words.startswith("set ") and "=" in words:
+                key, _, value = words[4:].partition("=")
+                values["/".join(sections + [key.strip()])] = value.strip()
+    return values
+
+
+def case_assumptions(case):
+    """The bullets of the case file's 'ASSUMPTIONS' comment block, joined."""
+    bullets, inside = [], False
+    with open(case) as f:
+        for line in f:
+            if not line.startswith("#"):
+                if inside:
+                    break
+                continue
+            text = line[1:].strip()
+            if "ASSUMPTION" in text:
+                inside = True
+            elif inside and text.startswith("- "):
+                bullets.append(text[2:])
+            elif inside and bullets and text and line.startswith("#   "):
+                bullets[-1] += " " + text
+            elif inside and bullets:
+                break
+    return bullets
+
+
+CASE_SETTINGS = [("Stratigraphy/Depth of floor", "depth of the room floor [m]"),
+                 ("Stratigraphy/Layers above floor", "layers above the floor (unit: thickness m)"),
+                 ("Stratigraphy/Layers below floor", "layers below the floor"),
+                 ("In-situ stress/K0 in plane", "K0 in plane"), ("In-situ stress/K0 out of plane", "K0 out of plane"),
+                 ("Bolts/Installation relaxation", "excavation load released before bolting"),
+                 ("Strength reduction/Method", "factor of safety method"),
+                 ("Strength reduction/Tolerance", "factor of safety tolerance (fraction of F)"),
+                 ("Nonlinear solver/Method", "Newton iteration"),
+                 ("Nonlinear solver/Maximum iterations", "Newton iterations per step (cap)"),
+                 ("Linear solver/Preconditioner", "linear solver")]
+UNIT_KEYS = ["Constitutive model", "Unit weight", "Young's modulus", "Poisson's ratio", "Cohesion", "Friction angle",
+             "Dilation angle", "Tensile strength"]
+PRODUCT_KEYS = ["Type", "Diameter", "Yield force", "Ultimate force", "Bond stiffness", "Bond strength"]
+
+
+def assumptions_section(design, run_dir):
+    """The assumptions the answer rests on: the case file's own list, the
+    effective settings of the run, each rock unit and the bolt product with
+    their sources, and the production register."""
+    lines = ["## Assumptions", "", "No site data is public: these are choices inside published ranges "
+             "(sources below and in `../shared/reference/parameters.md`).", "", "From the case file:", ""]
+    lines += [f"- {b}" for b in case_assumptions(design["case"])] or ["- (the case file lists none)"]
+    prm_path = os.path.join(run_dir, "parameters.prm") if run_dir else None
+    if not prm_path or not os.path.isfile(prm_path):
+        return lines + [""]
+    prm = read_prm(prm_path)
+    lines += ["", "Settings of the analysis (its `parameters.prm`):", "", "| setting | value |", "|---|---|"]
+    lines += [f"| {label} | {prm.get(key, '')} |" for key, label in CASE_SETTINGS]
+    units = {w.split(":")[0].strip() for key in ("Stratigraphy/Layers above floor", "Stratigraphy/Layers below floor")
+             for w in prm.get(key, "").split(",") if ":" in w}
+    product = prm.get("Bolts/Product", "")
+    found_units, found_product = [], None
+    for folder in prm.get("Materials/Library directories", "").split(","):
+        folder = folder.strip()
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if not name.endswith(".prm"):
+                continue
+            entry = read_prm(os.path.join(folder, name))
+            if entry.get("Rock unit/Name") in units:
+                found_units.append({k.split("/", 1)[1]: v for k, v in entry.items()})
+            elif product and entry.get("Bolt product/Name") == product:
+                found_product = {k.split("/", 1)[1]: v for k, v in entry.items()}
+    lines += ["", "Rock units (SI units: N/m3, Pa, degrees):", "",
+              "| unit | " + " | ".join(UNIT_KEYS) + " | source |", "|---" * (len(UNIT_KEYS) + 2) + "|"]
+    lines += [f"| {u.get('Name')} | " + " | ".join(u.get(k, "") for k in UNIT_KEYS) + f" | {u.get('Source', '')} |"
+              for u in found_units]
+    if found_product:
+        lines += ["", "Bolt product (SI units: m, N, N/m/m, N/m):", "",
+                  "| product | " + " | ".join(PRODUCT_KEYS) + " | source |", "|---" * (len(PRODUCT_KEYS) + 2) + "|",
+                  f"| {found_product.get('Name')} | " + " | ".join(found_product.get(k, "") for k in PRODUCT_KEYS)
+                  + f" | {found_product.get('Source', '')} |"]
+    lines += ["", "Production inputs (the register of `production.py --assumptions`):", "",
+              production.assumptions_markdown(), ""]
+    return lines
+
+
+def report(design, candidates, chosen, final, prod, figures, assumptions_run=None):
     req = design["requirement"]
     lines = [f"# Roof-bolting design: {design['title']}", "",
              f"Case `{os.path.relpath(design['case'], ROOT)}`; requirement: factor of safety >= "
@@ -456,6 +549,7 @@ def report(design, candidates, chosen, final, prod, figures):
                      f"{'; '.join(short_reason(r) for r in c['reasons'])} |")
     if prod is not None:
         lines += ["", production.report_markdown(prod).replace("# Production", "## Production", 1)]
+    lines += [""] + assumptions_section(design, assumptions_run)
     for title, path in figures:
         lines += ["", f"## {title}", "", f"![{title}]({path})"]
     return "\n".join(lines) + "\n"
@@ -580,7 +674,13 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
               "factor_of_safety_unbolted": final.get("factor_of_safety_unbolted") if final else None,
               "production": prod.as_dict() if prod else None}
     write_atomically(os.path.join(out, "design.json"), json.dumps(result, indent=1, default=str))
-    write_atomically(os.path.join(out, "report.md"), report(design, candidates, chosen, final, prod, figure_list))
+    # The assumptions are read from a run that happened: the chosen pattern's
+    # factor-of-safety run, its search run, or any candidate that ran.
+    ran = [c["run_dir"] for c in candidates if c.get("run_dir")]
+    assumptions_run = os.path.join(out, "runs", "chosen") if final else \
+        (chosen["run_dir"] if chosen else (ran[0] if ran else None))
+    write_atomically(os.path.join(out, "report.md"),
+                     report(design, candidates, chosen, final, prod, figure_list, assumptions_run))
     log(f"{result['runs']} of {len(candidates)} candidates run; results in {out}/ (report.md)")
     return result
 

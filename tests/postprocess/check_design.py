@@ -121,6 +121,26 @@ def main():
     checks.condition("candidates announced with their position", "candidate 1 of" in proc.stdout)
     for name in ("candidates.csv", "report.md", "design.json"):
         checks.condition(f"{name} written", os.path.getsize(os.path.join(work, "search", name)) > 0)
+    # The report carries its assumptions: every bullet of the case file's
+    # ASSUMPTIONS list, each rock unit's and the bolt product's source, and
+    # the production register.
+    sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+    import design as design_module  # noqa: E402
+    with open(os.path.join(work, "search", "report.md")) as f:
+        text = f.read()
+    bullets = design_module.case_assumptions(CASE)
+    checks.condition("the case file lists assumptions", len(bullets) >= 5, str(len(bullets)))
+    missing = [b[:40] for b in bullets if b not in text]
+    checks.condition("every case assumption in the report", not missing, "; ".join(missing))
+    sources = []
+    for name in ("clay_manto.prm", "breccia.prm", "sandstone.prm", "resin_rebar_19mm.prm"):
+        with open(os.path.join(ROOT, "materials", name)) as f:
+            sources += [line.split("=", 1)[1].strip() for line in f if line.strip().startswith("set Source")]
+    missing = [src[:40] for src in sources if src not in text]
+    checks.condition("every material source in the report", len(sources) == 4 and not missing, "; ".join(missing))
+    checks.condition("production register in the report", "| input | value | unit | published range" in text)
+    checks.condition("depth and K0 in the report", "| depth of the room floor [m] | 100 |" in text
+                     and "| K0 in plane | 0.8 |" in text)
 
     # A requirement no candidate reaches: a clear result, not a number.
     impossible = write_design(work, "impossible.toml", TEMPLATE.format(ranks=2, fos=1.5).replace(
