@@ -401,28 +401,16 @@ namespace roofspan
           {
             if (!cell->is_locally_owned())
               continue;
-            const BoundingBox<dim> box = cell->bounding_box();
-            if (!box.point_inside(point, 1e-8 * (1 + point.norm())))
-              continue;
             const Point<dim> centre = cell->center();
             if (found && !std::lexicographical_compare(
                              &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
               continue;
-            Point<dim> unit;
-            try
-              {
-                unit = mapping->transform_real_to_unit_cell(cell, point);
-              }
-            catch (...)
-              {
-                continue;
-              }
-            if (!GeometryInfo<dim>::is_inside_unit_cell(unit, 1e-8))
+            const auto unit = unit_point_in(cell, point);
+            if (!unit)
               continue;
-            unit = GeometryInfo<dim>::project_to_unit_cell(unit);
             FEValues<dim> one(*mapping,
                               *fe,
-                              Quadrature<dim>(std::vector<Point<dim>>{unit}),
+                              Quadrature<dim>(std::vector<Point<dim>>{*unit}),
                               update_values | update_gradients | update_quadrature_points);
             one.reinit(cell);
             std::vector<Tensor<1, dim>> v(1);

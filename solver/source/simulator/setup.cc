@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -118,6 +119,27 @@ namespace roofspan
   }
 
   template <int dim>
+  std::optional<Point<dim>>
+  Simulator<dim>::unit_point_in(const typename Triangulation<dim>::cell_iterator &cell,
+                                const Point<dim>                                 &point) const
+  {
+    if (!cell->bounding_box().point_inside(point, 1e-8 * (1 + point.norm())))
+      return std::nullopt;
+    Point<dim> unit;
+    try
+      {
+        unit = mapping->transform_real_to_unit_cell(cell, point);
+      }
+    catch (...)
+      {
+        return std::nullopt; // the mapping cannot be inverted there: not inside
+      }
+    if (!GeometryInfo<dim>::is_inside_unit_cell(unit, 1e-8))
+      return std::nullopt;
+    return GeometryInfo<dim>::project_to_unit_cell(unit);
+  }
+
+  template <int dim>
   void Simulator<dim>::check_mesh()
   {
     // Probe points must lie in the rock: a point in the opening or beyond
@@ -126,22 +148,11 @@ namespace roofspan
       {
         bool inside = false;
         for (const auto &cell : mesh->active_cell_iterators())
-          {
-            if (!cell->is_locally_owned() ||
-                !cell->bounding_box().point_inside(point, 1e-8 * (1 + point.norm())))
-              continue;
-            try
-              {
-                inside = GeometryInfo<dim>::is_inside_unit_cell(
-                    mapping->transform_real_to_unit_cell(cell, point), 1e-8);
-              }
-            catch (...)
-              {
-                inside = false;
-              }
-            if (inside)
+          if (cell->is_locally_owned() && unit_point_in(cell, point))
+            {
+              inside = true;
               break;
-          }
+            }
         std::ostringstream where;
         for (unsigned int d = 0; d < dim; ++d)
           where << (d ? " " : "") << point[d];

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,12 @@ namespace roofspan
 
     /// Builds the mesh and checks it (for --validate). (setup.cc)
     void make_mesh();
+
+    /// Where `point` lies in the reference cell of `cell`, if the cell
+    /// contains it (to 1e-8; projected onto the cell). (setup.cc)
+    std::optional<dealii::Point<dim>>
+    unit_point_in(const typename dealii::Triangulation<dim>::cell_iterator &cell,
+                  const dealii::Point<dim>                                 &point) const;
 
     /// After make_mesh: probe points must lie in the rock (InputError);
     /// a roof mesh too coarse for the opening is a warning. (setup.cc)
