@@ -15,8 +15,13 @@ Line(4) = {4, 1};
 Curve Loop(1) = {1, 2, 3, 4};
 Plane Surface(1) = {1};
 // A structured mesh, as Griffiths & Lane used: opposite sides share a count.
-Transfinite Curve {1, 3} = 41;
-Transfinite Curve {2, 4} = 21;
+// `divisions` cells over the height, twice as many along the base (the test
+// of mesh convergence sets it with gmsh -setnumber divisions N).
+If (!Exists(divisions))
+  divisions = 20;
+EndIf
+Transfinite Curve {1, 3} = 2 * divisions + 1;
+Transfinite Curve {2, 4} = divisions + 1;
 Transfinite Surface {1};
 Recombine Surface {1};
 Physical Surface("slope soil") = {1};

@@ -287,6 +287,9 @@ namespace roofspan
                                  {"roof_sag", p.roof_sag}});
               pcout << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
                     << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
+              nlohmann::json failures_passed = nlohmann::json::array();
+              for (const auto &[reached, passed] : r.failures_passed)
+                failures_passed.push_back({{"failed_after", reached}, {"converged_at", passed}});
               nlohmann::json mechanism;
               if (r.mechanism.present)
                 {
@@ -318,6 +321,7 @@ namespace roofspan
                                     {"bolted", bolted},
                                     {"method", r.method},
                                     {"curve", curve},
+                                    {"failures_passed", failures_passed},
                                     {"trials", trials}};
             };
             // A trial at F: Davis' parameters (or the units' own) all along

@@ -316,6 +316,7 @@ namespace roofspan
     // The smallest increment a cut may leave: the initial one / 2^cuts.
     const double    smallest = full_step / std::pow(2., max_cuts);
     FailureEvidence evidence;
+    evidence.path = earlier_path;
     evidence.path.push_back({from, problem.displacement ? problem.displacement() : 0.});
     while (force || load < to - end_tolerance)
       {
@@ -324,11 +325,16 @@ namespace roofspan
         const double attempt = std::min(increment, to - load);
         const double target  = (to - load - attempt <= end_tolerance) ? to : load + attempt;
         Step         s;
-        s.load                            = target;
-        s.increment                       = attempt;
-        s.cuts                            = cuts;
-        bool               linear_failure = false;
-        const std::string  failure        = newton(problem, target, s, linear_failure, log);
+        s.load              = target;
+        s.increment         = attempt;
+        s.cuts              = cuts;
+        bool linear_failure = false;
+        // The last attempt (no cut left after it) may have a larger budget.
+        const bool      last_attempt = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
+        NonlinearSolver patient      = *this;
+        if (last_attempt && last_attempt_iterations > max_iterations)
+          patient.max_iterations = last_attempt_iterations;
+        const std::string  failure = patient.newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
         line << "    load " << target << ": ";
@@ -367,7 +373,7 @@ namespace roofspan
         problem.revert();
         line << "not converged (" << failure << "), increment " << attempt;
         log(line.str());
-        if (attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts)
+        if (last_attempt)
           {
             evidence.load_reached   = load;
             evidence.load_attempted = target;

@@ -55,6 +55,9 @@ namespace roofspan
         double factor = 1, max_displacement = 0, roof_sag = 0;
       };
       std::vector<CurvePoint> curve;
+      /// Continuation: failures stepped past, as (F reached, F converged by a
+      /// longer increment from there).
+      std::vector<std::pair<double, double>> failures_passed;
       /// Continuation: the last stable state, at the limit. Points yielded
       /// and how high above the roof they reach (-1 without a roof), the
       /// largest displacement change of the last stable increment, bolts
@@ -113,7 +116,11 @@ namespace roofspan
     bool davis = false;
     /// Continuation: the largest increment of F (cut near the limit down to
     /// the tolerance).
-    double initial_increment = 0.1;
+    double initial_increment = 0.025;
+    /// Continuation: Newton starts each increment from the path extrapolated
+    /// along its last increment (secant) rather than from the last stable
+    /// state.
+    bool secant_predictor = true;
 
   private:
     /// Runs a trial at F, records it in `result`, returns the failure

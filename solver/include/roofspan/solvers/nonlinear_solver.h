@@ -173,6 +173,11 @@ namespace roofspan
     bool         verbose             = false;
     Method       method              = Method::petsc_snes;
     std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
+    /// Newton iterations allowed on the smallest increment, the last attempt
+    /// before the path's failure is classified (0: `max_iterations`). The
+    /// strength-reduction path raises it: near its limit every increment
+    /// changes the branch of hundreds of points (measured 20-78 iterations).
+    unsigned int last_attempt_iterations = 0;
     /// Newton iterations of a step after which the next increment is doubled
     /// (at most easy_iterations), kept (at most hard_iterations) or halved.
     unsigned int easy_iterations = 6, hard_iterations = 15;
@@ -199,5 +204,11 @@ namespace roofspan
                      const std::function<void(const std::string &)> &log) const;
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
+
+  public:
+    /// Converged points before `from` on the same path (e.g. a path resumed
+    /// after a step past a stall): the failure classification then sees the
+    /// whole path, not only the part since the resumption.
+    std::vector<LoadPathPoint> earlier_path;
   };
 } // namespace roofspan
