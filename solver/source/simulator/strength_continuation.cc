@@ -71,8 +71,9 @@ namespace roofspan
                   const double target = reached + k * evidence.increment;
                   if (target > to || k * evidence.increment > largest_increment * (1 + 1e-9))
                     break;
-                  // One attempt each, with the stage's budget: they are
-                  // for cycles, which the larger budget does not break.
+                  // One attempt each, with the path's budget for an
+                  // increment with cuts left: cheap, and a cycle is not
+                  // broken by more iterations anyway.
                   NonlinearSolver single         = path;
                   single.load_steps              = 1;
                   single.max_cuts                = 0;
