@@ -329,12 +329,18 @@ namespace roofspan
         s.increment         = attempt;
         s.cuts              = cuts;
         bool linear_failure = false;
-        // The last attempt (no cut left after it) may have a larger budget.
-        const bool      last_attempt = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
-        NonlinearSolver patient      = *this;
+        // The last attempt (no cut left after it) may have a larger budget:
+        // only then is a copy of this solver made, with that budget.
+        const bool last_attempt       = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
+        const NonlinearSolver *solver = this;
+        NonlinearSolver        patient;
         if (last_attempt && last_attempt_iterations > max_iterations)
-          patient.max_iterations = last_attempt_iterations;
-        const std::string  failure = patient.newton(problem, target, s, linear_failure, log);
+          {
+            patient                = *this;
+            patient.max_iterations = last_attempt_iterations;
+            solver                 = &patient;
+          }
+        const std::string  failure = solver->newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
         line << "    load " << target << ": ";
