@@ -110,6 +110,17 @@ int main()
     check("MC apex (no cut-off): |sigma - c cot(phi) I| / apex",
           (r2.stress - apex * unit_symmetric_tensor<3>()).norm() / apex,
           1e-10);
+    // Under strength reduction the apex c/F cot(phi_F) stays put: a cut-off
+    // drops to T/F, "no cut-off" (T at the apex) must not become one.
+    const auto r3 = model.update(0.1 * unit_symmetric_tensor<3>(), sigma0, MaterialState(), 2.0);
+    check("F = 2, apex with cut-off: |sigma - T/2 I| / T",
+          (r3.stress - 0.5 * T * unit_symmetric_tensor<3>()).norm() / T,
+          1e-10);
+    const auto r4 =
+        no_cutoff.update(0.1 * unit_symmetric_tensor<3>(), sigma0, MaterialState(), 2.0);
+    check("F = 2, no cut-off: still the MC apex, |sigma - c cot(phi) I| / apex",
+          (r4.stress - apex * unit_symmetric_tensor<3>()).norm() / apex,
+          1e-10);
   }
   // 3. Edges: triaxial compression (sigma_2 = sigma_1) and extension
   //    (sigma_2 = sigma_3) trial states stay on their edge.

@@ -15,7 +15,11 @@ namespace roofspan
     s.friction           = std::atan(tan_phi);
     s.dilation           = std::min(psi, s.friction);
     s.cohesion           = c / factor;
-    s.tensile            = tensile / factor;
+    // A tensile strength at the Mohr-Coulomb apex c / tan(phi) means no
+    // tension cut-off; the apex does not move under the reduction, so neither
+    // does such a "cut-off" (reducing it would create one below the apex).
+    const bool no_cut_off = tensile >= (1 - 1e-9) * c / std::tan(phi);
+    s.tensile             = no_cut_off ? tensile : tensile / factor;
     if (davis > 0)
       {
         const double beta = std::cos(s.friction) * std::cos(s.dilation) /

@@ -5,7 +5,8 @@ namespace roofspan
   /**
    * How a constitutive model's strength is reduced in a strength-reduction
    * analysis: the factor F (cohesion, tan(phi) and tensile strength divided
-   * by F, psi capped at the reduced phi) and, optionally, Davis' procedure
+   * by F, psi capped at the reduced phi; a tensile strength at the apex
+   * c cot(phi), i.e. no cut-off, stays there) and, optionally, Davis' procedure
    * for non-associated materials (Davis 1968; as compared by Tschuchnigg,
    * Schweiger & Sloan 2015, "Davis B"): the reduced c and tan(phi) are
    * scaled by
