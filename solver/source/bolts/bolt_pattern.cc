@@ -250,11 +250,12 @@ namespace roofspan
       b.direction[dim - 1] = std::cos(tilt * std::abs(side));
       b.direction[across]  = std::sin(tilt * std::abs(side)) * side;
       // Only the part of the model in the domain counts.
-      for (const auto &[axis, value] : surface.mirror_planes)
+      for (const auto &plane : surface.mirror_planes)
         {
-          if (std::abs(b.collar[axis] - value) < 1e-9 && std::abs(b.direction[axis]) < 1e-12)
+          const double beyond = plane.side * (plane.value - b.collar[plane.axis]);
+          if (std::abs(beyond) < 1e-9 && std::abs(b.direction[plane.axis]) < 1e-12)
             b.weight *= 0.5;
-          else if (b.collar[axis] < value - 1e-9)
+          else if (beyond > 1e-9)
             return; // mirrored half, modelled by its image
         }
       for (const auto &other : lines)

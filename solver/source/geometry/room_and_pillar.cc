@@ -53,7 +53,11 @@ namespace roofspan
     prm.declare_entry("Solid ahead of face",
                       "12",
                       Patterns::Double(),
-                      "3D drift: rock modelled beyond the face [m].");
+                      "3D drift: rock modelled beyond the face [m]; 0 = no face: "
+                      "the drift runs through the model and its back end (y = "
+                      "drift length) is a second symmetry plane, i.e. a drift "
+                      "infinitely far from its face (with bolt rows repeating by "
+                      "mirror images; compare with the 2D roof section).");
     prm.declare_entry("Cell size at opening",
                       "0.25",
                       Patterns::Double(),
@@ -124,7 +128,7 @@ namespace roofspan
     if (shape == Shape::drift)
       {
         require(drift_length > 0, file, s + "Drift length", "expected > 0 m");
-        require(solid_ahead > 0, file, s + "Solid ahead of face", "expected > 0 m");
+        require(solid_ahead >= 0, file, s + "Solid ahead of face", "expected >= 0 m");
       }
     require(fine_size > 0 && fine_size <= max_size,
             file,
@@ -161,13 +165,15 @@ namespace roofspan
     b.elevation = height;
     b.centre    = 0;
     b.span      = span;
-    b.mirror_planes.emplace_back(0, 0.); // room centre line
+    b.mirror_planes.push_back({0, 0., +1}); // room centre line
     if (dim == 3)
       {
         b.row_begin = 0;
         b.row_end   = shape == Shape::drift ? drift_length : half_width;
         b.crossing  = shape == Shape::intersection;
-        b.mirror_planes.emplace_back(1, 0.);
+        b.mirror_planes.push_back({1, 0., +1});
+        if (shape == Shape::drift && solid_ahead == 0)
+          b.mirror_planes.push_back({1, drift_length, -1}); // no face: back end mirrors
       }
   }
 
@@ -194,8 +200,16 @@ namespace roofspan
         if (shape == Shape::drift)
           {
             y_extent   = drift_length + solid_ahead;
-            spacing[1] = graded_spacing(
-                {0., drift_length, y_extent}, {drift_length}, fine_size, growth_ratio, max_size);
+            spacing[1] = solid_ahead > 0 ? graded_spacing({0., drift_length, y_extent},
+                                                          {drift_length},
+                                                          fine_size,
+                                                          growth_ratio,
+                                                          max_size) :
+                                           graded_spacing({0., drift_length},
+                                                          {0., drift_length},
+                                                          fine_size,
+                                                          growth_ratio,
+                                                          max_size);
           }
         else
           {

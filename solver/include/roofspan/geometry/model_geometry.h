@@ -90,9 +90,15 @@ namespace roofspan
       double span      = 0;              ///< full span, rib to rib [m]
       double row_begin = 0, row_end = 0; ///< 3D: y extent of the roof along the drift [m]
       bool   crossing = false;           ///< 3D: a second room runs along x (intersection)
-      /// Symmetry planes (axis, coordinate) of the model: a bolt lying in one
-      /// is cut in half by it and counts with weight 1/2.
-      std::vector<std::pair<unsigned int, double>> mirror_planes;
+      /// A symmetry plane of the model: a bolt lying in it is cut in half by
+      /// it and counts with weight 1/2; one beyond it is a mirror image.
+      struct MirrorPlane
+      {
+        unsigned int axis  = 0;
+        double       value = 0;
+        int          side  = +1; ///< the model lies at +1: coordinate >= value; -1: <= value
+      };
+      std::vector<MirrorPlane> mirror_planes;
     };
 
     std::map<dealii::types::boundary_id, std::string> boundary_names;
