@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The 3D intersection (cases/intersection_4.5m.prm) with and without bolts:
+linear iterations per solve (the bolts' effect on CG + BoomerAMG; target
+within 1.5 x the unbolted model's), DoFs, Newton and linear solves, phase
+times and peak memory. Elastic by default; --plastic runs the roof units'
+own models (slow: see the README's default-case section).
+
+    python3 bench/intersection_bolts.py [--ranks 2] [--plastic] [--timeout 900]
+        [--set "Geometry/Room and pillar/Cell size at opening=0.6" ...]
+
+Numbers are for reading, not asserting; compare builds in the same hour.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+CASE = os.path.join(ROOT, "cases", "intersection_4.5m.prm")
+MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
+# The 2D default case's product, 3 bolts per row at 1.5 m (the intersection's
+# rows run along both rooms and cross the intersection).
+BOLTS = ["Bolts/Product=resin rebar 19mm", "Bolts/Length=1.8", "Bolts/Bolts per row=3", "Bolts/Row spacing=1.5"]
+
+
+def run(sets, ranks, timeout):
+    out = tempfile.mkdtemp(prefix="intersection_bolts_")
+    cmd = [MPIRUN, str(ranks), EXE, CASE, "--output-dir", out, "--set", "Output/Write VTU=false",
+           "--set", "Output/Write HDF5=false"]
+    for s in sets:
+        cmd += ["--set", s]
+    start = time.time()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return time.time() - start, None
+    wall = time.time() - start
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"roofspan exited with {proc.returncode}")
+    with open(os.path.join(out, "summary.json")) as f:
+        return wall, json.load(f)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ranks", type=int, default=2)
+    parser.add_argument("--plastic", action="store_true", help="the units' own plastic models")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
+    parser.add_argument("--set", action="append", default=[], help="further overrides, as roofspan's --set")
+    args = parser.parse_args()
+    common = [f"Materials/Elastic rock={'false' if args.plastic else 'true'}"] + args.set
+    print(f"{'model':10s} {'DoFs':>8s} {'bolt elts':>9s} {'solves':>6s} {'its/solve':>9s} {'wall s':>7s} "
+          f"{'setup':>6s} {'assembly':>8s} {'AMG':>6s} {'Krylov':>7s} {'peak MB/rank':>12s}")
+    per_solve = {}
+    for label, sets in (("unbolted", ["Bolts/Product="]), ("bolted", BOLTS)):
+        wall, s = run(common + sets, args.ranks, args.timeout)
+        if s is None:
+            print(f"{label:10s} did not finish in {args.timeout:.0f} s")
+            continue
+        sol, t = s["solver"], s["times"]
+        per_solve[label] = sol["iterations"] / max(sol["linear_solves"], 1)
+        bolts = s.get("bolts") if isinstance(s.get("bolts"), dict) else {}
+        print(f"{label:10s} {s['dofs']:8d} {str(bolts.get('elements', '-')):>9s} {sol['linear_solves']:6d} {per_solve[label]:9.1f} "
+              f"{wall:7.1f} {t['setup']:6.1f} {t['assembly']:8.1f} {t.get('preconditioner_setup', 0):6.1f} "
+              f"{t.get('linear_solve', 0):7.1f} {s['memory']['peak_rss_max_rank'] / 2**20:12.0f}", flush=True)
+    if len(per_solve) == 2:
+        print(f"iterations per solve, bolted / unbolted: {per_solve['bolted'] / per_solve['unbolted']:.2f} "
+              f"(target <= 1.5)")
+
+
+main()
