@@ -31,7 +31,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import Checks, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import ROOM_AS_DRIFT_SLICE_3D, Checks, load_summary, probe, run_roofspan, scratch  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -40,12 +40,6 @@ CELL = 0.3
 COMMON = ["Strength reduction/Compute factor of safety=false", "Output/Write VTU=false",
           "Output/Write HDF5=false", f"Geometry/Room and pillar/Cell size at opening={CELL}",
           "Geometry/Room and pillar/Maximum cell size=2"]
-DRIFT_3D = ["Dimension=3", "Geometry/Model=drift",
-            "Geometry/Room and pillar/Drift length=0.6",        # half the 1.2 m row spacing
-            "Geometry/Room and pillar/Solid ahead of face=0",   # no face: both ends mirror
-            "Bolts/First row=0",
-            "Boundary conditions/Conditions=room_centre: symmetry, pillar_centre: symmetry, "
-            "front: symmetry, back: symmetry, bottom: roller, top: in-situ traction"]
 
 
 def run(name, sets):
@@ -63,15 +57,15 @@ def probes_3d(x_sag):
     return [f"Output/Probe points={', '.join(points)}"]
 
 
-def probe(s, name):
-    return next(p for p in s["probes"] if p["name"] == name)["displacement"]
+def displacement(s, name):
+    return probe(s, name)["displacement"]
 
 
 def mean_sag_along_drift(s):
     """Simpson's rule over the two cells of the slice (exact for Q2)."""
     w = [1, 4, 2, 4, 1]
     h = SLICE[1] - SLICE[0]
-    return -sum(wi * probe(s, f"sag{i}")[2] for i, wi in enumerate(w)) * h / 3 / SLICE[-1]
+    return -sum(wi * displacement(s, f"sag{i}")[2] for i, wi in enumerate(w)) * h / 3 / SLICE[-1]
 
 
 def main():
@@ -81,8 +75,8 @@ def main():
         extra = [] if bolted else ["Bolts/Product="]
         s2 = run(f"2d_{label}", extra)
         x_sag = s2["roof"]["sag_max_location"][0]
-        s3 = run(f"3d_{label}", extra + DRIFT_3D + probes_3d(x_sag))
-        through = ", ".join(f"{-1000 * probe(s3, 'sag%d' % i)[2]:.2f}" for i in range(len(SLICE)))
+        s3 = run(f"3d_{label}", extra + ROOM_AS_DRIFT_SLICE_3D + probes_3d(x_sag))
+        through = ", ".join(f"{-1000 * displacement(s3, 'sag%d' % i)[2]:.2f}" for i in range(len(SLICE)))
         print(f"  {label}: 2D {s2['dofs']} DoFs, 3D {s3['dofs']} DoFs; 3D largest sag "
               f"{1000 * s3['roof']['sag_max']:.2f} mm at {s3['roof']['sag_max_location']}, "
               f"2D {1000 * s2['roof']['sag_max']:.2f} mm at x = {x_sag:.3f} m; 3D sag at that x through the slice "
@@ -90,8 +84,8 @@ def main():
         limit = 0.001 if not bolted else 0.02
         c.relative(f"{label}: mid-span sag [m], 3D vs 2D", s3["roof"]["sag_mid_span"],
                    s2["roof"]["sag_mid_span"], limit)
-        c.relative(f"{label}: rib-top settlement [m]", probe(s3, "rib_top")[2],
-                   probe(s2, "rib_top")[1], limit)
+        c.relative(f"{label}: rib-top settlement [m]", displacement(s3, "rib_top")[2],
+                   displacement(s2, "rib_top")[1], limit)
         c.relative(f"{label}: sag at the 2D's largest, mean along the drift [m]", mean_sag_along_drift(s3),
                    s2["roof"]["sag_max"], 0.001 if not bolted else 0.10)
         h2 = s2["plasticity"]["yielded_zone_height_above_roof"]

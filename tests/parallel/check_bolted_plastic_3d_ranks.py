@@ -10,17 +10,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import Checks, compare, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import ROOM_AS_DRIFT_SLICE_3D, Checks, compare, load_summary, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 SETS = ["Output/Write VTU=false", "Output/Write HDF5=false",
         "Geometry/Room and pillar/Cell size at opening=0.75", "Geometry/Room and pillar/Maximum cell size=3",
-        "Dimension=3", "Geometry/Model=drift", "Geometry/Room and pillar/Drift length=0.6",
-        "Geometry/Room and pillar/Solid ahead of face=0", "Bolts/First row=0",
-        "Boundary conditions/Conditions=room_centre: symmetry, pillar_centre: symmetry, front: symmetry, "
-        "back: symmetry, bottom: roller, top: in-situ traction",
-        "Output/Probe points=rib_top: 2.25 0 2.5"]
+        "Output/Probe points=rib_top: 2.25 0 2.5"] + ROOM_AS_DRIFT_SLICE_3D
 FOS = ("factor_of_safety", "factor_of_safety_unbolted")
 
 

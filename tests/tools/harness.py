@@ -49,6 +49,17 @@ def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True, 
     return proc.returncode, proc.stdout, proc.stderr
 
 
+# cases/room_4.5m.prm as a long drift in 3D: a slice of half its 1.2 m row
+# spacing between two symmetry planes (no face), one explicit bolt row on
+# the front plane (weight 1/2; mirror images repeat it): plane strain
+# exactly when unbolted, so it compares directly with the 2D section.
+ROOM_AS_DRIFT_SLICE_3D = [
+    "Dimension=3", "Geometry/Model=drift", "Geometry/Room and pillar/Drift length=0.6",
+    "Geometry/Room and pillar/Solid ahead of face=0", "Bolts/First row=0",
+    "Boundary conditions/Conditions=room_centre: symmetry, pillar_centre: symmetry, front: symmetry, "
+    "back: symmetry, bottom: roller, top: in-situ traction"]
+
+
 def load_summary(output_dir):
     with open(os.path.join(output_dir, "summary.json")) as f:
         return json.load(f)
