@@ -58,7 +58,14 @@ def find_parts(run_dir):
     if not os.path.isdir(run_dir):
         raise InputError(f"{run_dir}: no such directory")
     pvd, rock, bolts = os.path.join(run_dir, "solution.pvd"), None, None
-    if os.path.isfile(pvd):
+    fields = read_summary(run_dir).get("fields", {})
+    if os.path.isfile(pvd) and fields.get("series"):
+        # The series runs on through the strength-reduction steps; the
+        # figures show the analysis' own result, its last stage end.
+        final = fields["series"][fields.get("final_step", 0)]
+        rock = os.path.join(run_dir, final["rock"])
+        bolts = os.path.join(run_dir, "bolts.vtp") if os.path.isfile(os.path.join(run_dir, "bolts.vtp")) else None
+    elif os.path.isfile(pvd):
         try:
             datasets = list(ElementTree.parse(pvd).getroot().iter("DataSet"))
         except ElementTree.ParseError as error:
@@ -78,6 +85,14 @@ def find_parts(run_dir):
         if not os.path.isfile(path):
             raise InputError(f"{path}: listed in {pvd} but missing")
     return rock, bolts
+
+
+def read_summary(run_dir):
+    path = os.path.join(run_dir, "summary.json")
+    try:
+        return json.load(open(path)) if os.path.isfile(path) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def read(path):
@@ -176,18 +191,26 @@ class Run:
         self.u_max_mm, self.u_in_plane_max = 1000 * np.linalg.norm(u, axis=1).max(), np.linalg.norm(in_plane, axis=1).max()
         add_array(fields, "|u| [mm]", 1000 * np.linalg.norm(u, axis=1))
         add_array(fields, "in-plane u", in_plane)
-        material = (np.rint(vtk_to_numpy(fields.GetArray("material_id"))).astype(int)
-                    if fields.HasArray("material_id") else np.zeros(len(u), dtype=int))
+        # Categories are per cell (cell data; older runs: constant point data
+        # per cell, as deal.II wrote them), so cutting cannot blend layers.
+        cells = rock.GetCellData()
+        categories = cells if cells.HasArray("material_id") else fields
+        material = (np.rint(vtk_to_numpy(categories.GetArray("material_id"))).astype(int)
+                    if categories.HasArray("material_id")
+                    else np.zeros(categories.GetNumberOfTuples() or len(u), dtype=int))
         ids, regions = sorted(set(material.tolist())), self.summary.get("regions", {})
         self.layers = [(regions.get(str(m), {}).get("label", f"material {m}"), LAYER_COLOURS[i % len(LAYER_COLOURS)])
                        for i, m in enumerate(ids)]
-        add_array(fields, "layer", np.searchsorted(ids, material))
-        self.has_yield = fields.HasArray("yield_state")
+        add_array(categories, "layer", np.searchsorted(ids, material))
+        self.has_yield = categories.HasArray("yield_state")
+        self.yield_modes = []
         if self.has_yield:
-            state = np.clip(np.rint(vtk_to_numpy(fields.GetArray("yield_state"))).astype(int), 0, 3)
-            add_array(fields, "layer or yield", np.where(state > 0, len(ids) + state - 1, np.searchsorted(ids, material)))
-        # Categories are constant per cell (deal.II writes each cell's own
-        # points): as cell data, cutting and clipping cannot blend layers.
+            state = np.clip(np.rint(vtk_to_numpy(categories.GetArray("yield_state"))).astype(int), 0, 3)
+            # The key names only the modes that occur (no "bedding slip"
+            # where no unit has a bedding plane).
+            self.yield_modes = [YIELD_STATES[k - 1] for k in sorted(set(state.tolist()) - {0})]
+            add_array(categories, "layer or yield",
+                      np.where(state > 0, len(ids) + state - 1, np.searchsorted(ids, material)))
         self.cut = self.section.cut(configure(vtk.vtkPointDataToCellData(), PassPointData=True, InputData=rock))
         self.cut.Update()
         self.window = self.opening_window()
@@ -377,13 +400,13 @@ def yield_figure(run, size, path):
     caption += "." + (" Black: bolts." if run.bolts is not None else "")
     figure = Figure(size, run.section, run.window, f"{run.case}: rock layers and yielded zone", caption + notes(run))
     shown = run.section.clip(run.cut, run.window)
-    entries = run.layers + (YIELD_STATES if run.has_yield else [])
+    colours = run.layers + (YIELD_STATES if run.has_yield else [])
     figure.renderer.AddActor(actor(shown, "layer or yield" if run.has_yield else "layer",
-                                   category_map([rgb(colour) for _, colour in entries]), on_cells=True))
+                                   category_map([rgb(colour) for _, colour in colours]), on_cells=True))
     if run.bolts is not None:
         figure.renderer.AddActor(actor(run.bolt_tubes(run.window), flat=False))
     visible = set(vtk_to_numpy(shown.GetOutput().GetCellData().GetArray("layer")).astype(int).tolist())
-    figure.legend([entry for i, entry in enumerate(run.layers) if i in visible] + entries[len(run.layers):])
+    figure.legend([entry for i, entry in enumerate(run.layers) if i in visible] + run.yield_modes)
     return figure.write(path)
 
 

@@ -2,13 +2,17 @@
 // uses) and checks fields and values against summary.json.
 //   read_vtk_output <output-dir> <dim>
 #include <nlohmann/json.hpp>
+#include <vtkAbstractArray.h>
 #include <vtkCellData.h>
 #include <vtkDataArray.h>
+#include <vtkFieldData.h>
 #include <vtkPointData.h>
 #include <vtkSmartPointer.h>
 #include <vtkUnstructuredGrid.h>
+#include <vtkVariant.h>
 #include <vtkXMLPUnstructuredGridReader.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -38,19 +42,53 @@ int main(int argc, char **argv)
   nlohmann::json summary;
   std::ifstream(dir + "/summary.json") >> summary;
 
-  // solution.pvd is a one-entry collection; VTK itself reads the pvtu.
+  // solution.pvd: one step per stage end and per strength-reduction step,
+  // as the summary lists them; VTK itself reads each pvtu.
   std::ifstream     pvd(dir + "/solution.pvd");
   const std::string pvd_text((std::istreambuf_iterator<char>(pvd)),
                              std::istreambuf_iterator<char>());
-  check(pvd_text.find("solution_00.pvtu") != std::string::npos,
-        "solution.pvd references solution_00.pvtu");
+  const auto       &series     = summary["fields"]["series"];
+  std::size_t       stage_ends = 0, reduction_steps = 0;
+  for (const auto &stage : summary["stages"])
+    stage_ends += stage["name"] != "bolt tensioning";
+  for (const char *key : {"factor_of_safety", "factor_of_safety_unbolted"})
+    if (summary.contains(key) && summary[key]["method"] == "continuation")
+      // The stable steps, and the converged step past a displacement jump.
+      reduction_steps += summary[key]["curve"].size() +
+                         (summary[key]["failure_criterion"] == "displacement jump" ? 1 : 0);
+  check(series.size() == stage_ends + reduction_steps,
+        "field series: " + std::to_string(series.size()) +
+            " steps = " + std::to_string(stage_ends) + " stage ends + " +
+            std::to_string(reduction_steps) + " strength-reduction steps");
+  bool all_listed = true;
+  for (const auto &step : series)
+    {
+      all_listed =
+          all_listed &&
+          pvd_text.find("file=\"" + step["rock"].get<std::string>() + "\"") != std::string::npos &&
+          (step["bolts"] == "" ||
+           pvd_text.find("file=\"" + step["bolts"].get<std::string>() + "\"") != std::string::npos);
+      auto r = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
+      r->SetFileName((dir + "/" + step["rock"].get<std::string>()).c_str());
+      r->Update();
+      vtkDataArray *F = r->GetOutput()->GetFieldData()->GetArray("strength_reduction_factor");
+      vtkDataArray *L = r->GetOutput()->GetFieldData()->GetArray("load_factor");
+      all_listed =
+          all_listed && F != nullptr && L != nullptr &&
+          std::abs(F->GetTuple1(0) - step["strength_reduction_factor"].get<double>()) < 1e-12 &&
+          std::abs(L->GetTuple1(0) - step["load_factor"].get<double>()) < 1e-12;
+    }
+  check(all_listed,
+        "solution.pvd lists every step's rock and bolts; each pvtu carries its load factor and F");
 
+  const std::string final_file =
+      series.at(summary["fields"]["final_step"].get<std::size_t>())["rock"];
   auto reader = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
-  reader->SetFileName((dir + "/solution_00.pvtu").c_str());
+  reader->SetFileName((dir + "/" + final_file).c_str());
   reader->Update();
   vtkUnstructuredGrid *grid = reader->GetOutput();
   check(grid != nullptr && grid->GetNumberOfCells() > 0,
-        "pvtu read: " + std::to_string(grid ? grid->GetNumberOfCells() : 0) + " cells, " +
+        final_file + " read: " + std::to_string(grid ? grid->GetNumberOfCells() : 0) + " cells, " +
             std::to_string(grid ? grid->GetNumberOfPoints() : 0) + " points");
   if (grid == nullptr || grid->GetNumberOfPoints() == 0)
     return 1;
@@ -64,16 +102,53 @@ int main(int argc, char **argv)
               " components");
     return ok ? a : nullptr;
   };
-  vtkDataArray *u = has("displacement", 3); // VTK stores vectors with 3 components
-  has("stress", 9);
-  vtkDataArray *s1 = has("sigma_1", 1);
-  has("sigma_2", 1);
-  has("sigma_3", 1);
-  if (dim == 2)
-    has("stress_zz", 1);
-  // deal.II writes per-cell values as point values constant on each cell.
-  has("material_id", 1);
-  has("mpi_rank", 1);
+  vtkDataArray *u      = has("displacement", 3); // VTK stores vectors with 3 components
+  vtkDataArray *stress = has("stress", 9);
+  vtkDataArray *s1     = has("sigma_1", 1);
+  vtkDataArray *s2     = has("sigma_2", 1);
+  vtkDataArray *s3     = has("sigma_3", 1);
+  vtkDataArray *szz    = dim == 2 ? has("stress_zz", 1) : nullptr;
+  // Per-cell quantities are cell data.
+  for (const char *name : {"material_id", "mpi_rank"})
+    check(grid->GetCellData()->GetArray(name) != nullptr, std::string("cell field '") + name + "'");
+  vtkAbstractArray *units     = grid->GetFieldData()->GetAbstractArray("units");
+  bool              has_units = false;
+  for (vtkIdType i = 0; units != nullptr && i < units->GetNumberOfTuples(); ++i)
+    has_units = has_units || units->GetVariantValue(i).ToString() == "stress [Pa]";
+  check(has_units, "field data 'units' names the stress's unit (stress [Pa])");
+
+  // The 3x3 tensor is the whole stress: its invariants equal those of the
+  // principal stresses, and in 2D its zz slot is stress_zz (plane strain).
+  if (stress && s1 && s2 && s3)
+    {
+      double worst = 0, worst_zz = 0, scale = 0;
+      for (vtkIdType i = 0; i < stress->GetNumberOfTuples(); ++i)
+        {
+          double t[9];
+          stress->GetTuple(i, t);
+          const double a = s1->GetTuple1(i), b = s2->GetTuple1(i), c = s3->GetTuple1(i);
+          const double I1 = t[0] + t[4] + t[8];
+          const double I2 =
+              t[0] * t[4] + t[4] * t[8] + t[0] * t[8] - t[1] * t[3] - t[5] * t[7] - t[2] * t[6];
+          const double I3 = t[0] * (t[4] * t[8] - t[5] * t[7]) -
+                            t[1] * (t[3] * t[8] - t[5] * t[6]) + t[2] * (t[3] * t[7] - t[4] * t[6]);
+          const double m = std::max({std::abs(a), std::abs(b), std::abs(c), 1.});
+          scale          = std::max(scale, m);
+          worst          = std::max({worst,
+                                     std::abs(I1 - (a + b + c)) / m,
+                                     std::abs(I2 - (a * b + b * c + a * c)) / (m * m),
+                                     std::abs(I3 - a * b * c) / (m * m * m)});
+          if (szz)
+            worst_zz = std::max(worst_zz, std::abs(t[8] - szz->GetTuple1(i)) / m);
+        }
+      // float32 in the file: 1e-5 of the largest principal stress.
+      check(worst < 1e-5,
+            "stress tensor invariants I1, I2, I3 = those of sigma_1..3 (worst " +
+                std::to_string(worst) + " of |sigma|^k, limit 1e-5)");
+      if (szz)
+        check(worst_zz < 1e-6 && scale > 0,
+              "stress tensor zz = stress_zz (worst " + std::to_string(worst_zz) + ")");
+    }
 
   if (u != nullptr)
     {
@@ -107,9 +182,10 @@ int main(int argc, char **argv)
   std::ifstream     xdmf(dir + "/solution.xdmf");
   const std::string xdmf_text((std::istreambuf_iterator<char>(xdmf)),
                               std::istreambuf_iterator<char>());
-  check(xdmf_text.find("solution_00.h5") != std::string::npos &&
-            xdmf_text.find("displacement") != std::string::npos,
-        "solution.xdmf references solution_00.h5 and its displacement field");
+  bool              every_h5 = xdmf_text.find("displacement") != std::string::npos;
+  for (const auto &step : series)
+    every_h5 = every_h5 && xdmf_text.find(step["hdf5"].get<std::string>()) != std::string::npos;
+  check(every_h5, "solution.xdmf references every step's HDF5 file and the displacement field");
 
   // The limit states of the factors of safety (mechanism.pvd), when written:
   // the last increment's largest component equals the summary's, and the
@@ -129,10 +205,9 @@ int main(int argc, char **argv)
       mreader->Update();
       vtkUnstructuredGrid *mgrid = mreader->GetOutput();
       vtkDataArray        *du = mgrid ? mgrid->GetPointData()->GetArray("last_increment") : nullptr;
-      vtkDataArray        *ys = mgrid ? mgrid->GetPointData()->GetArray("yield_state") : nullptr;
+      vtkDataArray        *ys = mgrid ? mgrid->GetCellData()->GetArray("yield_state") : nullptr;
       check(du != nullptr && ys != nullptr,
-            file + ": fields 'last_increment' and 'yield_state' (deal.II 9.4 writes cell values as "
-                   "point values)");
+            file + ": point field 'last_increment' and cell field 'yield_state'");
       if (du == nullptr || ys == nullptr)
         continue;
       double largest = 0;
@@ -147,8 +222,7 @@ int main(int argc, char **argv)
       for (vtkIdType i = 0; i < ys->GetNumberOfTuples(); ++i)
         yielded_nodes += ys->GetTuple1(i) > 0 ? 1 : 0;
       check((yielded_nodes > 0) == (m["yielded_points"].get<double>() > 0),
-            file + ": " + std::to_string(int(yielded_nodes)) +
-                " points in yielded cells, summary " +
+            file + ": " + std::to_string(int(yielded_nodes)) + " yielded sub-cells, summary " +
                 std::to_string(m["yielded_points"].get<int>()) + " yielded points");
     }
 

@@ -106,7 +106,10 @@ class Checks:
 # records, the load-step sequence, the strength-reduction trials). A better
 # solver must not force a re-bless.
 VOLATILE = ("times", "memory", "ranks", "case_file", "solver", "nonlinear_solver",
-            "jacobian_check", "provenance")
+            "jacobian_check", "provenance",
+            # The field series follows the continuation's steps, as the curve does
+            # (output.vtk_readback checks it against the stages and the curve).
+            "fields")
 VOLATILE_SUFFIXES = (".cg_iterations", ".linear_iterations", ".relative_residual", ".ranks",
                      ".note")
 VOLATILE_PATTERNS = (re.compile(r"^stages\[[^]]*\]\.steps"),

@@ -3,11 +3,13 @@
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
 #include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
 #include <vtkIntArray.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
+#include <vtkStringArray.h>
 #include <vtkXMLPolyDataWriter.h>
 
 #include <stdexcept>
@@ -71,6 +73,19 @@ namespace roofspan
                             (vtkDataArray *)utilisation.Get(),
                             (vtkDataArray *)state.Get()})
       data->GetCellData()->AddArray(a);
+
+    // Units as field data, as the rock's (VtuPiece): forces per bolt.
+    vtkNew<vtkStringArray> units;
+    units->SetName("units");
+    for (const char *u : {"bolt_id [1]",
+                          "axial_displacement [m]",
+                          "axial_force [N]",
+                          "bond_shear_flow [N/m]",
+                          "slip [m]",
+                          "utilisation [1]",
+                          "state [1]"})
+      units->InsertNextValue(u);
+    data->GetFieldData()->AddArray(units);
 
     vtkNew<vtkXMLPolyDataWriter> writer;
     writer->SetFileName(file.c_str());

@@ -1,9 +1,12 @@
+#include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/fault_injection.h>
 #include <roofspan/core/output_directory.h>
+#include <roofspan/output/bolt_writer.h>
 #include <roofspan/output/stress_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/timer.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
 #include <deal.II/numerics/data_out.h>
@@ -79,29 +82,65 @@ namespace roofspan
                                                      const std::vector<Tensor<1, dim>> &gradient,
                                                      const Point<dim>                  &point) const
   {
+    return stress_in(analysis,
+                     quadrature_points.empty() ? nullptr :
+                                                 &quadrature_points[cell_index * n_q_points],
+                     material,
+                     cell_index,
+                     gradient,
+                     point);
+  }
+
+  template <int dim>
+  SymmetricTensor<2, 3> Simulator<dim>::stress_in(const AnalysisState<dim>          &state,
+                                                  const Point<dim>                  *cell_q_points,
+                                                  const types::material_id           material,
+                                                  const unsigned int                 cell_index,
+                                                  const std::vector<Tensor<1, dim>> &gradient,
+                                                  const Point<dim>                  &point) const
+  {
     const ElasticConstants &m = elastic.at(material);
     SymmetricTensor<2, 3>   strain;
     for (unsigned int a = 0; a < dim; ++a)
       for (unsigned int b = 0; b <= a; ++b)
         strain[a][b] = 0.5 * (gradient[a][b] + gradient[b][a]);
-    if (plastic && !models.at(material)->is_linear() && !quadrature_points.empty())
+    if (plastic && !models.at(material)->is_linear() && cell_q_points != nullptr)
       {
         unsigned int nearest = 0;
         for (unsigned int q = 1; q < n_q_points; ++q)
-          if (point.distance_square(quadrature_points[cell_index * n_q_points + q]) <
-              point.distance_square(quadrature_points[cell_index * n_q_points + nearest]))
+          if (point.distance_square(cell_q_points[q]) <
+              point.distance_square(cell_q_points[nearest]))
             nearest = q;
         return models.at(material)
             ->update(strain,
                      in_situ.stress(point),
-                     analysis.committed_states[cell_index * n_q_points + nearest],
-                     1.0)
+                     state.committed_states[cell_index * n_q_points + nearest],
+                     state.strength)
             .stress;
       }
     // Plane strain: eps_zz = 0, so the same 3x3 Hooke's law gives sigma_zz.
     SymmetricTensor<2, 3> s =
         2 * m.mu * strain + m.lambda * trace(strain) * unit_symmetric_tensor<3>();
     return s + in_situ.stress(point);
+  }
+
+  template <int dim>
+  std::vector<Point<dim>> Simulator<dim>::history_point_positions() const
+  {
+    std::vector<Point<dim>> positions;
+    if (!plastic)
+      return positions;
+    const QGauss<dim> quadrature(degree + 1);
+    FEValues<dim>     fe_values(*mapping, *fe, quadrature, update_quadrature_points);
+    positions.resize(mesh->n_active_cells() * n_q_points);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          for (unsigned int q = 0; q < n_q_points; ++q)
+            positions[cell->active_cell_index() * n_q_points + q] = fe_values.quadrature_point(q);
+        }
+    return positions;
   }
 
   template <int dim>
@@ -151,6 +190,23 @@ namespace roofspan
   }
 
   template <int dim>
+  Vector<float> Simulator<dim>::plastic_strain_of(const AnalysisState<dim> &state) const
+  {
+    Vector<float> magnitude(mesh->n_active_cells());
+    if (plastic)
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            const unsigned int c = cell->active_cell_index();
+            for (unsigned int q = 0; q < n_q_points; ++q)
+              magnitude(c) =
+                  std::max<float>(magnitude(c),
+                                  state.committed_states[c * n_q_points + q].plastic_strain.norm());
+          }
+    return magnitude;
+  }
+
+  template <int dim>
   void Simulator<dim>::collect_plastic_fields()
   {
     if (!plastic)
@@ -187,78 +243,305 @@ namespace roofspan
   }
 
   template <int dim>
-  void Simulator<dim>::write_fields(OutputDirectory &out) const
+  VtuPiece Simulator<dim>::sample_fields(const PETScWrappers::MPI::Vector &vector,
+                                         const std::string                &vector_name,
+                                         const AnalysisState<dim>         *state,
+                                         const Vector<float>              *yield_state,
+                                         const Vector<float>              *plastic_strain) const
   {
-    Vector<float> material(mesh->n_active_cells()), rank(mesh->n_active_cells());
-    for (const auto &cell : mesh->active_cell_iterators())
+    // Points per cell: degree + 1 per direction, x fastest, so that a cell
+    // of degree p shows as p^dim linear sub-cells following its curvature.
+    const unsigned int      n = degree + 1;
+    std::vector<Point<dim>> unit_points;
+    for (unsigned int k = 0; k < (dim == 3 ? n : 1); ++k)
+      for (unsigned int j = 0; j < n; ++j)
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            Point<dim> p;
+            p[0] = double(i) / degree;
+            p[1] = double(j) / degree;
+            if (dim == 3)
+              p[dim - 1] = double(k) / degree;
+            unit_points.push_back(p);
+          }
+    const Quadrature<dim>            sampling(unit_points);
+    FEValues<dim>                    fe_values(*mapping,
+                            *fe,
+                            sampling,
+                            update_values | update_gradients | update_quadrature_points);
+    const FEValuesExtractors::Vector u(0);
+    std::vector<Tensor<1, dim>>      values(sampling.size());
+    std::vector<Tensor<2, dim>>      gradients(sampling.size());
+    const std::vector<Point<dim>>    history =
+        state ? history_point_positions() : std::vector<Point<dim>>();
+
+    VtuPiece piece;
+    piece.dim = dim;
+    VtuPiece::Array                displacement{vector_name, 3, "m", false, {}};
+    VtuPiece::Array                stress{"stress", 9, "Pa", false, {}};
+    std::array<VtuPiece::Array, 3> principal{{{"sigma_1", 1, "Pa", false, {}},
+                                              {"sigma_2", 1, "Pa", false, {}},
+                                              {"sigma_3", 1, "Pa", false, {}}}};
+    VtuPiece::Array                stress_zz{"stress_zz", 1, "Pa", false, {}};
+    VtuPiece::Array                material{"material_id", 1, "", true, {}};
+    VtuPiece::Array                rank{"mpi_rank", 1, "", true, {}};
+    VtuPiece::Array                yielded{"yield_state", 1, "", true, {}};
+    VtuPiece::Array                plastic_norm{"plastic_strain", 1, "", false, {}};
+    const unsigned int             sub_cells = Utilities::pow(degree, dim);
+    for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          material(cell->active_cell_index()) = cell->material_id();
-          rank(cell->active_cell_index())     = mesh->locally_owned_subdomain();
-        }
-    const auto stress_function = [this](const types::material_id           m,
-                                        const unsigned int                 c,
-                                        const std::vector<Tensor<1, dim>> &g,
-                                        const Point<dim> &p) { return total_stress(m, c, g, p); };
-
-    // The same fields for both formats; only the stress tensor's form differs.
-    const auto write = [&](const bool for_hdf5) {
-      DataOut<dim> data_out;
-      data_out.attach_dof_handler(dof_handler);
-      data_out.add_data_vector(
-          rock_solution,
-          std::vector<std::string>(dim, "displacement"),
-          DataOut<dim>::type_dof_data,
-          std::vector<DataComponentInterpretation::DataComponentInterpretation>(
-              dim, DataComponentInterpretation::component_is_part_of_vector));
-      StressPostprocessor<dim> stress(stress_function, for_hdf5);
-      data_out.add_data_vector(rock_solution, stress);
-      data_out.add_data_vector(material, "material_id");
-      data_out.add_data_vector(rank, "mpi_rank");
-      if (plastic)
-        {
-          data_out.add_data_vector(cell_yield_state, "yield_state");
-          data_out.add_data_vector(cell_plastic_magnitude, "plastic_strain");
-        }
-      // Quadratic elements: subdivide so ParaView shows the curvature.
-      data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
-
-      fault_point("output");
-      if (!for_hdf5)
-        {
-          const std::string pvtu = data_out.write_vtu_with_pvtu_record(
-              out.staging_path(""), "solution", 0, mpi_communicator, 2);
-          if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+          fe_values.reinit(cell);
+          fe_values[u].get_function_values(vector, values);
+          const long long first = piece.points.size() / 3;
+          for (unsigned int q = 0; q < sampling.size(); ++q)
             {
-              std::ofstream pvd(out.staging_path("solution.pvd"));
-              if (!bolts)
-                DataOutBase::write_pvd_record(pvd, {{0., pvtu}});
-              else // rock and bolts as two parts: ParaView opens both
-                pvd << "<?xml version=\"1.0\"?>\n"
-                    << "<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n"
-                    << "    <DataSet timestep=\"0\" part=\"0\" file=\"" << pvtu
-                    << "\" name=\"rock\"/>\n"
-                    << "    <DataSet timestep=\"0\" part=\"1\" file=\"bolts.vtp\" "
-                       "name=\"bolts\"/>\n"
-                    << "  </Collection>\n</VTKFile>\n";
+              const Point<dim> &x = fe_values.quadrature_point(q);
+              for (unsigned int d = 0; d < 3; ++d)
+                {
+                  piece.points.push_back(d < dim ? x[d] : 0.);
+                  displacement.values.push_back(d < dim ? values[q][d] : 0.);
+                }
+            }
+          if (state)
+            {
+              fe_values[u].get_function_gradients(vector, gradients);
+              const unsigned int c = cell->active_cell_index();
+              for (unsigned int q = 0; q < sampling.size(); ++q)
+                {
+                  std::vector<Tensor<1, dim>> g(dim);
+                  for (unsigned int a = 0; a < dim; ++a)
+                    g[a] = gradients[q][a];
+                  const SymmetricTensor<2, 3> s =
+                      stress_in(*state,
+                                history.empty() ? nullptr : &history[c * n_q_points],
+                                cell->material_id(),
+                                c,
+                                g,
+                                fe_values.quadrature_point(q));
+                  for (unsigned int a = 0; a < 3; ++a)
+                    for (unsigned int b = 0; b < 3; ++b)
+                      stress.values.push_back(s[a][b]);
+                  stress_zz.values.push_back(s[2][2]);
+                  const auto e = eigenvalues(s);
+                  for (unsigned int k = 0; k < 3; ++k)
+                    principal[k].values.push_back(e[k]);
+                }
+            }
+          // Sub-cells in VTK's corner order (counter-clockwise; in 3D the
+          // bottom face, then the top).
+          for (unsigned int k = 0; k < (dim == 3 ? degree : 1); ++k)
+            for (unsigned int j = 0; j < degree; ++j)
+              for (unsigned int i = 0; i < degree; ++i)
+                for (unsigned int layer = 0; layer < (dim == 3 ? 2 : 1); ++layer)
+                  {
+                    const long long base = first + (k + layer) * n * n;
+                    for (const auto [di, dj] :
+                         {std::pair<unsigned int, unsigned int>{0, 0}, {1, 0}, {1, 1}, {0, 1}})
+                      piece.cells.push_back(base + (i + di) + (j + dj) * n);
+                  }
+          const unsigned int c = cell->active_cell_index();
+          for (unsigned int k = 0; k < sub_cells; ++k)
+            {
+              material.values.push_back(cell->material_id());
+              rank.values.push_back(mesh->locally_owned_subdomain());
+              if (yield_state)
+                yielded.values.push_back((*yield_state)(c));
+              if (plastic_strain)
+                plastic_norm.values.push_back((*plastic_strain)(c));
             }
         }
-      else
-        {
-          DataOutBase::DataOutFilter filter(DataOutBase::DataOutFilterFlags(false, true));
-          data_out.write_filtered_data(filter);
-          data_out.write_hdf5_parallel(filter,
-                                       out.staging_path("solution_00.h5"),
-                                       mpi_communicator);
-          const auto entry =
-              data_out.create_xdmf_entry(filter, "solution_00.h5", 0., mpi_communicator);
-          data_out.write_xdmf_file({entry}, out.staging_path("solution.xdmf"), mpi_communicator);
-        }
-    };
+    piece.point_data.push_back(std::move(displacement));
+    if (state)
+      {
+        piece.point_data.push_back(std::move(stress));
+        for (auto &p : principal)
+          piece.point_data.push_back(std::move(p));
+        if (dim == 2)
+          piece.point_data.push_back(std::move(stress_zz));
+      }
+    piece.cell_data.push_back(std::move(material));
+    piece.cell_data.push_back(std::move(rank));
+    if (yield_state)
+      piece.cell_data.push_back(std::move(yielded));
+    if (plastic_strain)
+      piece.cell_data.push_back(std::move(plastic_norm));
+    return piece;
+  }
+
+  template <int dim>
+  void Simulator<dim>::record_field_step(const AnalysisState<dim> &state, const std::string &label)
+  {
+    if (series_directory == nullptr || (!write_vtu && !write_hdf5))
+      return;
+    Timer            timer(mpi_communicator, true);
+    OutputDirectory &out = *series_directory;
+    FieldStep        step;
+    try
+      {
+        const unsigned int index = field_steps.size();
+        const unsigned int rank  = Utilities::MPI::this_mpi_process(mpi_communicator);
+        const auto         name  = [index](const std::string &stem, const std::string &ext) {
+          std::string number = std::to_string(index);
+          return stem + "_" + std::string(number.size() < 3 ? 3 - number.size() : 0, '0') + number +
+                 ext;
+        };
+        step.label           = label;
+        step.load_factor     = state.committed_load;
+        step.strength_factor = state.strength.factor;
+
+        PETScWrappers::MPI::Vector owned(rock_owned_dofs, mpi_communicator);
+        copy_leading_owned(state.committed_solution, owned, rock_owned_dofs.n_elements());
+        PETScWrappers::MPI::Vector rock(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
+        rock                               = owned;
+        const Vector<float> yield_state    = yield_state_of(state);
+        const Vector<float> plastic_strain = plastic_strain_of(state);
+
+        fault_point("output");
+        if (write_vtu)
+          {
+            VtuPiece piece         = sample_fields(rock,
+                                           "displacement",
+                                           &state,
+                                           plastic ? &yield_state : nullptr,
+                                           plastic ? &plastic_strain : nullptr);
+            piece.field_values     = {{"step", index},
+                                      {"load_factor", step.load_factor},
+                                      {"strength_reduction_factor", step.strength_factor}};
+            piece.field_labels     = {{"label", label}};
+            step.rock_file         = name("solution", ".pvtu");
+            const std::string stem = step.rock_file.substr(0, step.rock_file.size() - 5);
+            piece.write(out.staging_path(stem + "." + std::to_string(rank) + ".vtu"));
+            if (rank == 0)
+              {
+                std::vector<std::string> pieces;
+                for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(mpi_communicator); ++r)
+                  pieces.push_back(stem + "." + std::to_string(r) + ".vtu");
+                piece.write_pvtu(out.staging_path(step.rock_file), pieces);
+              }
+            if (bolts && state.bolts.installed)
+              {
+                std::vector<typename BoltSet<dim>::BoltResult>    results;
+                std::vector<typename BoltSet<dim>::ElementResult> elements;
+                bolts->gather_results(state.bolts,
+                                      state.locally_relevant_solution,
+                                      results,
+                                      elements);
+                step.bolts_file = name("bolts", ".vtp");
+                if (rank == 0)
+                  BoltWriter<dim>::write_vtp(out.staging_path(step.bolts_file),
+                                             results,
+                                             elements,
+                                             bolt_pattern.product.yield_force);
+              }
+          }
+        if (write_hdf5)
+          {
+            // deal.II's writer: the same point fields (the stress tensor as its
+            // components), cell quantities as values at the cell's points.
+            const std::vector<Point<dim>> history         = history_point_positions();
+            const auto                    stress_function = [&](const types::material_id           m,
+                                             const unsigned int                 c,
+                                             const std::vector<Tensor<1, dim>> &g,
+                                             const Point<dim>                  &p) {
+              return stress_in(
+                  state, history.empty() ? nullptr : &history[c * n_q_points], m, c, g, p);
+            };
+            Vector<float> material(mesh->n_active_cells());
+            for (const auto &cell : mesh->active_cell_iterators())
+              if (cell->is_locally_owned())
+                material(cell->active_cell_index()) = cell->material_id();
+            DataOut<dim> data_out;
+            data_out.attach_dof_handler(dof_handler);
+            data_out.add_data_vector(
+                rock,
+                std::vector<std::string>(dim, "displacement"),
+                DataOut<dim>::type_dof_data,
+                std::vector<DataComponentInterpretation::DataComponentInterpretation>(
+                    dim, DataComponentInterpretation::component_is_part_of_vector));
+            StressPostprocessor<dim> stress(stress_function, true);
+            data_out.add_data_vector(rock, stress);
+            data_out.add_data_vector(material, "material_id");
+            if (plastic)
+              {
+                data_out.add_data_vector(yield_state, "yield_state");
+                data_out.add_data_vector(plastic_strain, "plastic_strain");
+              }
+            data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
+            DataOutBase::DataOutFilter filter(DataOutBase::DataOutFilterFlags(false, true));
+            data_out.write_filtered_data(filter);
+            step.hdf5_file = name("solution", ".h5");
+            data_out.write_hdf5_parallel(filter,
+                                         out.staging_path(step.hdf5_file),
+                                         mpi_communicator);
+            xdmf_entries.push_back(data_out.create_xdmf_entry(
+                filter, step.hdf5_file, double(index), mpi_communicator));
+            // Rewritten at each step (deal.II's writer needs a DataOut with
+            // patches): the last holds the whole series.
+            data_out.write_xdmf_file(xdmf_entries,
+                                     out.staging_path("solution.xdmf"),
+                                     mpi_communicator);
+          }
+      }
+    catch (const std::exception &e)
+      {
+        throw OutputFailure(out.write_failure(e.what()));
+      }
+    field_steps.push_back(step);
+    timer.stop();
+    output_seconds += timer.last_wall_time();
+    if (series_context.empty()) // the continuation logs its own steps
+      pcout << "    fields written: step " << field_steps.size() - 1 << " (" << label << ")\n";
+  }
+
+  template <int dim>
+  void Simulator<dim>::write_field_series(OutputDirectory &out, nlohmann::json &summary) const
+  {
+    nlohmann::json series = nlohmann::json::array();
+    for (unsigned int i = 0; i < field_steps.size(); ++i)
+      {
+        const FieldStep &s = field_steps[i];
+        series.push_back({{"step", i},
+                          {"label", s.label},
+                          {"load_factor", s.load_factor},
+                          {"strength_reduction_factor", s.strength_factor},
+                          {"rock", s.rock_file},
+                          {"hdf5", s.hdf5_file},
+                          {"bolts", s.bolts_file},
+                          {"note", s.note}});
+      }
+    // The analysis' own result: its last stage end, before any strength
+    // reduction step.
+    unsigned int final_step = 0;
+    for (unsigned int i = 0; i < field_steps.size(); ++i)
+      if (field_steps[i].label.rfind("strength reduction", 0) != 0)
+        final_step = i;
+    summary["fields"] = {{"series", series},
+                         {"final_step", final_step},
+                         {"pvd", write_vtu ? "solution.pvd" : ""},
+                         {"xdmf", write_hdf5 ? "solution.xdmf" : ""}};
+    if (Utilities::MPI::this_mpi_process(mpi_communicator) != 0)
+      return;
     if (write_vtu)
-      write(false);
-    if (write_hdf5)
-      write(true);
+      {
+        // Rock and bolts as two parts of each step: ParaView opens both and
+        // steps through the series with its time control (time = step).
+        std::ofstream pvd(out.staging_path("solution.pvd"));
+        pvd << "<?xml version=\"1.0\"?>\n"
+            << "<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
+        for (unsigned int i = 0; i < field_steps.size(); ++i)
+          {
+            pvd << "    <DataSet timestep=\"" << i << "\" part=\"0\" file=\""
+                << field_steps[i].rock_file << "\" name=\"rock\"/>\n";
+            if (!field_steps[i].bolts_file.empty())
+              pvd << "    <DataSet timestep=\"" << i << "\" part=\"1\" file=\""
+                  << field_steps[i].bolts_file << "\" name=\"bolts\"/>\n";
+          }
+        pvd << "  </Collection>\n</VTKFile>\n";
+        pvd.close();
+        if (!pvd)
+          throw std::runtime_error("cannot write solution.pvd");
+      }
   }
 
   template <int dim>
@@ -266,32 +549,26 @@ namespace roofspan
   {
     if (mechanisms.empty() || !write_vtu)
       return;
-    Vector<float> material(mesh->n_active_cells());
-    for (const auto &cell : mesh->active_cell_iterators())
-      if (cell->is_locally_owned())
-        material(cell->active_cell_index()) = cell->material_id();
+    const unsigned int rank = Utilities::MPI::this_mpi_process(mpi_communicator);
     std::vector<std::pair<double, std::string>> records;
     for (const auto &m : mechanisms)
       {
-        DataOut<dim> data_out;
-        data_out.attach_dof_handler(dof_handler);
-        data_out.add_data_vector(
-            m.last_increment,
-            std::vector<std::string>(dim, "last_increment"),
-            DataOut<dim>::type_dof_data,
-            std::vector<DataComponentInterpretation::DataComponentInterpretation>(
-                dim, DataComponentInterpretation::component_is_part_of_vector));
-        data_out.add_data_vector(m.yield_state, "yield_state", DataOut<dim>::type_cell_data);
-        data_out.add_data_vector(material, "material_id", DataOut<dim>::type_cell_data);
-        data_out.build_patches(*mapping, degree, DataOut<dim>::curved_inner_cells);
-        records.emplace_back(m.factor,
-                             data_out.write_vtu_with_pvtu_record(out.staging_path(""),
-                                                                 "mechanism_" + m.name,
-                                                                 0,
-                                                                 mpi_communicator,
-                                                                 2));
+        VtuPiece piece =
+            sample_fields(m.last_increment, "last_increment", nullptr, &m.yield_state, nullptr);
+        piece.field_values     = {{"strength_reduction_factor", m.factor}};
+        piece.field_labels     = {{"label", "mechanism at the limit (" + m.name + ")"}};
+        const std::string stem = "mechanism_" + m.name + "_00";
+        piece.write(out.staging_path(stem + "." + std::to_string(rank) + ".vtu"));
+        if (rank == 0)
+          {
+            std::vector<std::string> pieces;
+            for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(mpi_communicator); ++r)
+              pieces.push_back(stem + "." + std::to_string(r) + ".vtu");
+            piece.write_pvtu(out.staging_path(stem + ".pvtu"), pieces);
+          }
+        records.emplace_back(m.factor, stem + ".pvtu");
       }
-    if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+    if (rank == 0)
       {
         // Time = the factor of safety at each limit: ParaView's time control
         // steps from one analysis' mechanism to the other.
@@ -523,12 +800,28 @@ namespace roofspan
                          Simulator<3>::yielded_extent(const AnalysisState<3> &) const;
   template void          Simulator<2>::collect_plastic_fields();
   template void          Simulator<3>::collect_plastic_fields();
-  template void          Simulator<2>::write_fields(OutputDirectory &) const;
   template void          Simulator<2>::write_mechanisms(OutputDirectory &) const;
   template void          Simulator<3>::write_mechanisms(OutputDirectory &) const;
   template Vector<float> Simulator<2>::yield_state_of(const AnalysisState<2> &) const;
   template Vector<float> Simulator<3>::yield_state_of(const AnalysisState<3> &) const;
-  template void          Simulator<3>::write_fields(OutputDirectory &) const;
   template void          Simulator<2>::evaluate_results(nlohmann::json &) const;
   template void          Simulator<3>::evaluate_results(nlohmann::json &) const;
+  template void Simulator<2>::record_field_step(const AnalysisState<2> &, const std::string &);
+  template void Simulator<2>::write_field_series(OutputDirectory &, nlohmann::json &) const;
+  template Vector<float>         Simulator<2>::plastic_strain_of(const AnalysisState<2> &) const;
+  template SymmetricTensor<2, 3> Simulator<2>::stress_in(const AnalysisState<2> &,
+                                                         const Point<2> *,
+                                                         types::material_id,
+                                                         unsigned int,
+                                                         const std::vector<Tensor<1, 2>> &,
+                                                         const Point<2> &) const;
+  template void Simulator<3>::record_field_step(const AnalysisState<3> &, const std::string &);
+  template void Simulator<3>::write_field_series(OutputDirectory &, nlohmann::json &) const;
+  template Vector<float>         Simulator<3>::plastic_strain_of(const AnalysisState<3> &) const;
+  template SymmetricTensor<2, 3> Simulator<3>::stress_in(const AnalysisState<3> &,
+                                                         const Point<3> *,
+                                                         types::material_id,
+                                                         unsigned int,
+                                                         const std::vector<Tensor<1, 3>> &,
+                                                         const Point<3> &) const;
 } // namespace roofspan

@@ -54,6 +54,20 @@ namespace roofspan
     prm.enter_subsection("Output");
     prm.declare_entry("Write VTU", "true", Patterns::Bool(), "pvd + pvtu/vtu for ParaView.");
     prm.declare_entry("Write HDF5", "true", Patterns::Bool(), "HDF5 + XDMF with the same fields.");
+    prm.declare_entry("Time series",
+                      "stage ends",
+                      Patterns::Selection("stage ends|load steps"),
+                      "Steps of solution.pvd (and solution.xdmf): the fields at each "
+                      "stage end of the analysis (before support, after support), or at "
+                      "each converged load step. Time = step number; each step's label, "
+                      "load factor and strength reduction factor are in its field data "
+                      "and in summary.json ('fields').");
+    prm.declare_entry("Strength reduction steps",
+                      "true",
+                      Patterns::Bool(),
+                      "Add a step to the series for each converged step of a "
+                      "strength-reduction continuation (F raised, bolted and unbolted), "
+                      "to watch the mechanism form.");
     prm.declare_entry("Compare with displacement function",
                       "false",
                       Patterns::Bool(),
@@ -142,6 +156,8 @@ namespace roofspan
     prm.enter_subsection("Output");
     write_vtu                          = prm.get_bool("Write VTU");
     write_hdf5                         = prm.get_bool("Write HDF5");
+    series_load_steps                  = prm.get("Time series") == "load steps";
+    series_strength_reduction          = prm.get_bool("Strength reduction steps");
     compare_with_displacement_function = prm.get_bool("Compare with displacement function");
     const std::string probe_points     = prm.get("Probe points");
     prm.leave_subsection();
@@ -242,7 +258,8 @@ namespace roofspan
             pcout << "  warning: " << w << "\n";
         }
         setup_system();
-        analysis = make_state(1., true);
+        analysis         = make_state(1., true);
+        series_directory = &out;
         run_stages(analysis, true);
         update_rock_solution();
         collect_plastic_fields();
@@ -261,11 +278,10 @@ namespace roofspan
                 throw OutputFailure(out.write_failure(e.what()));
               }
           };
-          writing([&]() { write_fields(out); });
           evaluate_results(summary);
           writing([&]() { write_bolts(out, summary); });
           timer.stop();
-          output_seconds = timer.last_wall_time();
+          output_seconds += timer.last_wall_time();
         }
         if (strength_reduction.enabled() || strength_reduction.check_factor() > 0)
           {
@@ -351,6 +367,7 @@ namespace roofspan
               limit_fields = MechanismFields();
             };
             const auto reduce = [&](const bool with_support, const double to) {
+              series_context = with_support && bolts ? "bolted" : "unbolted";
               if (strength_reduction.continuation)
                 {
                   const auto below_one = [](const StrengthReduction::Result &r) {
@@ -381,10 +398,11 @@ namespace roofspan
             };
             if (strength_reduction.check_factor() > 0)
               {
-                const double F     = strength_reduction.check_factor();
-                auto         check = strength_reduction.continuation ?
-                                         continue_strength_reduction(analysis, F, reference) :
-                                         strength_reduction.check(analyse, F, reference, log);
+                const double F = strength_reduction.check_factor();
+                series_context = "check";
+                auto check     = strength_reduction.continuation ?
+                                     continue_strength_reduction(analysis, F, reference) :
+                                     strength_reduction.check(analyse, F, reference, log);
                 if (strength_reduction.continuation)
                   {
                     // Stable at F when the path reached it.
@@ -429,6 +447,16 @@ namespace roofspan
                 throw OutputFailure(out.write_failure(e.what()));
               }
           }
+        // The field series over the stages and strength-reduction steps.
+        try
+          {
+            write_field_series(out, summary);
+          }
+        catch (const std::exception &e)
+          {
+            throw OutputFailure(out.write_failure(e.what()));
+          }
+        series_directory = nullptr;
         total.stop();
 
         const auto memory = [] {

@@ -159,7 +159,20 @@ namespace roofspan
           collar_forces.clear();
           auto steps = one_step.advance(problem, from, to, log);
           s.stages.push_back({name, from, to, steps, collar_forces, roof_sag_now(s)});
+          if (&s == &analysis && !series_load_steps)
+            record_field_step(s, "end of stage '" + name + "'");
         };
+    if (&s == &analysis && series_load_steps)
+      {
+        // Every converged load step of the analysis (not of its trials).
+        const auto commit = problem.commit;
+        problem.commit    = [this, &s, commit]() {
+          commit();
+          std::ostringstream label;
+          label << "load factor " << s.committed_load;
+          record_field_step(s, label.str());
+        };
+      }
 
     if (!bolts || !s.support_installed)
       run_stage("excavation", 0, 1, !plastic);

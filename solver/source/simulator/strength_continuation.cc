@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 namespace roofspan
 {
@@ -116,6 +117,12 @@ namespace roofspan
     result.method        = "continuation";
     const auto add_point = [&]() {
       result.curve.push_back({s.strength.factor, max_displacement(s), roof_sag_now(s)});
+      if (series_strength_reduction)
+        {
+          std::ostringstream label;
+          label << "strength reduction (" << series_context << "), F = " << s.strength.factor;
+          record_field_step(s, label.str());
+        }
     };
 
     // The same problem as the stages, with F as the path parameter and the
@@ -290,6 +297,8 @@ namespace roofspan
                format_number(strength_reduction.jump_ratio) + " x " + format_number(reference) +
                " m at F = " + format_number(c.back().factor);
         result.curve.pop_back(); // not counted as stable
+        if (!field_steps.empty() && field_steps.back().strength_factor == s.strength.factor)
+          field_steps.back().note = "beyond the displacement-jump limit: not counted as stable";
       }
     catch (...)
       {

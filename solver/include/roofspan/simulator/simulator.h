@@ -8,6 +8,7 @@
 #include <roofspan/loads/in_situ_stress.h>
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
+#include <roofspan/output/vtu_piece.h>
 #include <roofspan/simulator/analysis_state.h>
 #include <roofspan/simulator/load_balancing.h>
 #include <roofspan/solvers/linear_solver.h>
@@ -15,6 +16,7 @@
 #include <roofspan/solvers/system_matrix.h>
 
 #include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/data_out_base.h>
 #include <deal.II/base/index_set.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/timer.h>
@@ -247,12 +249,50 @@ namespace roofspan
     /// analysis' committed material states. (output.cc)
     void collect_plastic_fields();
 
+    /// Per active cell: the largest plastic strain norm of its points in
+    /// `state`. (output.cc)
+    dealii::Vector<float> plastic_strain_of(const AnalysisState<dim> &state) const;
+
     /// Yielded points of a state's committed material states and the
     /// highest of them (collective; -max double when none). (output.cc)
     std::pair<unsigned int, double> yielded_extent(const AnalysisState<dim> &state) const;
 
-    /// Writes pvd/pvtu, HDF5/XDMF. (output.cc)
-    void write_fields(OutputDirectory &out) const;
+    /// One step of the field series: the rock fields of `state` (its
+    /// committed solution and histories, at its strength factor) as
+    /// solution_NNN.pvtu and in the HDF5 file, its bolts (once installed) as
+    /// bolts_NNN.vtp. Collective. Called at each stage end (or load step) of
+    /// the analysis and at each step of a strength-reduction continuation,
+    /// while run() has set series_directory. (output.cc)
+    void record_field_step(const AnalysisState<dim> &state, const std::string &label);
+
+    /// Writes solution.pvd and solution.xdmf over the recorded steps (time =
+    /// step number; each step's label, load factor and F in its field data
+    /// and in the summary's "fields"). (output.cc)
+    void write_field_series(OutputDirectory &out, nlohmann::json &summary) const;
+
+    /// The rock on linear sub-cells for VtuPiece: points, `vector` (rock
+    /// DoFs, ghosted) under `vector_name`, with `state` the total stress and
+    /// its principal values, and per cell the material, rank, and (when
+    /// given) the yield state and plastic strain. (output.cc)
+    VtuPiece sample_fields(const dealii::PETScWrappers::MPI::Vector &vector,
+                           const std::string                        &vector_name,
+                           const AnalysisState<dim>                 *state,
+                           const dealii::Vector<float>              *yield_state,
+                           const dealii::Vector<float>              *plastic_strain) const;
+
+    /// Total stress as total_stress(), in `state` (its histories and
+    /// strengths); `cell_q_points`: where the cell's history points are.
+    /// (output.cc)
+    dealii::SymmetricTensor<2, 3> stress_in(const AnalysisState<dim>  &state,
+                                            const dealii::Point<dim>  *cell_q_points,
+                                            dealii::types::material_id material,
+                                            unsigned int               cell_index,
+                                            const std::vector<dealii::Tensor<1, dim>> &gradient,
+                                            const dealii::Point<dim>                  &point) const;
+
+    /// The history points' positions of every owned cell (active cell index
+    /// x points per cell). (output.cc)
+    std::vector<dealii::Point<dim>> history_point_positions() const;
 
     /// Writes mechanism.pvd with one pvtu per factor of safety's limit
     /// (nothing when no continuation reached one). (output.cc)
@@ -281,7 +321,21 @@ namespace roofspan
     std::vector<std::string> warnings;
     bool                     gravity   = true;
     bool                     write_vtu = true, write_hdf5 = true;
-    bool                     compare_with_displacement_function = false;
+    /// The field series (Output/Time series): a step per load step instead
+    /// of per stage end; the strength-reduction steps too.
+    bool series_load_steps = false, series_strength_reduction = true;
+    /// One recorded step of the field series.
+    struct FieldStep
+    {
+      std::string label, rock_file, hdf5_file, bolts_file;
+      std::string note; ///< e.g. a strength-reduction step past the failure criterion
+      double      load_factor = 0, strength_factor = 1;
+    };
+    std::vector<FieldStep>         field_steps;
+    std::vector<dealii::XDMFEntry> xdmf_entries;
+    OutputDirectory               *series_directory = nullptr; ///< set while run() records
+    std::string series_context; ///< the strength reduction running: "bolted", "unbolted", "check"
+    bool        compare_with_displacement_function = false;
     std::vector<std::pair<std::string, dealii::Point<dim>>> probes;
 
     MaterialLibrary                     library;
