@@ -7,14 +7,16 @@ packages=(
   cmake g++ make ccache pkg-config
   libdeal.ii-dev          # deal.II 9.4 with PETSc, p4est, MPI, HDF5
   libhypre-dev            # hypre headers: the matrix is assembled in its ParCSR format
-  libvtk9-dev             # VTK XML readers for output checks and rendering
   openmpi-bin libopenmpi-dev
   nlohmann-json3-dev      # summary.json
   numdiff                 # tolerance-based comparison of blessed results
   gmsh                    # .geo -> .msh
   python3                 # test drivers (standard library only)
   python3-numpy python3-matplotlib   # postprocess/: production model, charts
-  python3-vtk9            # postprocess/render_section.py (VTK, as ParaView reads)
+  # ParaView 5.11 with its Python (pvpython, postprocess/paraview/) and its
+  # own VTK, which postprocess/render_section.py and the output tests use.
+  # Not python3-vtk9: it conflicts with python3-paraview (apt removes it).
+  python3-paraview
   xvfb xauth              # xvfb-run: VTK renders through X, even off screen
   clang-format-14
 )

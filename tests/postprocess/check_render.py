@@ -14,7 +14,8 @@ import struct
 import subprocess
 import sys
 
-# VTK renders through X and comes with Debian's Python (python3-vtk9), which
+# VTK renders through X and comes with Debian's Python (ParaView's, from
+# python3-paraview), which
 # CTest's Python may not be: rerun this script with it.
 VTK_PYTHON = "/usr/bin/python3"
 try:
@@ -30,6 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import ROOT, Checks, run_roofspan, scratch  # noqa: E402
 
 RENDERER = os.path.join(ROOT, "postprocess", "render_section.py")
+OPEN_RUN = os.path.join(ROOT, "postprocess", "paraview", "open_run.py")
 SIZE = (960, 540)  # not the default, so that --size is exercised
 # Where render_section.py puts the section (DRAWING there), a little inside.
 DRAWING = (0.05, 0.16, 0.72, 0.86)
@@ -123,8 +125,37 @@ def main():
         drawn = regions.GetNumberOfExtractedRegions()
         checks.condition("every bolt of bolts.csv drawn", drawn == listed, f"{drawn} drawn, {listed} listed")
 
-    # Bad input: exit code 2 and a message naming the path.
+    # ParaView's own Python on the same machine (python3-paraview beside the
+    # VTK the renderer uses): the standard views of the run, as a state for
+    # the GUI and as screenshots.
+    pvpython = shutil.which("pvpython")
+    checks.condition("pvpython installed (python3-paraview)", pvpython is not None, str(pvpython))
     empty = scratch("render_empty")
+    if pvpython:
+        shots = scratch("paraview_views")
+        shutil.rmtree(shots, ignore_errors=True)
+        state = os.path.join(shots, "roofspan.pvsm")
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", pvpython, OPEN_RUN, run_dir,
+                   "--screenshots", shots, "--state", state, "--size", f"{SIZE[0]}x{SIZE[1]}"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr[-2000:])
+        checks.condition("open_run.py (pvpython) exit code", result.returncode == 0, f"{result.returncode:>14d}")
+        checks.condition("ParaView state opens the run's series",
+                         os.path.isfile(state) and "rock.pvd" in open(state).read(), state)
+        for name in ("deformed_shape.png", "yielded_zone.png", "bolt_forces.png"):
+            path = os.path.join(shots, name)
+            if not os.path.isfile(path):
+                checks.condition(f"ParaView {name} written", False, "missing")
+                continue
+            colours, _ = picture_facts(path)
+            checks.condition(f"ParaView {name} size and colours", png_size(path) == SIZE and colours >= 16,
+                             f"{png_size(path)}, {colours} colours")
+        result = subprocess.run(["xvfb-run", "-a", pvpython, OPEN_RUN, empty], capture_output=True, text=True)
+        checks.condition("open_run.py on an empty directory: exit code 2 naming it",
+                         result.returncode == 2 and empty in result.stderr, result.stderr.strip()[-80:])
+
+    # Bad input: exit code 2 and a message naming the path.
     result = render(empty, os.path.join(empty, "figures"))
     checks.condition("empty directory: exit code 2", result.returncode == 2, f"{result.returncode:>14d}")
     checks.condition("empty directory: message names it", empty in result.stderr, result.stderr.strip()[:60])

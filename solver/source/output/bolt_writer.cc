@@ -1,17 +1,8 @@
 #include <roofspan/output/bolt_writer.h>
+#include <roofspan/output/vtk_xml_data.h>
 
-#include <vtkCellArray.h>
-#include <vtkCellData.h>
-#include <vtkDoubleArray.h>
-#include <vtkFieldData.h>
-#include <vtkIntArray.h>
-#include <vtkNew.h>
-#include <vtkPointData.h>
-#include <vtkPoints.h>
-#include <vtkPolyData.h>
-#include <vtkStringArray.h>
-#include <vtkXMLPolyDataWriter.h>
-
+#include <cmath>
+#include <fstream>
 #include <stdexcept>
 
 namespace roofspan
@@ -22,75 +13,70 @@ namespace roofspan
                                   const std::vector<typename BoltSet<dim>::ElementResult> &elements,
                                   const double yield_force)
   {
-    vtkNew<vtkPoints>      points;
-    vtkNew<vtkIntArray>    bolt_id;
-    vtkNew<vtkDoubleArray> displacement;
-    bolt_id->SetName("bolt_id");
-    displacement->SetName("axial_displacement");
-    std::vector<vtkIdType> first_point(bolts.size());
+    std::vector<double>      points, bolt_id, displacement;
+    std::vector<std::size_t> first_point(bolts.size());
     for (std::size_t b = 0; b < bolts.size(); ++b)
       {
-        first_point[b] = points->GetNumberOfPoints();
+        first_point[b] = points.size() / 3;
         for (std::size_t i = 0; i < bolts[b].node_s.size(); ++i)
           {
-            double x[3] = {0, 0, 0};
-            for (unsigned int d = 0; d < dim; ++d)
-              x[d] = bolts[b].collar[d] + bolts[b].node_s[i] * bolts[b].direction[d];
-            points->InsertNextPoint(x);
-            bolt_id->InsertNextValue(b);
-            displacement->InsertNextValue(bolts[b].node_displacement[i]);
+            for (unsigned int d = 0; d < 3; ++d)
+              points.push_back(
+                  d < dim ? bolts[b].collar[d] + bolts[b].node_s[i] * bolts[b].direction[d] : 0.);
+            bolt_id.push_back(b);
+            displacement.push_back(bolts[b].node_displacement[i]);
           }
       }
-
-    vtkNew<vtkCellArray>   lines;
-    vtkNew<vtkDoubleArray> force, flow, slip, utilisation;
-    vtkNew<vtkIntArray>    state;
-    force->SetName("axial_force");
-    flow->SetName("bond_shear_flow");
-    slip->SetName("slip");
-    utilisation->SetName("utilisation");
-    state->SetName("state");
+    std::vector<double> connectivity, offsets, force, flow, slip, utilisation, state;
     for (const auto &e : elements)
       {
-        const vtkIdType ids[2] = {first_point[e.bolt] + e.first_node,
-                                  first_point[e.bolt] + e.first_node + 1};
-        lines->InsertNextCell(2, ids);
-        force->InsertNextValue(e.axial_force);
-        flow->InsertNextValue(e.shear_flow);
-        slip->InsertNextValue(e.slip);
-        utilisation->InsertNextValue(std::abs(e.axial_force) / yield_force);
-        state->InsertNextValue(int(e.bond_slipping) + 2 * int(e.steel_yield));
+        connectivity.push_back(first_point[e.bolt] + e.first_node);
+        connectivity.push_back(first_point[e.bolt] + e.first_node + 1);
+        offsets.push_back(connectivity.size());
+        force.push_back(e.axial_force);
+        flow.push_back(e.shear_flow);
+        slip.push_back(e.slip);
+        utilisation.push_back(std::abs(e.axial_force) / yield_force);
+        state.push_back(int(e.bond_slipping) + 2 * int(e.steel_yield));
       }
 
-    vtkNew<vtkPolyData> data;
-    data->SetPoints(points);
-    data->SetLines(lines);
-    data->GetPointData()->AddArray(bolt_id);
-    data->GetPointData()->AddArray(displacement);
-    for (vtkDataArray *a : {(vtkDataArray *)force.Get(),
-                            (vtkDataArray *)flow.Get(),
-                            (vtkDataArray *)slip.Get(),
-                            (vtkDataArray *)utilisation.Get(),
-                            (vtkDataArray *)state.Get()})
-      data->GetCellData()->AddArray(a);
-
+    VtkXmlData    data;
+    std::ofstream xml(file, std::ios::binary);
+    xml << "<?xml version=\"1.0\"?>\n"
+        << "<VTKFile type=\"PolyData\" version=\"1.0\" byte_order=\"LittleEndian\" "
+           "header_type=\"UInt64\">\n<PolyData>\n<FieldData>\n";
     // Units as field data, as the rock's (VtuPiece): forces per bolt.
-    vtkNew<vtkStringArray> units;
-    units->SetName("units");
-    for (const char *u : {"bolt_id [1]",
-                          "axial_displacement [m]",
-                          "axial_force [N]",
-                          "bond_shear_flow [N/m]",
-                          "slip [m]",
-                          "utilisation [1]",
-                          "state [1]"})
-      units->InsertNextValue(u);
-    data->GetFieldData()->AddArray(units);
-
-    vtkNew<vtkXMLPolyDataWriter> writer;
-    writer->SetFileName(file.c_str());
-    writer->SetInputData(data);
-    if (writer->Write() != 1)
+    VtkXmlData::strings(xml,
+                        "units",
+                        {"bolt_id [1]",
+                         "axial_displacement [m]",
+                         "axial_force [N]",
+                         "bond_shear_flow [N/m]",
+                         "slip [m]",
+                         "utilisation [1]",
+                         "state [1]"});
+    xml << "</FieldData>\n<Piece NumberOfPoints=\"" << points.size() / 3
+        << "\" NumberOfVerts=\"0\" "
+        << "NumberOfLines=\"" << elements.size() << "\" NumberOfStrips=\"0\" NumberOfPolys=\"0\">\n"
+        << "<PointData>\n";
+    data.array(xml, "Int32", "bolt_id", 1, bolt_id);
+    data.array(xml, "Float64", "axial_displacement", 1, displacement);
+    xml << "</PointData>\n<CellData>\n";
+    data.array(xml, "Float64", "axial_force", 1, force);
+    data.array(xml, "Float64", "bond_shear_flow", 1, flow);
+    data.array(xml, "Float64", "slip", 1, slip);
+    data.array(xml, "Float64", "utilisation", 1, utilisation);
+    data.array(xml, "Int32", "state", 1, state);
+    xml << "</CellData>\n<Points>\n";
+    data.array(xml, "Float64", "", 3, points);
+    xml << "</Points>\n<Lines>\n";
+    data.array(xml, "Int64", "connectivity", 1, connectivity);
+    data.array(xml, "Int64", "offsets", 1, offsets);
+    xml << "</Lines>\n</Piece>\n</PolyData>\n";
+    data.write_appended(xml);
+    xml << "</VTKFile>\n";
+    xml.close();
+    if (!xml)
       throw std::runtime_error("cannot write " + file);
   }
 

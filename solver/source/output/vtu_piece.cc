@@ -1,18 +1,5 @@
+#include <roofspan/output/vtk_xml_data.h>
 #include <roofspan/output/vtu_piece.h>
-
-#include <vtkCellArray.h>
-#include <vtkCellData.h>
-#include <vtkCellType.h>
-#include <vtkDoubleArray.h>
-#include <vtkFieldData.h>
-#include <vtkFloatArray.h>
-#include <vtkIntArray.h>
-#include <vtkNew.h>
-#include <vtkPointData.h>
-#include <vtkPoints.h>
-#include <vtkStringArray.h>
-#include <vtkUnstructuredGrid.h>
-#include <vtkXMLUnstructuredGridWriter.h>
 
 #include <fstream>
 #include <stdexcept>
@@ -21,79 +8,58 @@ namespace roofspan
 {
   namespace
   {
-    vtkSmartPointer<vtkDataArray> to_vtk(const VtuPiece::Array &a)
-    {
-      vtkSmartPointer<vtkDataArray> v;
-      if (a.integer)
-        v = vtkSmartPointer<vtkIntArray>::New();
-      else // single precision, as ParaView shows it; the summary has doubles
-        v = vtkSmartPointer<vtkFloatArray>::New();
-      v->SetName(a.name.c_str());
-      v->SetNumberOfComponents(a.components);
-      v->SetNumberOfTuples(a.values.size() / a.components);
-      for (std::size_t i = 0; i < a.values.size(); ++i)
-        v->SetVariantValue(i, a.values[i]);
-      return v;
-    }
-
     const char *vtk_type_name(const VtuPiece::Array &a)
     {
+      // Single precision, as ParaView shows it; the summary has doubles.
       return a.integer ? "Int32" : "Float32";
     }
   } // namespace
 
   void VtuPiece::write(const std::string &file) const
   {
-    vtkNew<vtkPoints> vtk_points;
-    vtk_points->SetDataTypeToFloat();
-    vtk_points->SetNumberOfPoints(points.size() / 3);
-    for (std::size_t i = 0; i < points.size() / 3; ++i)
-      vtk_points->SetPoint(i, points[3 * i], points[3 * i + 1], points[3 * i + 2]);
-
-    vtkNew<vtkUnstructuredGrid> grid;
-    grid->SetPoints(vtk_points);
     const unsigned int corners = dim == 2 ? 4 : 8;
-    const int          type    = dim == 2 ? VTK_QUAD : VTK_HEXAHEDRON;
-    grid->Allocate(cells.size() / corners);
-    std::vector<vtkIdType> ids(corners);
-    for (std::size_t c = 0; c < cells.size() / corners; ++c)
-      {
-        for (unsigned int k = 0; k < corners; ++k)
-          ids[k] = cells[c * corners + k];
-        grid->InsertNextCell(type, corners, ids.data());
-      }
-    for (const Array &a : point_data)
-      grid->GetPointData()->AddArray(to_vtk(a));
-    for (const Array &a : cell_data)
-      grid->GetCellData()->AddArray(to_vtk(a));
-
-    vtkNew<vtkStringArray> units;
-    units->SetName("units");
+    const std::size_t  n_cells = cells.size() / corners;
+    VtkXmlData         data;
+    std::ofstream      xml(file, std::ios::binary);
+    xml << "<?xml version=\"1.0\"?>\n"
+        << "<VTKFile type=\"UnstructuredGrid\" version=\"1.0\" byte_order=\"LittleEndian\" "
+           "header_type=\"UInt64\">\n<UnstructuredGrid>\n<FieldData>\n";
+    std::vector<std::string> units;
     for (const auto *list : {&point_data, &cell_data})
       for (const Array &a : *list)
-        units->InsertNextValue(a.name + " [" + (a.unit.empty() ? "1" : a.unit) + "]");
-    grid->GetFieldData()->AddArray(units);
+        units.push_back(a.name + " [" + (a.unit.empty() ? "1" : a.unit) + "]");
+    VtkXmlData::strings(xml, "units", units);
     for (const auto &[name, value] : field_values)
       {
-        vtkNew<vtkDoubleArray> v;
-        v->SetName(name.c_str());
-        v->InsertNextValue(value);
-        grid->GetFieldData()->AddArray(v);
+        xml << "<DataArray type=\"Float64\" Name=\"" << VtkXmlData::escape(name)
+            << "\" NumberOfTuples=\"1\" format=\"ascii\">\n";
+        xml.precision(17);
+        xml << value << "\n</DataArray>\n";
       }
     for (const auto &[name, text] : field_labels)
-      {
-        vtkNew<vtkStringArray> v;
-        v->SetName(name.c_str());
-        v->InsertNextValue(text);
-        grid->GetFieldData()->AddArray(v);
-      }
-
-    vtkNew<vtkXMLUnstructuredGridWriter> writer;
-    writer->SetFileName(file.c_str());
-    writer->SetInputData(grid);
-    writer->SetDataModeToAppended();
-    writer->SetCompressorTypeToZLib();
-    if (writer->Write() != 1)
+      VtkXmlData::strings(xml, name, {text});
+    xml << "</FieldData>\n<Piece NumberOfPoints=\"" << points.size() / 3 << "\" NumberOfCells=\""
+        << n_cells << "\">\n<PointData>\n";
+    for (const Array &a : point_data)
+      data.array(xml, vtk_type_name(a), a.name, a.components, a.values);
+    xml << "</PointData>\n<CellData>\n";
+    for (const Array &a : cell_data)
+      data.array(xml, vtk_type_name(a), a.name, a.components, a.values);
+    xml << "</CellData>\n<Points>\n";
+    data.array(xml, "Float32", "", 3, points);
+    xml << "</Points>\n<Cells>\n";
+    std::vector<double> connectivity(cells.begin(), cells.end()), offsets(n_cells),
+        types(n_cells, dim == 2 ? 9 /* VTK_QUAD */ : 12 /* VTK_HEXAHEDRON */);
+    for (std::size_t c = 0; c < n_cells; ++c)
+      offsets[c] = (c + 1) * corners;
+    data.array(xml, "Int64", "connectivity", 1, connectivity);
+    data.array(xml, "Int64", "offsets", 1, offsets);
+    data.array(xml, "UInt8", "types", 1, types);
+    xml << "</Cells>\n</Piece>\n</UnstructuredGrid>\n";
+    data.write_appended(xml);
+    xml << "</VTKFile>\n";
+    xml.close();
+    if (!xml)
       throw std::runtime_error("cannot write " + file);
   }
 
@@ -107,8 +73,8 @@ namespace roofspan
     const auto declare = [&](const char *section, const std::vector<Array> &arrays) {
       f << "    <" << section << ">\n";
       for (const Array &a : arrays)
-        f << "      <PDataArray type=\"" << vtk_type_name(a) << "\" Name=\"" << a.name
-          << "\" NumberOfComponents=\"" << a.components << "\"/>\n";
+        f << "      <PDataArray type=\"" << vtk_type_name(a) << "\" Name=\""
+          << VtkXmlData::escape(a.name) << "\" NumberOfComponents=\"" << a.components << "\"/>\n";
       f << "    </" << section << ">\n";
     };
     declare("PPointData", point_data);
@@ -116,7 +82,7 @@ namespace roofspan
     f << "    <PPoints>\n      <PDataArray type=\"Float32\" NumberOfComponents=\"3\"/>\n"
       << "    </PPoints>\n";
     for (const std::string &p : pieces)
-      f << "    <Piece Source=\"" << p << "\"/>\n";
+      f << "    <Piece Source=\"" << VtkXmlData::escape(p) << "\"/>\n";
     f << "  </PUnstructuredGrid>\n</VTKFile>\n";
     f.close();
     if (!f)

@@ -541,6 +541,27 @@ namespace roofspan
         pvd.close();
         if (!pvd)
           throw std::runtime_error("cannot write solution.pvd");
+        // Each part as a series of its own too: ParaView's Python (pvpython)
+        // reads only the first part of a multi-part pvd
+        // (postprocess/paraview/open_run.py opens these).
+        for (const std::string part : {"rock", "bolts"})
+          {
+            std::vector<std::pair<double, std::string>> records;
+            for (unsigned int i = 0; i < field_steps.size(); ++i)
+              {
+                const std::string &file =
+                    part == "rock" ? field_steps[i].rock_file : field_steps[i].bolts_file;
+                if (!file.empty())
+                  records.emplace_back(i, file);
+              }
+            if (records.empty())
+              continue;
+            std::ofstream f(out.staging_path(part + ".pvd"));
+            DataOutBase::write_pvd_record(f, records);
+            f.close();
+            if (!f)
+              throw std::runtime_error("cannot write " + part + ".pvd");
+          }
       }
   }
 

@@ -8,13 +8,13 @@
 namespace roofspan
 {
   /**
-   * Writes the bolts for ParaView with VTK's own XML writer: one line cell
+   * Writes the bolts for ParaView in VTK's XML format (VtkXmlData): one line cell
    * per bolt element, in `bolts.vtp` (opened beside the rock through
    * solution.pvd). Point data: bolt id, axial displacement since
    * installation; cell data: axial force [N per bolt], bond shear flow
    * [N/m per bolt], slip [m], state (0 elastic, 1 bond slipping, 2 steel
    * yielding, 3 both), utilisation (force / yield force). Kept apart from the
-   * deal.II code so VTK's headers stay in one translation unit.
+   * deal.II code.
    */
   template <int dim>
   class BoltWriter

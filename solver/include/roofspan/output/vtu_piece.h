@@ -8,7 +8,7 @@ namespace roofspan
 {
   /**
    * One rank's part of a field output on linear sub-cells (quadrilaterals in
-   * 2D, hexahedra in 3D), written with VTK's XML writer, and the pvtu record
+   * 2D, hexahedra in 3D), written in VTK's XML format (VtkXmlData), and the pvtu record
    * that joins the ranks' parts.
    *
    * roofspan writes its rock fields this way instead of through deal.II 9.4's
@@ -17,7 +17,7 @@ namespace roofspan
    * quantities as point values (yield state and material blend across cell
    * boundaries). Units go into the field data ("units": one "name [unit]"
    * entry per array), with the step's label, load factor and strength
-   * reduction factor. VTK's headers stay in vtu_piece.cc.
+   * reduction factor.
    */
   struct VtuPiece
   {

@@ -1,0 +1,169 @@
+"""Reads a run's ParaView output with VTK's XML readers (the ones ParaView
+uses) and checks fields and values against summary.json.
+    read_vtk_output.py <output-dir> <dim>
+Runs with Debian's Python and its VTK: python3-vtk9 or ParaView's own
+(python3-paraview), whichever scripts/setup.sh installed."""
+import json
+import os
+import re
+import sys
+
+import numpy as np
+import vtk
+from vtk.util.numpy_support import vtk_to_numpy
+
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok    " if ok else "FAIL  ") + what)
+    failures += 0 if ok else 1
+    return ok
+
+
+def read(path):
+    reader = vtk.vtkXMLGenericDataObjectReader()
+    reader.SetFileName(path)
+    reader.Update()
+    return reader.GetOutput()
+
+
+def field_value(data, name):
+    array = data.GetFieldData().GetAbstractArray(name)
+    return None if array is None else array.GetVariantValue(0).ToDouble()
+
+
+def main():
+    directory, dim = sys.argv[1], int(sys.argv[2])
+    summary = json.load(open(os.path.join(directory, "summary.json")))
+
+    # solution.pvd: one step per stage end and per strength-reduction step,
+    # as the summary lists them.
+    pvd = open(os.path.join(directory, "solution.pvd")).read()
+    series = summary["fields"]["series"]
+    stage_ends = sum(1 for s in summary["stages"] if s["name"] != "bolt tensioning")
+    reduction_steps = 0
+    for key in ("factor_of_safety", "factor_of_safety_unbolted"):
+        if key in summary and summary[key]["method"] == "continuation":
+            # The stable steps, and the converged step past a displacement jump.
+            reduction_steps += len(summary[key]["curve"]) + (summary[key]["failure_criterion"] == "displacement jump")
+    check(len(series) == stage_ends + reduction_steps,
+          f"field series: {len(series)} steps = {stage_ends} stage ends + {reduction_steps} strength-reduction steps")
+    listed = True
+    for step in series:
+        listed &= f'file="{step["rock"]}"' in pvd and (not step["bolts"] or f'file="{step["bolts"]}"' in pvd)
+        data = read(os.path.join(directory, step["rock"]))
+        listed &= (field_value(data, "strength_reduction_factor") == step["strength_reduction_factor"]
+                   and field_value(data, "load_factor") == step["load_factor"])
+    check(listed, "solution.pvd lists every step's rock and bolts; each pvtu carries its load factor and F")
+    for part in ("rock", "bolts"):
+        path = os.path.join(directory, part + ".pvd")
+        files = [s[part] for s in series if s[part]]
+        if files:
+            text = open(path).read() if os.path.isfile(path) else ""
+            check(all(f'file="{f}"' in text for f in files), f"{part}.pvd lists the {len(files)} {part} files")
+
+    final_file = series[summary["fields"]["final_step"]]["rock"]
+    grid = read(os.path.join(directory, final_file))
+    if not check(grid is not None and grid.GetNumberOfCells() > 0,
+                 f"{final_file} read: {grid.GetNumberOfCells() if grid else 0} cells, "
+                 f"{grid.GetNumberOfPoints() if grid else 0} points"):
+        return 1
+
+    points = grid.GetPointData()
+
+    def has(name, components):
+        a = points.GetArray(name)
+        ok = a is not None and a.GetNumberOfComponents() == components
+        check(ok, f"point field '{name}' with {components} components")
+        return vtk_to_numpy(a) if ok else None
+
+    u = has("displacement", 3)  # VTK stores vectors with 3 components
+    stress = has("stress", 9)
+    principal = [has(f"sigma_{k}", 1) for k in (1, 2, 3)]
+    stress_zz = has("stress_zz", 1) if dim == 2 else None
+    for name in ("material_id", "mpi_rank"):
+        check(grid.GetCellData().GetArray(name) is not None, f"cell field '{name}'")
+    units = grid.GetFieldData().GetAbstractArray("units")
+    unit_list = [units.GetValue(i) for i in range(units.GetNumberOfValues())] if units else []
+    check("stress [Pa]" in unit_list and "displacement [m]" in unit_list,
+          "field data 'units' names the units (stress [Pa], displacement [m])")
+
+    # The 3x3 tensor is the whole stress: its invariants equal those of the
+    # principal stresses, and in 2D its zz slot is stress_zz (plane strain).
+    if stress is not None and all(p is not None for p in principal):
+        t = stress.astype(float).reshape(-1, 3, 3)
+        a, b, c = (p.astype(float) for p in principal)
+        scale = np.maximum(np.max(np.abs([a, b, c]), axis=0), 1.0)
+        i1 = np.trace(t, axis1=1, axis2=2)
+        i2 = 0.5 * (i1 ** 2 - np.einsum("nij,nji->n", t, t))
+        i3 = np.linalg.det(t)
+        worst = max(np.max(np.abs(i1 - (a + b + c)) / scale),
+                    np.max(np.abs(i2 - (a * b + b * c + a * c)) / scale ** 2),
+                    np.max(np.abs(i3 - a * b * c) / scale ** 3))
+        # float32 in the file: 1e-5 of the largest principal stress.
+        check(worst < 1e-5, f"stress tensor invariants I1, I2, I3 = those of sigma_1..3 "
+                            f"(worst {worst:.2e} of |sigma|^k, limit 1e-5)")
+        check(np.max(np.abs(t - t.transpose(0, 2, 1)) / scale[:, None, None]) < 1e-6, "stress tensor symmetric")
+        if stress_zz is not None:
+            worst_zz = np.max(np.abs(t[:, 2, 2] - stress_zz) / scale)
+            check(worst_zz < 1e-6 and np.max(np.abs(stress_zz)) > 0,
+                  f"stress tensor zz = stress_zz, not zero (worst {worst_zz:.2e})")
+
+    if u is not None:
+        max_u = np.linalg.norm(u.astype(float), axis=1).max()
+        expected = summary["displacement"]["max_magnitude"]
+        # VTU stores float32: agreement to single precision.
+        check(abs(max_u - expected) <= 1e-5 * expected,
+              f"max |displacement| in the pvtu {max_u:.6g} m = summary {expected:.6g} m")
+    if principal[0] is not None and "roof_layers" in summary:
+        max_roof = max(layer["max_principal_stress"] for layer in summary["roof_layers"])
+        largest = float(principal[0].max())
+        check(largest >= max_roof - 1e-4 * abs(max_roof),
+              f"largest sigma_1 in the pvtu ({largest:.6g} Pa) covers the roof layers' maximum in the summary "
+              f"({max_roof:.6g} Pa)")
+
+    # Bolts: every bolt element of the summary, forces in the units stated.
+    if "bolts" in summary and os.path.isfile(os.path.join(directory, "bolts.vtp")):
+        bolts = read(os.path.join(directory, "bolts.vtp"))
+        force = vtk_to_numpy(bolts.GetCellData().GetArray("axial_force"))
+        check(bolts.GetNumberOfCells() == summary["bolts"]["elements"],
+              f"bolts.vtp: {bolts.GetNumberOfCells()} line cells = {summary['bolts']['elements']} bolt elements")
+        check(abs(np.abs(force).max() - summary["bolts"]["max_axial_force"]) <= 1e-9 * summary["bolts"]["max_axial_force"],
+              f"bolts.vtp: largest |axial_force| {np.abs(force).max():.6g} N = summary")
+        bunits = bolts.GetFieldData().GetAbstractArray("units")
+        check(bunits is not None and "axial_force [N]" in [bunits.GetValue(i) for i in range(bunits.GetNumberOfValues())],
+              "bolts.vtp: field data 'units' names axial_force [N]")
+
+    xdmf = open(os.path.join(directory, "solution.xdmf")).read()
+    check("displacement" in xdmf and all(s["hdf5"] in xdmf for s in series),
+          "solution.xdmf references every step's HDF5 file and the displacement field")
+
+    # The limit states of the factors of safety (mechanism.pvd), when written:
+    # the last increment's largest component equals the summary's, and the
+    # yield state shows yielding exactly when the summary counts yielded points.
+    for key in ("factor_of_safety", "factor_of_safety_unbolted"):
+        if key not in summary or "fields" not in summary[key]["mechanism"]:
+            continue
+        m = summary[key]["mechanism"]
+        name = m["fields"]
+        check(name in open(os.path.join(directory, "mechanism.pvd")).read(), f"mechanism.pvd references {name}")
+        mgrid = read(os.path.join(directory, name))
+        du = mgrid.GetPointData().GetArray("last_increment") if mgrid else None
+        ys = mgrid.GetCellData().GetArray("yield_state") if mgrid else None
+        if not check(du is not None and ys is not None, f"{name}: point field 'last_increment' and cell field 'yield_state'"):
+            continue
+        largest = np.abs(vtk_to_numpy(du)).max()
+        expected = m["last_increment_max_displacement"]
+        check(abs(largest - expected) <= 1e-5 * expected + 1e-12,
+              f"{name}: largest last-increment component {largest:.6g} m = summary {expected:.6g} m")
+        yielded = int((vtk_to_numpy(ys) > 0).sum())
+        check((yielded > 0) == (m["yielded_points"] > 0),
+              f"{name}: {yielded} yielded sub-cells, summary {m['yielded_points']} yielded points")
+
+    print(("FAILED" if failures else "PASSED") + f" VTK read-back of {directory}")
+    return 1 if failures else 0
+
+
+sys.exit(main())
