@@ -379,14 +379,26 @@ def tornado(inputs, path, metric="dry_t_per_year_per_unit", variation=0.2, size_
     ax.barh(ys, [r.metric_low - base for r in rows], left=base, color="tab:blue", label="input at low value")
     ax.barh(ys, [r.metric_high - base for r in rows], left=base, color="tab:orange", label="input at high value")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(list(ys), [f"{r.name} {r.low_value:g} - {r.high_value:g} {register[r.name]['unit']}".rstrip()
-                             for r in rows], fontsize=8)
+    ax.set_yticks(list(ys), [f"{readable(r.name, register[r.name]['unit'])}: {r.low_value:g} - {r.high_value:g} "
+                             f"{register[r.name]['unit']}".rstrip() for r in rows], fontsize=8)
     ax.set_xlabel(f"{metric} (base {base:,.0f})")
     ax.set_title("Sensitivity of one unit's production (published range, else +-%g %%)" % (100 * variation))
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     _replace_atomically(path, lambda f: fig.savefig(f, format="png", dpi=dpi))
     return rows
+
+
+def readable(name, unit):
+    """A register name as words, without the unit its label states anyway:
+    drill_rate_m_per_min (m/min) -> 'Drill rate', dry_density_t_per_m3
+    (dry t/m3) -> 'Dry density'."""
+    unit_words = set(unit.replace("/", " ").split()) | {"per"}
+    words = name.split("_")
+    while len(words) > 1 and words[-1] in unit_words:
+        words.pop()
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
 
 
 def _replace_atomically(path, write):

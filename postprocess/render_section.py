@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
@@ -282,6 +283,9 @@ class Figure:
         self.font = max(10, round(size[1] / 900 * 17))
         self.renderer = configure(vtk.vtkRenderer(), Background=(1, 1, 1))
         self.text(title, (0.02, 0.97), round(1.5 * self.font), Bold=True)
+        # Wrapped to the picture's width (about 0.55 font sizes per character).
+        columns = max(40, int(0.96 * size[0] / (0.55 * self.font)))
+        caption = "\n".join(textwrap.fill(line, columns) for line in caption.split("\n"))
         self.text(caption, (0.02, 0.02), self.font, VerticalJustification=vtk.VTK_TEXT_BOTTOM)
 
     def text(self, string, position, font, world=False, **style):
@@ -321,6 +325,38 @@ class Figure:
                                 Point2=(x, y + side, 0)), rgb(colour))
             self.text(label, ((x + 1.6 * side) / width, (y - 0.1 * side) / height), self.font,
                       VerticalJustification=vtk.VTK_TEXT_BOTTOM)
+
+    def symmetry_lines(self, summary, limits):
+        """Dash-dot lines on the symmetry planes the section crosses (the
+        room's centre line at x = 0, the pillar's at the far edge), each
+        named at its top: the model is a half room beside half a pillar."""
+        conditions = str(summary.get("boundary_conditions", ""))
+        planes = [(x, name) for x, boundary, name in ((limits[0], "room_centre", "room centre line"),
+                                                      (limits[1], "pillar_centre", "pillar centre line"))
+                  if re.search(boundary + r": (roller|symmetry)", conditions)]
+        x0, x1, y0, y1 = self.window
+        dash = (y1 - y0) / 40
+        s = self.section
+        for x, name in planes:
+            if not x0 - 1e-9 <= x <= x1 + 1e-9:
+                continue
+            points, lines = vtk.vtkPoints(), vtk.vtkCellArray()
+            y, long_dash = y0, True
+            while y < y1:  # dash, gap, dot, gap
+                length = dash if long_dash else 0.2 * dash
+                end = min(y + length, y1)
+                ids = [points.InsertNextPoint(s.point(x, v, s.plane + s.towards_camera * 1e-3 * dash)) for v in (y, end)]
+                lines.InsertNextCell(2, ids)
+                y, long_dash = end + 0.5 * dash, not long_dash
+            line = vtk.vtkPolyData()
+            line.SetPoints(points)
+            line.SetLines(lines)
+            mark = actor(configure(vtk.vtkTrivialProducer(), Output=line), colour=(0.25, 0.25, 0.25))
+            mark.GetProperty().SetLineWidth(2)
+            self.renderer.AddActor(mark)
+            inside = 0.01 * (x1 - x0) * (1 if x == limits[0] else -1)
+            self.text(name, s.point(x + inside, y1, s.plane + s.towards_camera * 5.0), self.font, world=True,
+                      Justification=vtk.VTK_TEXT_LEFT if x == limits[0] else vtk.VTK_TEXT_RIGHT, Italic=True)
 
     def write(self, path):
         """Frames the window in DRAWING (parallel projection), adds a scale
@@ -384,6 +420,7 @@ def deformation_figure(run, size, path):
     figure.renderer.AddActor(actor(outline, colour=(0.12, 0.12, 0.12)))
     figure.scalar_bar(colours, "|u| [mm]")
     print(f"{path}: displacement exaggerated x{factor:g}")
+    figure.symmetry_lines(run.summary, run.section.extent(run.cut.GetOutput()))
     return figure.write(path)
 
 
@@ -407,6 +444,7 @@ def yield_figure(run, size, path):
         figure.renderer.AddActor(actor(run.bolt_tubes(run.window), flat=False))
     visible = set(vtk_to_numpy(shown.GetOutput().GetCellData().GetArray("layer")).astype(int).tolist())
     figure.legend([entry for i, entry in enumerate(run.layers) if i in visible] + run.yield_modes)
+    figure.symmetry_lines(run.summary, run.section.extent(run.cut.GetOutput()))
     return figure.write(path)
 
 
@@ -441,6 +479,7 @@ def bolt_figure(run, size, path):
         figure.text(f"{kilonewtons:.1f} kN", s.point(across, up - 0.02 * (window[3] - window[2]), s.plane + s.towards_camera),
                     figure.font, world=True, Justification=vtk.VTK_TEXT_CENTERED)
     figure.scalar_bar(colours, "axial force [kN]")
+    figure.symmetry_lines(run.summary, run.section.extent(run.cut.GetOutput()))
     return figure.write(path)
 
 
