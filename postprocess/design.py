@@ -502,7 +502,25 @@ def assumptions_section(design, run_dir):
     return lines
 
 
-def report(design, candidates, chosen, final, prod, figures, assumptions_run=None):
+def paraview_section(out_dir, candidates, final_dir):
+    """Links to each run's fields, and how to open one with the standard views."""
+    runs = ([("chosen pattern, full analysis", final_dir)] if final_dir else []) + \
+        [(c["tag"], c["run_dir"]) for c in candidates if c.get("run_dir")]
+    runs = [(name, d) for name, d in runs if os.path.isfile(os.path.join(d, "solution.pvd"))]
+    if not runs:
+        return []
+    lines = ["## Open in ParaView", "",
+             "Each run's `solution.pvd` steps through the stage ends and the strength-reduction steps "
+             "(time = step; labels in `summary.json`, `fields`). The standard views (deformed shape, yielded "
+             "zone, bolt forces) of a run:", "",
+             "```", f"pvpython {os.path.join(HERE, 'paraview', 'open_run.py')} {os.path.abspath(runs[0][1])}",
+             f"paraview --state={os.path.join(os.path.abspath(runs[0][1]), 'roofspan.pvsm')}", "```", ""]
+    lines += [f"- {name}: [{os.path.relpath(os.path.join(d, 'solution.pvd'), out_dir)}]"
+              f"({os.path.relpath(os.path.join(d, 'solution.pvd'), out_dir)})" for name, d in runs]
+    return lines + [""]
+
+
+def report(design, candidates, chosen, final, prod, figures, assumptions_run=None, out_dir=None):
     req = design["requirement"]
     lines = [f"# Roof-bolting design: {design['title']}", "",
              f"Case `{os.path.relpath(design['case'], ROOT)}`; requirement: factor of safety >= "
@@ -550,6 +568,9 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
     if prod is not None:
         lines += ["", production.report_markdown(prod).replace("# Production", "## Production", 1)]
     lines += [""] + assumptions_section(design, assumptions_run)
+    if out_dir:
+        final_dir = os.path.join(out_dir, "runs", "chosen") if final else None
+        lines += [""] + paraview_section(out_dir, candidates, final_dir)
     for title, path in figures:
         lines += ["", f"## {title}", "", f"![{title}]({path})"]
     return "\n".join(lines) + "\n"
@@ -680,7 +701,7 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
     assumptions_run = os.path.join(out, "runs", "chosen") if final else \
         (chosen["run_dir"] if chosen else (ran[0] if ran else None))
     write_atomically(os.path.join(out, "report.md"),
-                     report(design, candidates, chosen, final, prod, figure_list, assumptions_run))
+                     report(design, candidates, chosen, final, prod, figure_list, assumptions_run, out))
     log(f"{result['runs']} of {len(candidates)} candidates run; results in {out}/ (report.md)")
     return result
 

@@ -43,13 +43,28 @@ def main():
     pvd = open(os.path.join(directory, "solution.pvd")).read()
     series = summary["fields"]["series"]
     stage_ends = sum(1 for s in summary["stages"] if s["name"] != "bolt tensioning")
-    reduction_steps = 0
-    for key in ("factor_of_safety", "factor_of_safety_unbolted"):
-        if key in summary and summary[key]["method"] == "continuation":
-            # The stable steps, and the converged step past a displacement jump.
-            reduction_steps += len(summary[key]["curve"]) + (summary[key]["failure_criterion"] == "displacement jump")
-    check(len(series) == stage_ends + reduction_steps,
-          f"field series: {len(series)} steps = {stage_ends} stage ends + {reduction_steps} strength-reduction steps")
+    # Strength-reduction steps: from each continuation's converged factors
+    # (the stable curve, and the step past a displacement jump), the first and
+    # then each at least the spacing past the last one written.
+    spacing = summary["fields"]["strength_reduction_step_spacing"]
+    expected = []
+    for key, name in (("factor_of_safety", None), ("factor_of_safety_unbolted", "unbolted")):
+        if key not in summary or summary[key]["method"] != "continuation" or not summary["fields"]["strength_reduction_steps"]:
+            continue
+        factors = [p["factor"] for p in summary[key]["curve"]]
+        if summary[key]["failure_criterion"] == "displacement jump":
+            factors.append(summary[key]["bracket"][1])
+        written = []
+        for f in factors:
+            if not written or f >= written[-1] + spacing - 1e-12:
+                written.append(f)
+        label = name or ("bolted" if summary[key]["bolted"] else "unbolted")
+        expected += [(label, f) for f in written]
+    found = [(re.search(r"\((\w+)\)", s["label"]).group(1), s["strength_reduction_factor"])
+             for s in series if s["label"].startswith("strength reduction")]
+    check(len(series) == stage_ends + len(found) and found == expected,
+          f"field series: {len(series)} steps = {stage_ends} stage ends + {len(found)} strength-reduction steps "
+          f"(expected {len(expected)}: F = 1, then every {spacing:g} in F)")
     listed = True
     for step in series:
         listed &= f'file="{step["rock"]}"' in pvd and (not step["bolts"] or f'file="{step["bolts"]}"' in pvd)

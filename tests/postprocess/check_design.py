@@ -6,7 +6,9 @@ candidate. Then: an unreachable requirement gives "no feasible pattern"
 (exit 3), and bad design input gives exit 2 with the file and entry named.
 """
 import json
+import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -141,6 +143,13 @@ def main():
     checks.condition("production register in the report", "| input | value | unit | published range" in text)
     checks.condition("depth and K0 in the report", "| depth of the room floor [m] | 100 |" in text
                      and "| K0 in plane | 0.8 |" in text)
+    # Every run that wrote fields is linked for ParaView, and the links resolve.
+    links = re.findall(r"\]\((runs/[^)]+/solution\.pvd)\)", text)
+    ran = [d for d in glob.glob(os.path.join(work, "search", "runs", "*"))
+           if os.path.isfile(os.path.join(d, "solution.pvd"))]
+    checks.condition("report links every run's solution.pvd for ParaView",
+                     len(links) == len(ran) > 0 and all(os.path.isfile(os.path.join(work, "search", p)) for p in links)
+                     and "pvpython" in text, f"{len(links)} links, {len(ran)} runs")
 
     # A requirement no candidate reaches: a clear result, not a number.
     impossible = write_design(work, "impossible.toml", TEMPLATE.format(ranks=2, fos=1.5).replace(

@@ -518,6 +518,8 @@ namespace roofspan
         final_step = i;
     summary["fields"] = {{"series", series},
                          {"final_step", final_step},
+                         {"strength_reduction_steps", series_strength_reduction},
+                         {"strength_reduction_step_spacing", series_strength_spacing},
                          {"pvd", write_vtu ? "solution.pvd" : ""},
                          {"xdmf", write_hdf5 ? "solution.xdmf" : ""}};
     if (Utilities::MPI::this_mpi_process(mpi_communicator) != 0)

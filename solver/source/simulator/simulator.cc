@@ -65,9 +65,17 @@ namespace roofspan
     prm.declare_entry("Strength reduction steps",
                       "true",
                       Patterns::Bool(),
-                      "Add a step to the series for each converged step of a "
-                      "strength-reduction continuation (F raised, bolted and unbolted), "
-                      "to watch the mechanism form.");
+                      "Add steps to the series from the strength-reduction "
+                      "continuations (F raised, bolted and unbolted), to watch the "
+                      "mechanism form: the first converged step (F = 1) and then each "
+                      "one at least 'Strength reduction step spacing' past the last "
+                      "one written.");
+    prm.declare_entry("Strength reduction step spacing",
+                      "0.1",
+                      Patterns::Double(0),
+                      "Smallest increase of F between two strength-reduction steps of "
+                      "the series (0: every converged continuation step; a 2D default "
+                      "case has about 90, 2 MB each).");
     prm.declare_entry("Compare with displacement function",
                       "false",
                       Patterns::Bool(),
@@ -158,6 +166,7 @@ namespace roofspan
     write_hdf5                         = prm.get_bool("Write HDF5");
     series_load_steps                  = prm.get("Time series") == "load steps";
     series_strength_reduction          = prm.get_bool("Strength reduction steps");
+    series_strength_spacing            = prm.get_double("Strength reduction step spacing");
     compare_with_displacement_function = prm.get_bool("Compare with displacement function");
     const std::string probe_points     = prm.get("Probe points");
     prm.leave_subsection();

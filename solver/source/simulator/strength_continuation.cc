@@ -113,12 +113,18 @@ namespace roofspan
   {
     using Result = StrengthReduction::Result;
     Result result;
-    result.computed      = true;
-    result.method        = "continuation";
-    const auto add_point = [&]() {
+    result.computed                 = true;
+    result.method                   = "continuation";
+    double     last_recorded_factor = 0;
+    const auto add_point            = [&]() {
       result.curve.push_back({s.strength.factor, max_displacement(s), roof_sag_now(s)});
-      if (series_strength_reduction)
+      // The first point (F = 1), then one at least the spacing past the last
+      // recorded one.
+      const bool first = result.curve.size() == 1;
+      if (series_strength_reduction &&
+          (first || s.strength.factor >= last_recorded_factor + series_strength_spacing - 1e-12))
         {
+          last_recorded_factor = s.strength.factor;
           std::ostringstream label;
           label << "strength reduction (" << series_context << "), F = " << s.strength.factor;
           record_field_step(s, label.str());

@@ -323,7 +323,8 @@ namespace roofspan
     bool                     write_vtu = true, write_hdf5 = true;
     /// The field series (Output/Time series): a step per load step instead
     /// of per stage end; the strength-reduction steps too.
-    bool series_load_steps = false, series_strength_reduction = true;
+    bool   series_load_steps = false, series_strength_reduction = true;
+    double series_strength_spacing = 0.1; ///< smallest F increase between two recorded steps
     /// One recorded step of the field series.
     struct FieldStep
     {
