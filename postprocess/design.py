@@ -307,7 +307,8 @@ def evaluate(design, c, runs_dir, ranks):
                             f"{s['strength_check']['note']}")
     b, roof = s["bolts"], s["roof"]
     c.update(max_bolt_force=b["max_axial_force"], max_bolt_utilisation=b["max_utilisation"],
-             roof_sag=roof["sag_max"], fos_check=s["strength_check"]["stable"],
+             roof_sag=roof["sag_max"], roof_sag_at=roof.get("sag_max_location", [None])[0],
+             roof_sag_mid_span=roof.get("sag_mid_span"), fos_check=s["strength_check"]["stable"],
              yielded_zone_height=s.get("plasticity", {}).get("yielded_zone_height_above_roof"))
     reasons = []
     if not c["fos_check"]:
@@ -554,7 +555,11 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
                              f"(bracket {unb['bracket'][0]:.4g}-{unb['bracket'][1]:.4g}, {unb['failure_criterion']}; "
                              f"{unb.get('method', 'bisection')})")
         lines += [f"- peak bolt force {chosen['max_bolt_force'] / 1e3:.1f} kN, utilisation "
-                  f"{chosen['max_bolt_utilisation']:.2f}; roof sag {1000 * chosen['roof_sag']:.1f} mm", ""]
+                  f"{chosen['max_bolt_utilisation']:.2f}; roof sag {1000 * chosen['roof_sag']:.1f} mm"
+                  + (f" (largest, {chosen['roof_sag_at']:.2f} m from the room centre line; "
+                     f"{1000 * chosen['roof_sag_mid_span']:.1f} mm at mid-span)"
+                     if chosen.get("roof_sag_at") is not None and chosen.get("roof_sag_mid_span") is not None
+                     else ""), ""]
     lines += ["## Candidates", "", "| pattern | bolting min/m | status | FoS >= target | peak force kN | utilisation "
               "| sag mm | reasons |", "|---|---|---|---|---|---|---|---|"]
     check_text = {True: "yes", False: "no", None: "not run"}
@@ -565,6 +570,20 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
                      f"{fmt(force and force / 1e3, '.1f')} | {fmt(c.get('max_bolt_utilisation'), '.2f')} | "
                      f"{fmt(c.get('roof_sag') and 1000 * c['roof_sag'], '.1f')} | "
                      f"{'; '.join(short_reason(r) for r in c['reasons'])} |")
+    lines += ["", "## What the numbers mean", "",
+              "- **Roof sag**: the largest downward displacement of the roof surface caused by the "
+              "excavation (the in-situ state is the reference), wherever it occurs on the roof; absolute, "
+              "so it includes the settlement of the rib the roof rests on. Mid-span sag: the same at the "
+              "centre of the span.",
+              "- **Peak force**: the largest axial force along any bolt, per bolt (in 2D the bolts of a row "
+              "are smeared over the row spacing and the force given back per bolt). **Utilisation**: peak "
+              "force / the product's yield force.",
+              "- **Factor of safety**: strength reduction: cohesion and tan(friction angle) of every "
+              "plastic unit (and the bolts' bond) divided by F until the roof has no equilibrium or its "
+              "largest displacement jumps; the value is the largest stable F, to the stated tolerance. "
+              "**FoS >= target**: one strength-reduction path to the target F (yes, no, or not run when "
+              "the candidate failed earlier).",
+              "- **Bolting min/m**: bolter minutes per metre of advance for the pattern (production model)."]
     if prod is not None:
         lines += ["", production.report_markdown(prod).replace("# Production", "## Production", 1)]
     lines += [""] + assumptions_section(design, assumptions_run)
