@@ -261,8 +261,11 @@ def run_case(design, sets, out_dir, ranks):
     cmd = [EXE, design["case"], "--output-dir", out_dir]
     for s in design["sets"] + sets:
         cmd += ["--set", s]
-    cmd = launch_command(os.environ.get("ROOFSPAN_MPIRUN", ""), ranks) + cmd
-    proc = run_streaming(cmd, os.path.basename(out_dir) if design.get("progress", True) else None)
+    launcher = launch_command(os.environ.get("ROOFSPAN_MPIRUN", ""), ranks)
+    label = os.path.basename(out_dir) if design.get("progress", True) else None
+    if label is not None and launcher:
+        log_line(f"    [{label}] launched with: {' '.join(launcher)}")
+    proc = run_streaming(launcher + cmd, label)
     summary = None
     if proc.returncode == 0:
         with open(os.path.join(out_dir, "summary.json")) as f:
@@ -279,6 +282,9 @@ def run_case(design, sets, out_dir, ranks):
     # Anything else (Newton stalled, linear solver, non-finite values, an
     # internal error, a launcher that failed) says nothing about the roof.
     kind = RUN_FAILURES.get(proc.returncode, "launcher or internal failure")
+    if not said and not proc.stdout.startswith("roofspan "):
+        # Neither roofspan's first line nor its error line: it never started.
+        kind = "launcher failure: the solver never started"
     raise AnalysisError(f"roofspan run {out_dir} ended with exit code {proc.returncode} ({kind}), "
                         f"which is not a verdict on the roof: {message}")
 

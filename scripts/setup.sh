@@ -18,6 +18,7 @@ packages=(
   # Not python3-vtk9: it conflicts with python3-paraview (apt removes it).
   python3-paraview
   xvfb xauth              # xvfb-run: VTK renders through X, even off screen
+  slurmctld slurmd munge  # a one-node Slurm for testing the Slurm templates (scripts/local_slurm.sh)
   clang-format-14
 )
 

@@ -116,4 +116,5 @@ def main():
     print("PASSED design sweep")
 
 
-main()
+if __name__ == "__main__":
+    main()
