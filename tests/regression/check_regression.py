@@ -18,13 +18,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def main():
     case_name, ranks = sys.argv[1], int(sys.argv[2])
     sets = sys.argv[3:]
+    # --name NAME: a variant of the case (its --set overrides follow), blessed
+    # under tests/regression/NAME.
+    name = case_name
+    if sets[:1] == ["--name"]:
+        name, sets = sets[1], sets[2:]
     case = os.path.join(ROOT, "cases", case_name + ".prm")
-    blessed_dir = os.path.join(ROOT, "tests", "regression", case_name)
+    blessed_dir = os.path.join(ROOT, "tests", "regression", name)
     blessed = os.path.join(blessed_dir, "summary.json")
-    out = scratch(f"regression_{case_name}_{ranks}ranks")
+    out = scratch(f"regression_{name}_{ranks}ranks")
     run_roofspan(case, out, ranks=ranks, sets=sets)
     result = load_summary(out)
-    print(f"{case_name}: {result['dofs']} DoFs on {ranks} ranks, {result['solver']['iterations']} CG iterations, "
+    print(f"{name}: {result['dofs']} DoFs on {ranks} ranks, {result['solver']['iterations']} CG iterations, "
           f"times {json.dumps(result['times'])}")
 
     if os.environ.get("ROOFSPAN_BLESS"):
@@ -39,8 +44,8 @@ def main():
     for p in problems:
         print("  differs: " + p)
     if problems:
-        raise SystemExit(f"FAILED: {case_name} differs from its blessed summary in {len(problems)} value(s)")
-    print(f"PASSED {case_name} matches {os.path.relpath(blessed, ROOT)}")
+        raise SystemExit(f"FAILED: {name} differs from its blessed summary in {len(problems)} value(s)")
+    print(f"PASSED {name} matches {os.path.relpath(blessed, ROOT)}")
 
 
 main()

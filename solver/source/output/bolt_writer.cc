@@ -42,9 +42,8 @@ namespace roofspan
 
     VtkXmlData    data;
     std::ofstream xml(file, std::ios::binary);
-    xml << "<?xml version=\"1.0\"?>\n"
-        << "<VTKFile type=\"PolyData\" version=\"1.0\" byte_order=\"LittleEndian\" "
-           "header_type=\"UInt64\">\n<PolyData>\n<FieldData>\n";
+    VtkXmlData::begin(xml, "PolyData");
+    xml << "<FieldData>\n";
     // Units as field data, as the rock's (VtuPiece): forces per bolt.
     VtkXmlData::strings(xml,
                         "units",
@@ -72,12 +71,8 @@ namespace roofspan
     xml << "</Points>\n<Lines>\n";
     data.array(xml, "Int64", "connectivity", 1, connectivity);
     data.array(xml, "Int64", "offsets", 1, offsets);
-    xml << "</Lines>\n</Piece>\n</PolyData>\n";
-    data.write_appended(xml);
-    xml << "</VTKFile>\n";
-    xml.close();
-    if (!xml)
-      throw std::runtime_error("cannot write " + file);
+    xml << "</Lines>\n</Piece>\n";
+    data.finish(xml, "PolyData", file);
   }
 
   template class BoltWriter<2>;

@@ -60,11 +60,22 @@ namespace roofspan
     xml << "</Array>\n";
   }
 
-  void VtkXmlData::write_appended(std::ostream &xml) const
+  void VtkXmlData::begin(std::ostream &xml, const std::string &type)
   {
-    xml << "<AppendedData encoding=\"raw\">\n_";
+    xml << "<?xml version=\"1.0\"?>\n<VTKFile type=\"" << type
+        << "\" version=\"1.0\" byte_order=\"LittleEndian\" header_type=\"UInt64\">\n<" << type
+        << ">\n";
+  }
+
+  void
+  VtkXmlData::finish(std::ofstream &xml, const std::string &type, const std::string &file) const
+  {
+    xml << "</" << type << ">\n<AppendedData encoding=\"raw\">\n_";
     xml.write(bytes.data(), bytes.size());
-    xml << "\n</AppendedData>\n";
+    xml << "\n</AppendedData>\n</VTKFile>\n";
+    xml.close();
+    if (!xml)
+      throw std::runtime_error("cannot write " + file);
   }
 
   std::string VtkXmlData::escape(const std::string &text)

@@ -21,9 +21,8 @@ namespace roofspan
     const std::size_t  n_cells = cells.size() / corners;
     VtkXmlData         data;
     std::ofstream      xml(file, std::ios::binary);
-    xml << "<?xml version=\"1.0\"?>\n"
-        << "<VTKFile type=\"UnstructuredGrid\" version=\"1.0\" byte_order=\"LittleEndian\" "
-           "header_type=\"UInt64\">\n<UnstructuredGrid>\n<FieldData>\n";
+    VtkXmlData::begin(xml, "UnstructuredGrid");
+    xml << "<FieldData>\n";
     std::vector<std::string> units;
     for (const auto *list : {&point_data, &cell_data})
       for (const Array &a : *list)
@@ -55,12 +54,8 @@ namespace roofspan
     data.array(xml, "Int64", "connectivity", 1, connectivity);
     data.array(xml, "Int64", "offsets", 1, offsets);
     data.array(xml, "UInt8", "types", 1, types);
-    xml << "</Cells>\n</Piece>\n</UnstructuredGrid>\n";
-    data.write_appended(xml);
-    xml << "</VTKFile>\n";
-    xml.close();
-    if (!xml)
-      throw std::runtime_error("cannot write " + file);
+    xml << "</Cells>\n</Piece>\n";
+    data.finish(xml, "UnstructuredGrid", file);
   }
 
   void VtuPiece::write_pvtu(const std::string &file, const std::vector<std::string> &pieces) const

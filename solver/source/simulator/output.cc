@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <tuple>
 
 namespace roofspan
 {
@@ -211,35 +212,8 @@ namespace roofspan
   {
     if (!plastic)
       return;
-    const QGauss<dim>  quadrature(degree + 1);
-    FEValues<dim>      fe_values(*mapping, *fe, quadrature, update_quadrature_points);
-    const unsigned int n = mesh->n_active_cells();
-    quadrature_points.assign(n * n_q_points, Point<dim>());
-    cell_yield_state.reinit(n);
-    cell_plastic_magnitude.reinit(n);
-    double       top       = -std::numeric_limits<double>::max();
-    unsigned int n_yielded = 0;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          fe_values.reinit(cell);
-          const unsigned int c = cell->active_cell_index();
-          for (unsigned int q = 0; q < n_q_points; ++q)
-            {
-              const MaterialState &state            = analysis.committed_states[c * n_q_points + q];
-              quadrature_points[c * n_q_points + q] = fe_values.quadrature_point(q);
-              cell_plastic_magnitude(c) =
-                  std::max<float>(cell_plastic_magnitude(c), state.plastic_strain.norm());
-              if (state.mode != YieldMode::elastic)
-                {
-                  ++n_yielded;
-                  top = std::max(top, fe_values.quadrature_point(q)[dim - 1]);
-                }
-            }
-        }
-    cell_yield_state = yield_state_of(analysis);
-    n_yielded_points = Utilities::MPI::sum(n_yielded, mpi_communicator);
-    yielded_zone_top = Utilities::MPI::max(top, mpi_communicator);
+    quadrature_points                            = history_point_positions();
+    std::tie(n_yielded_points, yielded_zone_top) = yielded_extent(analysis);
   }
 
   template <int dim>
@@ -336,7 +310,7 @@ namespace roofspan
                 for (unsigned int layer = 0; layer < (dim == 3 ? 2 : 1); ++layer)
                   {
                     const long long base = first + (k + layer) * n * n;
-                    for (const auto [di, dj] :
+                    for (const auto &[di, dj] :
                          {std::pair<unsigned int, unsigned int>{0, 0}, {1, 0}, {1, 1}, {0, 1}})
                       piece.cells.push_back(base + (i + di) + (j + dj) * n);
                   }

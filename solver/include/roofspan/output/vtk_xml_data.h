@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <fstream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -34,9 +35,13 @@ namespace roofspan
     static void
     strings(std::ostream &xml, const std::string &name, const std::vector<std::string> &values);
 
-    /// Writes <AppendedData> with the queued bytes (after the last </...>
-    /// of the data set, before </VTKFile>).
-    void write_appended(std::ostream &xml) const;
+    /// The XML declaration and <VTKFile> for a data set of `type`
+    /// ("UnstructuredGrid", "PolyData"), with its opening tag.
+    static void begin(std::ostream &xml, const std::string &type);
+
+    /// Closes the data set of `type`, writes <AppendedData> with the queued
+    /// bytes and </VTKFile>, and closes `file` (throws if writing failed).
+    void finish(std::ofstream &xml, const std::string &type, const std::string &file) const;
 
     /// Escapes &, <, >, " for an XML attribute.
     static std::string escape(const std::string &text);

@@ -245,8 +245,9 @@ namespace roofspan
     /// node blocks of dim. (solve.cc)
     std::vector<double> node_coordinates_of_owned_rows() const;
 
-    /// Cell-average plastic strain and the yield state per cell, from the
-    /// analysis' committed material states. (output.cc)
+    /// The history points' positions (for total_stress) and the yielded
+    /// points and their highest, from the analysis' committed material
+    /// states. (output.cc)
     void collect_plastic_fields();
 
     /// Per active cell: the largest plastic strain norm of its points in
@@ -380,7 +381,6 @@ namespace roofspan
     } jacobian_record;
     unsigned int                    n_q_points = 0;    ///< per cell, of the material histories
     std::vector<dealii::Point<dim>> quadrature_points; ///< per point of owned cells, for output
-    dealii::Vector<float>           cell_yield_state, cell_plastic_magnitude;
     /// The mechanism at a factor of safety's limit, for ParaView: the last
     /// stable increment's displacement (the mechanism forming) and the yield
     /// state there. continue_strength_reduction fills `limit_fields`; run()
