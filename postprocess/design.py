@@ -603,7 +603,9 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
 
 def render_figures(run_dir, fig_dir, log):
     """Section figures through the VTK renderer (under xvfb-run); returns (title, relative path)."""
-    cmd = ["xvfb-run", "-a", "/usr/bin/python3", os.path.join(HERE, "render_section.py"), run_dir, "--out", fig_dir]
+    # The interpreter with VTK: ROOFSPAN_PYTHON, as the Slurm templates use it.
+    python = os.environ.get("ROOFSPAN_PYTHON", "/usr/bin/python3")
+    cmd = ["xvfb-run", "-a", python, os.path.join(HERE, "render_section.py"), run_dir, "--out", fig_dir]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         log(f"  figures not rendered: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")

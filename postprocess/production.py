@@ -381,7 +381,7 @@ def tornado(inputs, path, metric="dry_t_per_year_per_unit", variation=0.2, size_
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_yticks(list(ys), [f"{readable(r.name, register[r.name]['unit'])}: {r.low_value:g} - {r.high_value:g} "
                              f"{register[r.name]['unit']}".rstrip() for r in rows], fontsize=8)
-    ax.set_xlabel(f"{metric} (base {base:,.0f})")
+    ax.set_xlabel(f"{metric.replace('_', ' ')} (base {base:,.0f})")
     ax.set_title("Sensitivity of one unit's production (published range, else +-%g %%)" % (100 * variation))
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
