@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Renders report figures of a roofspan run to PNG, without a screen.
 
-Reads a run directory as ParaView does (solution.pvd: the rock and, if
-bolted, bolts.vtp) and draws a section (2D: the model; 3D: a vertical cut
+Reads a run directory as ParaView does (the analysis' own step of the
+solution.pvd series, summary.json's fields.final_step, and bolts.vtp) and
+draws a section (2D: the model; 3D: a vertical cut
 through the largest displacement): section_deformation.png, yielded_zone.png,
 bolt_forces.png; runs without bolts or plasticity get what applies, with a
 note. VTK draws through X even off screen: without $DISPLAY the command
-restarts itself under `xvfb-run -a`. Needs Debian's python3-vtk9.
+restarts itself under `xvfb-run -a`. Needs a Python VTK: ParaView's
+(python3-paraview, which scripts/setup.sh installs) or python3-vtk9.
 
 usage: /usr/bin/python3 render_section.py RUN_DIR [--out DIR] [--size 1600x900]
 """
