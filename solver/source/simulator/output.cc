@@ -59,6 +59,23 @@ namespace roofspan
       }
     };
 
+    // This rank's part as <stem>.<rank>.vtu and, on rank 0, <stem>.pvtu
+    // naming every rank's part.
+    void write_parallel(const OutputDirectory &out,
+                        const VtuPiece        &piece,
+                        const std::string     &stem,
+                        MPI_Comm               comm)
+    {
+      piece.write(out.staging_path(
+          stem + "." + std::to_string(Utilities::MPI::this_mpi_process(comm)) + ".vtu"));
+      if (Utilities::MPI::this_mpi_process(comm) != 0)
+        return;
+      std::vector<std::string> pieces;
+      for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(comm); ++r)
+        pieces.push_back(stem + "." + std::to_string(r) + ".vtu");
+      piece.write_pvtu(out.staging_path(stem + ".pvtu"), pieces);
+    }
+
     template <int dim>
     nlohmann::json to_json(const Point<dim> &p)
     {
@@ -385,14 +402,7 @@ namespace roofspan
             piece.field_labels     = {{"label", label}};
             step.rock_file         = name("solution", ".pvtu");
             const std::string stem = step.rock_file.substr(0, step.rock_file.size() - 5);
-            piece.write(out.staging_path(stem + "." + std::to_string(rank) + ".vtu"));
-            if (rank == 0)
-              {
-                std::vector<std::string> pieces;
-                for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(mpi_communicator); ++r)
-                  pieces.push_back(stem + "." + std::to_string(r) + ".vtu");
-                piece.write_pvtu(out.staging_path(step.rock_file), pieces);
-              }
+            write_parallel(out, piece, stem, mpi_communicator);
             if (bolts && state.bolts.installed)
               {
                 std::vector<typename BoltSet<dim>::BoltResult>    results;
@@ -555,14 +565,7 @@ namespace roofspan
         piece.field_values     = {{"strength_reduction_factor", m.factor}};
         piece.field_labels     = {{"label", "mechanism at the limit (" + m.name + ")"}};
         const std::string stem = "mechanism_" + m.name + "_00";
-        piece.write(out.staging_path(stem + "." + std::to_string(rank) + ".vtu"));
-        if (rank == 0)
-          {
-            std::vector<std::string> pieces;
-            for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(mpi_communicator); ++r)
-              pieces.push_back(stem + "." + std::to_string(r) + ".vtu");
-            piece.write_pvtu(out.staging_path(stem + ".pvtu"), pieces);
-          }
+        write_parallel(out, piece, stem, mpi_communicator);
         records.emplace_back(m.factor, stem + ".pvtu");
       }
     if (rank == 0)
