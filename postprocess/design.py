@@ -27,7 +27,11 @@ tramming and set-up overheads. How the search decides what to run:
 `--exhaustive` runs every candidate (for checking the search itself).
 
     design.py DESIGN.toml [--out DIR] [--ranks N] [--exhaustive]
-              [--no-factor-of-safety] [--no-figures]
+              [--no-factor-of-safety] [--no-figures] [--beside DIR ...]
+
+`--beside DIR` names the output folder of another, finished design search
+(e.g. the 2D room's when this one is the 3D intersection's): the report then
+states both required patterns side by side.
 
 Writes (atomically) DIR/candidates.csv, DIR/design.json and DIR/report.md,
 and the runs under DIR/runs/. Exit codes: 0 a pattern was found, 3 no
@@ -312,7 +316,7 @@ def evaluate(design, c, runs_dir, ranks):
                             f"ended with Newton stalled, which is not a verdict on the roof: "
                             f"{s['strength_check']['note']}")
     b, roof = s["bolts"], s["roof"]
-    c.update(max_bolt_force=b["max_axial_force"], max_bolt_utilisation=b["max_utilisation"],
+    c.update(dim=s.get("dim"), max_bolt_force=b["max_axial_force"], max_bolt_utilisation=b["max_utilisation"],
              roof_sag=roof["sag_max"], roof_sag_at=roof.get("sag_max_location", [None])[0],
              roof_sag_mid_span=roof.get("sag_mid_span"), fos_check=s["strength_check"]["stable"],
              yielded_zone_height=s.get("plasticity", {}).get("yielded_zone_height_above_roof"))
@@ -527,7 +531,55 @@ def paraview_section(out_dir, candidates, final_dir):
     return lines + [""]
 
 
-def report(design, candidates, chosen, final, prod, figures, assumptions_run=None, out_dir=None):
+def read_beside(folder):
+    """A finished design search's result (its design.json); DesignInputError if the folder holds none."""
+    path = os.path.join(folder, "design.json")
+    try:
+        with open(path) as f:
+            result = json.load(f)
+    except FileNotFoundError:
+        raise DesignInputError(f"design input error: --beside {folder}: no design.json there; expected the "
+                               "output folder of a finished design search") from None
+    except (OSError, json.JSONDecodeError) as e:
+        raise DesignInputError(f"design input error: --beside {folder}: cannot read {path} ({e})") from None
+    result["folder"] = os.path.abspath(folder)
+    return result
+
+
+def opening_row(title, case, dim, chosen, fos, unb):
+    """One row of the side-by-side table."""
+    where = f"{title} (`{os.path.relpath(case, ROOT)}`, {dim}D)"
+    if chosen is None:
+        return f"| {where} | no feasible pattern | | | | | | |"
+    factor = lambda f: f"{f['value']:.3g}" if f else "not run"  # noqa: E731
+    return (f"| {where} | {chosen['bolts_per_row']} x {chosen['length']:g} m {chosen['product']}, rows "
+            f"{chosen['row_spacing']:g} m apart | {chosen['bolts_per_m']:.2f} | {chosen['bolting_min_per_m']:.2f} | "
+            f"{factor(fos)} | {factor(unb)} | {chosen['max_bolt_force'] / 1e3:.1f} | "
+            f"{1000 * chosen['roof_sag']:.1f} |")
+
+
+def beside_section(design, chosen, final, dim, besides):
+    """The required patterns of this search and of the --beside ones, side by side."""
+    lines = ["## Beside the other openings", "",
+             "Each search has its own requirement (stated in its report). The factors of safety are "
+             "those of each chosen pattern's full strength-reduction run (bolted, and the same roof "
+             "unbolted).", "",
+             "| opening | required pattern | bolts per m | bolting min/m | FoS bolted | FoS unbolted "
+             "| peak bolt force kN | largest roof sag mm |", "|---|---|---|---|---|---|---|---|",
+             opening_row(design["title"], design["case"], dim, chosen,
+                         final.get("factor_of_safety") if final else None,
+                         final.get("factor_of_safety_unbolted") if final else None)]
+    for other in besides:
+        d = other["design"]
+        lines.append(opening_row(d["title"], d["case"], other.get("dim", "?"), other["chosen"],
+                                 other.get("factor_of_safety"), other.get("factor_of_safety_unbolted")))
+    lines += ["", "Results of the other searches: " +
+              ", ".join(f"`{os.path.relpath(o['folder'], ROOT)}`" for o in besides) + "."]
+    return lines
+
+
+def report(design, candidates, chosen, final, prod, figures, assumptions_run=None, out_dir=None,
+           dim=None, besides=()):
     req = design["requirement"]
     lines = [f"# Roof-bolting design: {design['title']}", "",
              f"Case `{os.path.relpath(design['case'], ROOT)}`; requirement: factor of safety >= "
@@ -566,6 +618,8 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
                      f"{1000 * chosen['roof_sag_mid_span']:.1f} mm at mid-span)"
                      if chosen.get("roof_sag_at") is not None and chosen.get("roof_sag_mid_span") is not None
                      else ""), ""]
+    if besides:
+        lines += beside_section(design, chosen, final, dim, besides) + [""]
     lines += ["## Candidates", "", "| pattern | bolting min/m | status | FoS >= target | peak force kN | utilisation "
               "| sag mm | reasons |", "|---|---|---|---|---|---|---|---|"]
     check_text = {True: "yes", False: "no", None: "not run"}
@@ -582,8 +636,8 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
               "so it includes the settlement of the rib the roof rests on. Mid-span sag: the same at the "
               "centre of the span.",
               "- **Peak force**: the largest axial force along any bolt, per bolt (in 2D the bolts of a row "
-              "are smeared over the row spacing and the force given back per bolt). **Utilisation**: peak "
-              "force / the product's yield force.",
+              "are smeared over the row spacing and the force given back per bolt; in 3D every bolt is its "
+              "own line of elements). **Utilisation**: peak force / the product's yield force.",
               "- **Factor of safety**: strength reduction: cohesion and tan(friction angle) of every "
               "plastic unit (and the bolts' bond) divided by F until the roof has no equilibrium or its "
               "largest displacement jumps; the value is the largest stable F, to the stated tolerance. "
@@ -675,7 +729,8 @@ def strength_curve_chart(summary, path):
     return True
 
 
-def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figures=True, log=log_line):
+def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figures=True, log=log_line,
+               besides=()):
     """The search, the chosen pattern's factor of safety and production, the figures and
     the report; returns the result written to out/design.json."""
     os.makedirs(out, exist_ok=True)
@@ -716,7 +771,9 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
                             ("Tonnes per year against time per bolt", "figures/tonnes_vs_time_per_bolt.png")]
 
     write_atomically(os.path.join(out, "candidates.csv"), candidates_csv(candidates))
-    result = {"design": design, "chosen": chosen, "candidates": candidates,
+    dims = [c["dim"] for c in candidates if c.get("dim")]
+    result = {"design": design, "chosen": chosen, "candidates": candidates, "dim": dims[0] if dims else None,
+              "beside": [o["folder"] for o in besides],
               "runs": sum(1 for c in candidates if c["status"] in ("meets", "fails")),
               "factor_of_safety": final.get("factor_of_safety") if final else None,
               "factor_of_safety_unbolted": final.get("factor_of_safety_unbolted") if final else None,
@@ -728,27 +785,33 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
     assumptions_run = os.path.join(out, "runs", "chosen") if final else \
         (chosen["run_dir"] if chosen else (ran[0] if ran else None))
     write_atomically(os.path.join(out, "report.md"),
-                     report(design, candidates, chosen, final, prod, figure_list, assumptions_run, out))
+                     report(design, candidates, chosen, final, prod, figure_list, assumptions_run, out,
+                            result["dim"], besides))
     log(f"{result['runs']} of {len(candidates)} candidates run; results in {out}/ (report.md)")
     return result
 
 
-def print_answer(result):
+def print_answer(result, besides=()):
     chosen, prod = result["chosen"], result["production"]
     if chosen is None:
         print("NO FEASIBLE PATTERN: no candidate meets the requirement; see candidates.csv for the reasons")
-        return
-    print(f"REQUIRED PATTERN: {chosen['bolts_per_row']} x {chosen['length']:g} m {chosen['product']} per row, "
-          f"rows {chosen['row_spacing']:g} m apart ({chosen['bolting_min_per_m']:.2f} bolting min/m)")
-    fos, unb = result["factor_of_safety"], result["factor_of_safety_unbolted"]
-    if fos:
-        print(f"  factor of safety {fos['value']:.3g} bolted" + (f", {unb['value']:.3g} unbolted" if unb else ""))
-    print(f"PRODUCTION: {prod['time_per_bolt_min']:.2f} min per bolt; bottleneck {prod['bottleneck']}; "
-          f"{prod['m_per_unit_shift']:.1f} m and {prod['dry_t_per_unit_shift']:,.0f} dry t per unit-shift; "
-          f"{prod['dry_t_per_year_per_unit']:,.0f} dry t/yr per unit")
-    for t in prod["targets"]:
-        print(f"  {t['target_dry_t_per_year'] / 1e6:g} Mt/yr dry: {t['units_needed']} units "
-              f"({t['units_fractional']:.2f}); " + t["bolt_time_limit"]["explanation"])
+    else:
+        print(f"REQUIRED PATTERN: {chosen['bolts_per_row']} x {chosen['length']:g} m {chosen['product']} per row, "
+              f"rows {chosen['row_spacing']:g} m apart ({chosen['bolting_min_per_m']:.2f} bolting min/m)")
+        fos, unb = result["factor_of_safety"], result["factor_of_safety_unbolted"]
+        if fos:
+            print(f"  factor of safety {fos['value']:.3g} bolted" + (f", {unb['value']:.3g} unbolted" if unb else ""))
+        print(f"PRODUCTION: {prod['time_per_bolt_min']:.2f} min per bolt; bottleneck {prod['bottleneck']}; "
+              f"{prod['m_per_unit_shift']:.1f} m and {prod['dry_t_per_unit_shift']:,.0f} dry t per unit-shift; "
+              f"{prod['dry_t_per_year_per_unit']:,.0f} dry t/yr per unit")
+        for t in prod["targets"]:
+            print(f"  {t['target_dry_t_per_year'] / 1e6:g} Mt/yr dry: {t['units_needed']} units "
+                  f"({t['units_fractional']:.2f}); " + t["bolt_time_limit"]["explanation"])
+    for other in besides:
+        c = other["chosen"]
+        print(f"BESIDE {other['design']['title']}: " +
+              (f"{c['bolts_per_row']} x {c['length']:g} m {c['product']} per row, rows {c['row_spacing']:g} m "
+               f"apart ({c['bolting_min_per_m']:.2f} bolting min/m)" if c else "no feasible pattern"))
 
 
 def main(argv=None):
@@ -760,25 +823,29 @@ def main(argv=None):
     ap.add_argument("--no-factor-of-safety", action="store_true",
                     help="skip the full strength-reduction run of the chosen pattern")
     ap.add_argument("--no-figures", action="store_true", help="skip the VTK and chart figures")
+    ap.add_argument("--beside", action="append", default=[], metavar="DIR",
+                    help="output folder of another finished design search, stated side by side in the report "
+                         "(repeatable)")
     ap.add_argument("--quiet", action="store_true",
                     help="do not pass the solver's progress lines through (the search's own lines stay)")
     args = ap.parse_args(argv)
     try:
         design = load_design(args.design)
         design["progress"] = not args.quiet
+        besides = [read_beside(folder) for folder in args.beside]
         if args.ranks is not None and args.ranks < 1:
             raise DesignInputError(f"design input error: --ranks {args.ranks}: expected >= 1")
         out = os.path.abspath(args.out or os.path.join(
             ROOT, "output", "design_" + os.path.splitext(os.path.basename(args.design))[0]))
         result = run_design(design, out, args.ranks or design["ranks"], args.exhaustive,
-                            not args.no_factor_of_safety, not args.no_figures)
+                            not args.no_factor_of_safety, not args.no_figures, besides=besides)
     except (DesignInputError, production.ProductionInputError) as e:
         print(f"design.py: {e}", file=sys.stderr)
         return 2
     except AnalysisError as e:
         print(f"design.py: the search stopped: {e}", file=sys.stderr)
         return 4
-    print_answer(result)
+    print_answer(result, besides)
     return 0 if result["chosen"] is not None else 3
 
 

@@ -93,6 +93,19 @@ def main():
                         code == 2 and "Output directory" in err and err.count("roofspan:") == 1,
                         f"exit {code} after {secs:.0f} s: {err.strip()[:200]}")
 
+    # 1b. The case named by its bare file name from its own folder (the
+    # folder part of the path is empty): relative library paths resolve
+    # against the case's folder and are written out absolute.
+    bare = os.path.join(work, "bare_name")
+    proc = subprocess.run([EXE, os.path.basename(CASE), "--output-dir", bare] +
+                          [w for s in FAST for w in ("--set", s)],
+                          cwd=os.path.dirname(CASE), capture_output=True, text=True, timeout=HANG_LIMIT)
+    written = open(os.path.join(bare, "parameters.prm")).read() if proc.returncode == 0 else ""
+    library = os.path.join(ROOT, "materials")
+    c.condition("a bare case file name run from the case's folder: exit 0, library path absolute",
+                proc.returncode == 0 and f"Library directories = {library}" in written,
+                f"exit {proc.returncode}: {proc.stderr.strip()[:200]}")
+
     # 2. An exception on one rank only.
     out = os.path.join(work, "result")
     code, err, _ = run(out, 2, FAST)

@@ -150,6 +150,9 @@ def main():
     cases.append(("Newton tolerance 0", CASE, ["Nonlinear solver/Tolerance=0"], ["--set", "Tolerance"]))
     cases.append(("linear tolerance 0", CASE, ["Linear solver/Relative tolerance=0"],
                   ["--set", "Relative tolerance"]))
+    cases.append(("factorisation reuse without the direct solver", CASE,
+                  ["Linear solver/Preconditioner=boomeramg", "Linear solver/Factorisation reuse=30"],
+                  ["Linear solver/Factorisation reuse", "Preconditioner = direct"]))
 
     # Function expressions, probe points, unknown names, model size, bolts.
     BCF = "Boundary conditions/Displacement function/Function expression"

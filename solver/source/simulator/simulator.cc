@@ -119,7 +119,9 @@ namespace roofspan
     {
       // File parameters are relative to the case file: written out absolute,
       // so that parameters.prm reruns from the run folder.
-      const auto base = std::filesystem::absolute(std::filesystem::path(file).parent_path());
+      // (absolute() of the file, not of its parent: a bare file name has an
+      // empty parent, which std::filesystem::absolute rejects.)
+      const auto base = std::filesystem::absolute(std::filesystem::path(file)).parent_path();
       const auto absolute_paths = [&](const std::string &list) {
         std::string result;
         for (const auto &entry : Utilities::split_string_list(list, ','))
@@ -490,6 +492,7 @@ namespace roofspan
         summary["in_situ_model"]       = in_situ.model_name();
         summary["solver"]              = {{"method", solver_statistics.method},
                                           {"direct_fallbacks", solver_statistics.fallbacks},
+                                          {"factorisations", solver_statistics.factorisations},
                                           {"preconditioner", linear_solver.preconditioner_name()},
                                           {"iterations", solver_statistics.iterations},
                                           {"linear_solves", n_linear_solves},

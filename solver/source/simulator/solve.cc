@@ -84,6 +84,7 @@ namespace roofspan
     solver_statistics.relative_residual =
         std::max(solver_statistics.relative_residual, stats.relative_residual);
     solver_statistics.fallbacks += stats.fallbacks;
+    solver_statistics.factorisations += stats.factorisations;
     if (solver_statistics.method.find(stats.method) == std::string::npos)
       solver_statistics.method += (solver_statistics.method.empty() ? "" : "; ") + stats.method;
     if (n_linear_solves == 1)

@@ -31,15 +31,17 @@ namespace roofspan
 
   struct LinearSolver::DirectFactorisation
   {
-    KSP ksp    = nullptr;
-    Mat matrix = nullptr; ///< the matrix object ksp factorised
+    KSP  ksp        = nullptr;
+    Mat  matrix     = nullptr; ///< the matrix object ksp factorised
+    bool factorised = false;   ///< ksp holds factors (kept-factors mode)
 
     void release()
     {
       if (ksp != nullptr)
         KSPDestroy(&ksp);
-      ksp    = nullptr;
-      matrix = nullptr;
+      ksp        = nullptr;
+      matrix     = nullptr;
+      factorised = false;
     }
     ~DirectFactorisation()
     {
@@ -86,6 +88,19 @@ namespace roofspan
                       "the unsymmetric, nearly singular tangent near collapse), "
                       "solve that system once with the direct solver (MUMPS LU) "
                       "instead, if it has at most this many unknowns. 0 = never.");
+    prm.declare_entry("Factorisation reuse",
+                      "0",
+                      Patterns::Integer(0, 1000),
+                      "With Preconditioner = direct: 0 factorises every tangent "
+                      "and solves it exactly. N > 0 keeps the LU factors of an "
+                      "earlier tangent as the preconditioner of GMRES on the "
+                      "current one, for as long as GMRES reaches the tolerance "
+                      "within N iterations; a solve that needs more is redone "
+                      "after factorising the current tangent. Across Newton "
+                      "iterations and load steps the plastic zone changes a "
+                      "little at a time, so the kept factors stay good and most "
+                      "solves cost a few triangular solves instead of a "
+                      "factorisation (3D models, where factorising dominates).");
     prm.declare_entry("Node blocks",
                       "true",
                       Patterns::Bool(),
@@ -105,13 +120,19 @@ namespace roofspan
   void LinearSolver::parse_parameters(ParameterHandler &prm, const std::string &file)
   {
     prm.enter_subsection("Linear solver");
-    preconditioner     = prm.get("Preconditioner");
-    relative_tolerance = prm.get_double("Relative tolerance");
-    max_iterations     = prm.get_integer("Maximum iterations");
-    direct_fallback    = prm.get_integer("Direct fallback size");
-    extra_options      = prm.get("Extra PETSc options");
-    node_blocks        = prm.get_bool("Node blocks");
+    preconditioner      = prm.get("Preconditioner");
+    relative_tolerance  = prm.get_double("Relative tolerance");
+    max_iterations      = prm.get_integer("Maximum iterations");
+    direct_fallback     = prm.get_integer("Direct fallback size");
+    extra_options       = prm.get("Extra PETSc options");
+    node_blocks         = prm.get_bool("Node blocks");
+    factorisation_reuse = prm.get_integer("Factorisation reuse");
     prm.leave_subsection();
+    require(factorisation_reuse == 0 || preconditioner == "direct",
+            file,
+            "Linear solver/Factorisation reuse",
+            "must be 0 unless Preconditioner = direct (it keeps the direct solver's LU "
+            "factors)");
     require(node_blocks || preconditioner != "gamg",
             file,
             "Linear solver/Node blocks",
@@ -129,6 +150,8 @@ namespace roofspan
                                                const unsigned int                dim,
                                                const std::vector<double>        &coordinates) const
   {
+    if (preconditioner == "direct" && factorisation_reuse > 0)
+      return solve_with_kept_factors(A, x, b);
     Statistics     stats;
     const MPI_Comm comm = A.get_mpi_communicator();
     Timer          timer(comm, true);
@@ -289,9 +312,10 @@ namespace roofspan
     // a Newton correction needs far less.
     if (reason == KSP_DIVERGED_ITS && !A.is_symmetric() && stats.relative_residual < 1e-6)
       reason = KSP_CONVERGED_ITS;
-    stats.method = preconditioner == "direct" ? "direct (MUMPS LU)" :
-                   A.is_symmetric()           ? "CG" :
-                                                "GMRES";
+    stats.factorisations = direct ? 1 : 0;
+    stats.method         = preconditioner == "direct" ? "direct (MUMPS LU)" :
+                           A.is_symmetric()           ? "CG" :
+                                                        "GMRES";
     if (reason < 0 && !std::isfinite(stats.relative_residual))
       reason = KSP_DIVERGED_NANORINF;
     if (reason < 0 && direct)
@@ -324,6 +348,97 @@ namespace roofspan
       throw LinearSolverFailure(failure);
     return stats;
   }
+  LinearSolver::Statistics
+  LinearSolver::solve_with_kept_factors(SystemMatrix                     &A,
+                                        PETScWrappers::MPI::Vector       &x,
+                                        const PETScWrappers::MPI::Vector &b) const
+  {
+    Statistics     stats;
+    const MPI_Comm comm = A.get_mpi_communicator();
+    Mat            mat  = A.petsc_matrix();
+    stats.method        = "GMRES + kept LU (MUMPS)";
+    if (!direct_factorisation)
+      direct_factorisation = std::make_shared<DirectFactorisation>();
+    DirectFactorisation &kept = *direct_factorisation;
+    // The kept KSP holds a reference to the matrix it factorised, so a new
+    // matrix (new pattern: bolts installed) can never share its address.
+    if (kept.ksp != nullptr && kept.matrix != mat)
+      kept.release();
+    const auto fail = [&](const std::string &what) {
+      kept.release();
+      throw LinearSolverFailure("the linear solver (" + stats.method + ") " + what);
+    };
+    const auto checked = [&](const PetscErrorCode code, const char *call) {
+      if (code != 0)
+        fail(std::string("failed in ") + call + " (PETSc error " + std::to_string(code) + ")");
+    };
+    if (kept.ksp == nullptr)
+      {
+        KSP ksp;
+        PC  pc;
+        checked(KSPCreate(comm, &ksp), "KSPCreate");
+        kept.ksp    = ksp;
+        kept.matrix = mat;
+        checked(KSPSetOptionsPrefix(ksp, prefix), "KSPSetOptionsPrefix");
+        checked(KSPSetType(ksp, KSPGMRES), "KSPSetType");
+        checked(KSPGMRESSetRestart(ksp, factorisation_reuse), "KSPGMRESSetRestart");
+        // Right preconditioning: GMRES's residual is the true one.
+        checked(KSPSetPCSide(ksp, PC_RIGHT), "KSPSetPCSide");
+        checked(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED), "KSPSetNormType");
+        checked(KSPSetTolerances(ksp, relative_tolerance, 0.0, PETSC_DEFAULT, factorisation_reuse),
+                "KSPSetTolerances");
+        checked(KSPGetPC(ksp, &pc), "KSPGetPC");
+        checked(PCSetType(pc, PCLU), "PCSetType");
+        checked(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PCFactorSetMatSolverType");
+        checked(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+        checked(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+        kept.factorised = false;
+      }
+    KSP ksp = kept.ksp;
+    PC  pc;
+    checked(KSPGetPC(ksp, &pc), "KSPGetPC");
+
+    Timer      timer(comm, true);
+    const auto attempt = [&](const bool refactorise) {
+      timer.restart();
+      // Without reuse, PCSetUp redoes MUMPS's numeric factorisation with the
+      // current values (the analysis of the pattern is kept).
+      checked(PCSetReusePreconditioner(pc, refactorise ? PETSC_FALSE : PETSC_TRUE),
+              "PCSetReusePreconditioner");
+      checked(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+      checked(KSPSetUp(ksp), "KSPSetUp");
+      checked(PCSetUp(pc), "PCSetUp (LU factorisation)");
+      timer.stop();
+      stats.setup_seconds += timer.last_wall_time();
+      if (refactorise)
+        ++stats.factorisations;
+      kept.factorised = true;
+      timer.restart();
+      checked(KSPSolve(ksp, static_cast<const Vec &>(b), static_cast<const Vec &>(x)), "KSPSolve");
+      timer.stop();
+      stats.solve_seconds += timer.last_wall_time();
+      PetscInt its;
+      checked(KSPGetIterationNumber(ksp, &its), "KSPGetIterationNumber");
+      stats.iterations += its;
+      KSPConvergedReason reason;
+      checked(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
+      return reason > 0;
+    };
+    const bool fresh = !kept.factorised;
+    if (!attempt(fresh) && (fresh || !attempt(true)))
+      fail("did not converge even on the factors of the current tangent");
+
+    // The true residual, recomputed: what we report is what we got.
+    PETScWrappers::MPI::Vector r(b);
+    A.vmult(r, x);
+    r -= b;
+    const double b_norm     = b.l2_norm();
+    stats.relative_residual = b_norm > 0 ? r.l2_norm() / b_norm : r.l2_norm();
+    if (!std::isfinite(stats.relative_residual) || stats.relative_residual > 1e-6)
+      fail("left a true relative residual of " + std::to_string(stats.relative_residual));
+    return stats;
+  }
+
   LinearSolver::Statistics LinearSolver::solve_aij(Mat                               mat,
                                                    PETScWrappers::MPI::Vector       &x,
                                                    const PETScWrappers::MPI::Vector &b) const

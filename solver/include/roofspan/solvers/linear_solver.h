@@ -39,7 +39,8 @@ namespace roofspan
       double       setup_seconds     = 0; ///< preconditioner setup
       double       solve_seconds     = 0; ///< the Krylov iterations or the triangular solves
       std::string  method;                ///< the Krylov method (or direct) that ran
-      unsigned int fallbacks = 0;         ///< systems the direct solver took over
+      unsigned int fallbacks      = 0;    ///< systems the direct solver took over
+      unsigned int factorisations = 0;    ///< LU factorisations (Preconditioner = direct)
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
@@ -69,6 +70,14 @@ namespace roofspan
     }
 
   private:
+    /// Preconditioner = direct with `Factorisation reuse` > 0: GMRES on A
+    /// preconditioned by the kept LU factors of an earlier tangent; a new
+    /// factorisation of A when there are none yet or GMRES needs more than
+    /// the reuse limit.
+    Statistics solve_with_kept_factors(SystemMatrix                             &A,
+                                       dealii::PETScWrappers::MPI::Vector       &x,
+                                       const dealii::PETScWrappers::MPI::Vector &b) const;
+
     /// Direct solve (MUMPS LU) of an AIJ matrix: the fallback.
     Statistics solve_aij(Mat                                       mat,
                          dealii::PETScWrappers::MPI::Vector       &x,
@@ -79,7 +88,8 @@ namespace roofspan
     double       relative_tolerance = 1e-8;
     unsigned int max_iterations     = 1000;
     std::string  extra_options;
-    bool         node_blocks = true;
+    bool         node_blocks         = true;
+    unsigned int factorisation_reuse = 0; ///< GMRES iterations allowed on kept factors
 
     /// The direct solver's KSP, kept between solves of the same matrix
     /// object: PETSc then redoes only MUMPS's numeric factorisation while
