@@ -13,7 +13,9 @@ Cases, so that every branch is met at least once:
   - a bedded sandstone parting (Q1, one cell thick) pulled open: bedding
     opening; pulled open and sheared: its tension corner;
   - a bolt across an opening joint with a strong bond (2D): steel yielding;
-  - a coarse 3D intersection, plastic and bolted."""
+  - a coarse 3D intersection, plastic and bolted;
+  - the same at Q2 with tilted 2.4 m rib bolts, one of which passes a cell
+    edge closely (the shortest bolt piece)."""
 import os
 import sys
 
@@ -56,6 +58,19 @@ CASES = {
                          "Bolts/Product=resin rebar 19mm", "Bolts/Length=1.8", "Bolts/Bolts per row=2",
                          "Bolts/Row spacing=2", "Bolts/Installation relaxation=0.3",
                          "Linear solver/Preconditioner=direct", "Nonlinear solver/Load steps=2"]),
+    # Q2, 2.4 m bolts tilted 15 degrees at the ribs: a bolt passes a cell
+    # edge closely. Before bolt pieces shorter than 1 % of the bolt were
+    # merged into their neighbour, its sliver element's EA / h put 1e16 into
+    # the tangent (1e7 x the rest), and the bolt rows differed from the
+    # central differences by 93 % (round-off on that stiffness).
+    "intersection_3d_sliver": (os.path.join(ROOT, "cases", "intersection_4.5m.prm"),
+                               ["Materials/Elastic rock=false",
+                                "Geometry/Room and pillar/Cell size at opening=1",
+                                "Geometry/Room and pillar/Maximum cell size=4",
+                                "Bolts/Product=resin rebar 19mm", "Bolts/Length=2.4", "Bolts/Bolts per row=2",
+                                "Bolts/Row spacing=2", "Bolts/Rib bolt inclination=15",
+                                "Bolts/Installation relaxation=0.3",
+                                "Linear solver/Preconditioner=direct", "Nonlinear solver/Load steps=2"]),
 }
 
 REQUIRED = ["Mohr-Coulomb shear face", "Mohr-Coulomb shear edge", "tension cut-off face",
