@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace roofspan
@@ -78,55 +79,55 @@ namespace roofspan
               // 1e-3 to 1e-2 with no sign of a limit. An equilibrium found
               // by either is an equilibrium, so the verdict may not hinge on
               // which of them the input chose.
-              std::vector<std::string> line_searches{path.snes_line_search};
+              // The attempts: the path's own search at 2, 4, ... 32 times
+              // the failed increment; with SNES the other one (bt for l2,
+              // l2 for bt) at 1, 2 and 4 times it (at a true limit every
+              // attempt fails, at its full budget).
+              std::vector<std::pair<std::string, double>> attempts;
+              for (const double k : {2., 4., 8., 16., 32.})
+                attempts.emplace_back(path.snes_line_search, k);
               if (path.method == NonlinearSolver::Method::petsc_snes)
-                line_searches.push_back(path.snes_line_search == "bt" ? "l2" : "bt");
-              for (const std::string &line_search : line_searches)
-                for (const double k : {1., 2., 4., 8., 16., 32.})
-                  {
-                    // The failed increment itself only with the other
-                    // search, and that one up to 4 times it: at a true
-                    // limit every attempt fails, at its full budget.
-                    const bool other = line_search != path.snes_line_search;
-                    if (passed || (k == 1 && !other) || (other && k > 4))
-                      continue;
-                    const double target = reached + k * evidence.increment;
-                    if (target > to || k * evidence.increment > largest_increment * (1 + 1e-9))
+                for (const double k : {1., 2., 4.})
+                  attempts.emplace_back(path.snes_line_search == "bt" ? "l2" : "bt", k);
+              for (const auto &[line_search, k] : attempts)
+                {
+                  const double target = reached + k * evidence.increment;
+                  if (target > to || k * evidence.increment > largest_increment * (1 + 1e-9))
+                    continue;
+                  const bool other = line_search != path.snes_line_search;
+                  // One attempt each, with the path's budget for an
+                  // increment with cuts left: cheap, and a cycle is not
+                  // broken by more iterations anyway.
+                  NonlinearSolver single         = path;
+                  single.load_steps              = 1;
+                  single.max_cuts                = 0;
+                  single.last_attempt_iterations = 0;
+                  single.snes_line_search        = line_search;
+                  single.earlier_path.clear();
+                  log("    stepping past the failure: F = " + format_number(reached) + " -> " +
+                      format_number(target) +
+                      (other ? " (SNES line search " + line_search + ")" : ""));
+                  try
+                    {
+                      single.advance(problem, reached, target, log);
+                      passed = true;
+                    }
+                  catch (const NewtonStalled &)
+                    {
+                    }
+                  catch (const NoEquilibrium &)
+                    {
+                    }
+                  if (passed)
+                    {
+                      result.failures_passed.emplace_back(reached, target);
+                      // Where only the other search went on, the path goes
+                      // on with it.
+                      if (other)
+                        path.snes_line_search = line_search;
                       break;
-                    // One attempt each, with the path's budget for an
-                    // increment with cuts left: cheap, and a cycle is not
-                    // broken by more iterations anyway.
-                    NonlinearSolver single         = path;
-                    single.load_steps              = 1;
-                    single.max_cuts                = 0;
-                    single.last_attempt_iterations = 0;
-                    single.snes_line_search        = line_search;
-                    single.earlier_path.clear();
-                    log("    stepping past the failure: F = " + format_number(reached) + " -> " +
-                        format_number(target) +
-                        (line_search == path.snes_line_search ?
-                             "" :
-                             " (SNES line search " + line_search + ")"));
-                    try
-                      {
-                        single.advance(problem, reached, target, log);
-                        passed = true;
-                      }
-                    catch (const NewtonStalled &)
-                      {
-                      }
-                    catch (const NoEquilibrium &)
-                      {
-                      }
-                    if (passed)
-                      {
-                        result.failures_passed.emplace_back(reached, target);
-                        // Where only the other search went on, the path
-                        // goes on with it.
-                        if (other)
-                          path.snes_line_search = line_search;
-                      }
-                  }
+                    }
+                }
               if (!passed)
                 throw;
             }

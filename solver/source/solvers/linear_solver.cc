@@ -27,10 +27,7 @@ namespace roofspan
                                   std::to_string(code) + ")");
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
-  } // namespace
 
-  namespace
-  {
     /// ||b - A x|| / ||b||, recomputed: what we report is what we got.
     double true_relative_residual(SystemMatrix                     &A,
                                   const PETScWrappers::MPI::Vector &x,
