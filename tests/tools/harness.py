@@ -113,6 +113,8 @@ VOLATILE = ("times", "memory", "ranks", "case_file", "solver", "nonlinear_solver
 VOLATILE_SUFFIXES = (".cg_iterations", ".linear_iterations", ".relative_residual", ".ranks",
                      ".note")
 VOLATILE_PATTERNS = (re.compile(r"^stages\[[^]]*\]\.steps"),
+                     # How the bolt unknowns are laid out over the ranks.
+                     re.compile(r"\.unknowns_per_rank\["),
                      re.compile(r"^(factor_of_safety|factor_of_safety_unbolted)\.(trials|bracket|curve|mechanism)"),
                      re.compile(r"^(factor_of_safety|factor_of_safety_unbolted)\.failure_criterion$"))
 

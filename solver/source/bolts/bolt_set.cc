@@ -71,6 +71,7 @@ namespace roofspan
       : bolt_pattern(pattern)
       , case_file(case_file)
       , comm(comm)
+      , my_rank(Utilities::MPI::this_mpi_process(comm))
   {
   }
 
@@ -81,12 +82,10 @@ namespace roofspan
   }
 
   template <int dim>
-  void BoltSet<dim>::locate(const DoFHandler<dim>        &dofs,
-                            const Mapping<dim>           &mapping,
-                            const types::global_dof_index first_dof)
+  void BoltSet<dim>::locate(const DoFHandler<dim> &dofs, const Mapping<dim> &mapping)
   {
     dof_handler            = &dofs;
-    first_bolt_dof         = first_dof;
+    numbering              = nullptr;
     const auto  &lines     = bolt_pattern.lines;
     const auto  &product   = bolt_pattern.product;
     const double tolerance = 1e-9;
@@ -94,8 +93,9 @@ namespace roofspan
     constexpr double shortest_piece = 0.01;
 
     // 1. Every locally owned cell reports the part of each bolt inside it:
-    //    (bolt, s0, s1, cell centre) -- the centre decides, independent of the
-    //    partition, which cell takes a bolt that runs along a face.
+    //    (bolt, s0, s1, rank, index in `mine`, cell size, cell centre) -- the
+    //    centre decides, independent of the partition, which cell takes a
+    //    bolt that runs along a face.
     struct Candidate
     {
       unsigned int                                   bolt;
@@ -103,8 +103,7 @@ namespace roofspan
       typename DoFHandler<dim>::active_cell_iterator cell;
     };
     std::vector<Candidate> mine;
-    std::vector<double>    packed; // bolt, s0, s1, rank, local index, centre[dim]
-    const unsigned int     my_rank    = Utilities::MPI::this_mpi_process(comm);
+    std::vector<double>    packed; // as above
     const auto             padded_box = [](const auto &cell) {
       auto box = cell->bounding_box();
       box.extend(1e-9 * cell->diameter());
@@ -198,18 +197,23 @@ namespace roofspan
 
     // 2. Per bolt: split [0, L] at every reported end point; each interval
     //    goes to the covering cell with the smallest centre (lexicographic).
-    //    Then number nodes: each cell's piece is divided into elements.
+    //    Then number nodes: each cell's piece is divided into elements. The
+    //    rank holding the collar's piece owns the bolt's unknowns, which
+    //    follow that rank's earlier bolts (the same on every rank: every
+    //    rank sees every piece).
     struct Piece
     {
       double       s0, s1;
       unsigned int rank, local;
     };
     std::vector<std::vector<Piece>> pieces(lines.size());
+    const unsigned int              n_ranks = Utilities::MPI::n_mpi_processes(comm);
+    owner.assign(lines.size(), 0);
     node_offset.assign(lines.size(), 0);
     n_nodes.assign(lines.size(), 0);
+    n_real_on_rank.assign(n_ranks, 0);
     elements.clear();
-    n_global_elements            = 0;
-    types::global_dof_index next = 0;
+    n_global_elements = 0;
     for (unsigned int b = 0; b < lines.size(); ++b)
       {
         const BoltLine<dim>        &line = lines[b];
@@ -301,7 +305,8 @@ namespace roofspan
             pieces[b].push_back({breaks[k], breaks[k + 1], unsigned(best[3]), unsigned(best[4])});
           }
         // Elements: each piece in equal parts.
-        node_offset[b]    = next;
+        owner[b]          = pieces[b].front().rank;
+        node_offset[b]    = n_real_on_rank[owner[b]];
         unsigned int node = 0;
         for (const Piece &piece : pieces[b])
           {
@@ -321,10 +326,15 @@ namespace roofspan
               }
           }
         n_nodes[b] = node + 1;
-        next += n_nodes[b];
+        n_real_on_rank[owner[b]] += n_nodes[b];
       }
-    n_real_bolt_dofs = next;
-    n_bolt_dofs      = (next + dim - 1) / dim * dim;
+    n_padded_on_rank.resize(n_ranks);
+    n_bolt_dofs = 0;
+    for (unsigned int p = 0; p < n_ranks; ++p)
+      {
+        n_padded_on_rank[p] = (n_real_on_rank[p] + dim - 1) / dim * dim;
+        n_bolt_dofs += n_padded_on_rank[p];
+      }
 
     // 3. Host shape functions at the bond points (and the plate).
     const FiniteElement<dim> &fe    = dofs.get_fe();
@@ -362,11 +372,54 @@ namespace roofspan
   }
 
   template <int dim>
-  IndexSet BoltSet<dim>::dof_index_set(const types::global_dof_index total) const
+  void BoltSet<dim>::number(const SystemNumbering &system)
   {
-    IndexSet set(total);
-    set.add_range(first_bolt_dof, first_bolt_dof + n_bolt_dofs);
-    return set;
+    for (unsigned int p = 0; p < n_padded_on_rank.size(); ++p)
+      if (system.n_extra(p) != n_padded_on_rank[p])
+        throw std::runtime_error("internal error: the system numbering has " +
+                                 std::to_string(system.n_extra(p)) + " bolt unknowns on rank " +
+                                 std::to_string(p) + ", the bolts " +
+                                 std::to_string(n_padded_on_rank[p]));
+    numbering = &system;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::host_dof_indices(const Element                        &el,
+                                      std::vector<types::global_dof_index> &indices) const
+  {
+    indices.resize(el.cell->get_fe().n_dofs_per_cell());
+    el.cell->get_dof_indices(indices);
+    numbering->of_rock(indices);
+  }
+
+  template <int dim>
+  IndexSet BoltSet<dim>::dof_index_set() const
+  {
+    return numbering->all_extra();
+  }
+
+  template <int dim>
+  std::vector<double> BoltSet<dim>::values(const PETScWrappers::MPI::Vector &ghosted) const
+  {
+    std::vector<types::global_dof_index> ids;
+    for (unsigned int b = 0; b < n_nodes.size(); ++b)
+      for (unsigned int i = 0; i < n_nodes[b]; ++i)
+        ids.push_back(bolt_dof(b, i));
+    std::vector<double> result(ids.size());
+    ghosted.extract_subvector_to(ids, result);
+    return result;
+  }
+
+  template <int dim>
+  void BoltSet<dim>::set_owned_values(const std::vector<double>  &values,
+                                      PETScWrappers::MPI::Vector &owned) const
+  {
+    std::size_t k = 0;
+    for (unsigned int b = 0; b < n_nodes.size(); ++b)
+      for (unsigned int i = 0; i < n_nodes[b]; ++i, ++k)
+        if (owner[b] == my_rank)
+          owned(bolt_dof(b, i)) = values.at(k);
+    owned.compress(VectorOperation::insert);
   }
 
   template <int dim>
@@ -376,17 +429,15 @@ namespace roofspan
     std::vector<types::global_dof_index> indices;
     for (const Element &el : elements)
       {
-        indices.resize(el.cell->get_fe().n_dofs_per_cell());
-        el.cell->get_dof_indices(indices);
+        host_dof_indices(el, indices);
         indices.push_back(bolt_dof(el.bolt, el.first_node));
         indices.push_back(bolt_dof(el.bolt, el.first_node + 1));
         constraints.add_entries_local_to_global(indices, dsp, false);
       }
-    // Idle and padding unknowns get a diagonal (added by their owner, the
-    // last rank; the pattern row exists there).
-    if (Utilities::MPI::this_mpi_process(comm) + 1 == Utilities::MPI::n_mpi_processes(comm))
-      for (types::global_dof_index i = 0; i < n_bolt_dofs; ++i)
-        dsp.add(first_bolt_dof + i, first_bolt_dof + i);
+    // Idle and padding unknowns get a diagonal (added by their owner).
+    const types::global_dof_index first = numbering->first_extra(my_rank);
+    for (types::global_dof_index i = 0; i < n_padded_on_rank[my_rank]; ++i)
+      dsp.add(first + i, first + i);
   }
 
   template <int dim>
@@ -409,8 +460,7 @@ namespace roofspan
         const Element           &el = elements[e];
         typename State::Element &st = state.elements[e];
         const unsigned int       n  = el.cell->get_fe().n_dofs_per_cell();
-        indices.resize(n);
-        el.cell->get_dof_indices(indices);
+        host_dof_indices(el, indices);
         std::vector<double> ul(n);
         u.extract_subvector_to(indices, ul);
         for (unsigned int q = 0; q < 2; ++q)
@@ -439,12 +489,16 @@ namespace roofspan
                               PETScWrappers::MPI::Vector       &residual,
                               PETScWrappers::MPI::Vector       &internal_force) const
   {
-    const bool last_rank =
-        Utilities::MPI::this_mpi_process(comm) + 1 == Utilities::MPI::n_mpi_processes(comm);
-    // Padding unknowns always, bolt unknowns before installation: a diagonal.
-    if (last_rank && matrix != nullptr)
-      for (types::global_dof_index i = state.installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
-        matrix->add(first_bolt_dof + i, first_bolt_dof + i, idle_diagonal);
+    // Padding unknowns always, bolt unknowns before installation: a diagonal
+    // (from their owner).
+    if (matrix != nullptr)
+      {
+        const types::global_dof_index first = numbering->first_extra(my_rank);
+        for (types::global_dof_index i = state.installed ? n_real_on_rank[my_rank] : 0;
+             i < n_padded_on_rank[my_rank];
+             ++i)
+          matrix->add(first + i, first + i, idle_diagonal);
+      }
     if (!state.installed)
       return;
 
@@ -459,8 +513,7 @@ namespace roofspan
         typename State::Element &st = state.elements[e];
         const unsigned int       n  = el.cell->get_fe().n_dofs_per_cell();
         const unsigned int       b0 = n, b1 = n + 1; // local bolt unknowns
-        indices.resize(n);
-        el.cell->get_dof_indices(indices);
+        host_dof_indices(el, indices);
         indices.push_back(bolt_dof(el.bolt, el.first_node));
         indices.push_back(bolt_dof(el.bolt, el.first_node + 1));
         std::vector<double> ul(n + 2);
@@ -601,8 +654,7 @@ namespace roofspan
       {
         const Element                 &el = elements[e];
         const typename State::Element &st = state.elements[e];
-        indices.resize(el.cell->get_fe().n_dofs_per_cell());
-        el.cell->get_dof_indices(indices);
+        host_dof_indices(el, indices);
         indices.push_back(bolt_dof(el.bolt, el.first_node));
         indices.push_back(bolt_dof(el.bolt, el.first_node + 1));
         const auto add = [&](const std::string &state) {
@@ -620,8 +672,11 @@ namespace roofspan
   std::vector<types::global_dof_index> BoltSet<dim>::idle_dofs(const State &state) const
   {
     std::vector<types::global_dof_index> idle;
-    for (types::global_dof_index i = state.installed ? n_real_bolt_dofs : 0; i < n_bolt_dofs; ++i)
-      idle.push_back(first_bolt_dof + i);
+    for (unsigned int p = 0; p < n_padded_on_rank.size(); ++p)
+      for (types::global_dof_index i = state.installed ? n_real_on_rank[p] : 0;
+           i < n_padded_on_rank[p];
+           ++i)
+        idle.push_back(numbering->first_extra(p) + i);
     return idle;
   }
 

@@ -117,7 +117,7 @@ namespace roofspan
 
             const ConstitutiveModel &model     = *models.at(cell->material_id());
             const bool               nonlinear = !model.is_linear();
-            cell->get_dof_indices(dof_indices);
+            system_dof_indices(cell, dof_indices);
             state.locally_relevant_solution.extract_subvector_to(dof_indices, cell_u);
 
             const FullMatrix<double> *cached = nullptr;

@@ -113,6 +113,7 @@ namespace roofspan
                         {"yield_force", product.yield_force},
                         {"count", results.size()},
                         {"elements", bolts->n_elements()},
+                        {"unknowns_per_rank", bolt_unknowns_per_rank()},
                         {"max_axial_force", max_force},
                         {"max_utilisation", max_utilisation},
                         {"yielded", n_yielded},

@@ -45,7 +45,7 @@ namespace roofspan
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          cell->get_dof_indices(dof_indices);
+          system_dof_indices(cell, dof_indices);
           const std::vector<double> ones(dof_indices.size(), 1.);
           for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
             if (branches_here[cell->active_cell_index()] & (1u << b))
@@ -116,7 +116,7 @@ namespace roofspan
                   if (cell->is_locally_owned() && cell_branch_sequence[cell->active_cell_index()] !=
                                                       sequence_here[cell->active_cell_index()])
                     {
-                      cell->get_dof_indices(dof_indices);
+                      system_dof_indices(cell, dof_indices);
                       straddling.add(dof_indices, std::vector<double>(dof_indices.size(), 1.));
                     }
               }

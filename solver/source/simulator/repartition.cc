@@ -59,11 +59,7 @@ namespace roofspan
       copy_leading_owned(state.committed_solution, owned_rock, rock_owned_dofs.n_elements());
       rock = owned_rock;
     }
-    const types::global_dof_index n_rock = dof_handler.n_dofs();
-    std::vector<double>           bolt_values;
-    if (bolts)
-      for (types::global_dof_index i = n_rock; i < n_rock + bolts->n_dofs(); ++i)
-        bolt_values.push_back(ghosted[i]);
+    const std::vector<double> bolt_values = bolts ? bolts->values(ghosted) : std::vector<double>();
 
     std::vector<std::vector<double>> history(p4est_mesh.n_active_cells());
     unsigned int                     n_yielded_cells = 0;
@@ -145,15 +141,11 @@ namespace roofspan
       state.locally_relevant_solution.reinit(locally_owned_dofs,
                                              locally_relevant_dofs,
                                              mpi_communicator);
-      // The bolt unknowns (owned by the last rank) keep their order.
+      // The bolts are the same (bolt, node) on the new partition; their
+      // owners may change.
       copy_leading_owned(moved_rock, state.committed_solution, rock_owned_dofs.n_elements());
-      if (bolts && Utilities::MPI::this_mpi_process(mpi_communicator) + 1 == n_ranks)
-        {
-          PetscScalar *to;
-          VecGetArray(state.committed_solution, &to);
-          std::copy(bolt_values.begin(), bolt_values.end(), to + rock_owned_dofs.n_elements());
-          VecRestoreArray(state.committed_solution, &to);
-        }
+      if (bolts)
+        bolts->set_owned_values(bolt_values, state.committed_solution);
     }
     state.solution                  = state.committed_solution;
     state.locally_relevant_solution = state.solution;

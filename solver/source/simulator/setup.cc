@@ -208,8 +208,7 @@ namespace roofspan
       return warnings;
     fe = std::make_unique<FESystem<dim>>(FE_Q<dim>(degree), dim);
     dof_handler.distribute_dofs(*fe);
-    BoltSet<dim>(bolt_pattern, case_file, mpi_communicator)
-        .locate(dof_handler, *mapping, dof_handler.n_dofs());
+    BoltSet<dim>(bolt_pattern, case_file, mpi_communicator).locate(dof_handler, *mapping);
     return warnings;
   }
 
@@ -230,49 +229,50 @@ namespace roofspan
     rock_owned_dofs = dof_handler.locally_owned_dofs();
     DoFTools::extract_locally_relevant_dofs(dof_handler, rock_relevant_dofs);
 
-    // Bolt unknowns follow the rock's: owned by the last rank (contiguous
-    // PETSc ownership), ghosts everywhere else.
-    const types::global_dof_index n_rock  = dof_handler.n_dofs();
-    types::global_dof_index       n_total = n_rock;
+    // Bolt unknowns: owned by the rank holding the bolt's collar, after its
+    // rock rows (SystemNumbering); ghosts everywhere else. Each rank's rows
+    // stay contiguous, as PETSc and hypre need, and no rank holds them all.
     if (bolt_pattern.present())
       {
         bolts = std::make_unique<BoltSet<dim>>(bolt_pattern, case_file, mpi_communicator);
-        bolts->locate(dof_handler, *mapping, n_rock);
-        n_total += bolts->n_dofs();
+        bolts->locate(dof_handler, *mapping);
+      }
+    numbering =
+        SystemNumbering(rock_owned_dofs, bolts ? bolts->n_owned_dofs() : 0, mpi_communicator);
+    locally_owned_dofs    = numbering.owned();
+    locally_relevant_dofs = numbering.of_rock(rock_relevant_dofs);
+    if (bolts)
+      {
+        bolts->number(numbering);
+        locally_relevant_dofs.add_indices(bolts->dof_index_set());
         lap("bolts");
       }
-    const auto extend = [&](const IndexSet &rock, const bool owned) {
-      IndexSet set(n_total);
-      set.add_indices(rock);
-      const bool last_rank = Utilities::MPI::this_mpi_process(mpi_communicator) + 1 ==
-                             Utilities::MPI::n_mpi_processes(mpi_communicator);
-      if (bolts && (!owned || last_rank))
-        set.add_indices(bolts->dof_index_set(n_total));
-      set.compress();
-      return set;
-    };
-    locally_owned_dofs    = extend(rock_owned_dofs, true);
-    locally_relevant_dofs = extend(rock_relevant_dofs, false);
 
     // Newton corrections satisfy homogeneous constraints; the prescribed
     // values (scaled by the load factor) are kept apart, see impose_values().
+    // deal.II builds them in rock numbering; they are kept in system numbering.
     {
-      AffineConstraints<double> full(locally_relevant_dofs);
+      AffineConstraints<double> full(rock_relevant_dofs);
       DoFTools::make_hanging_node_constraints(dof_handler, full);
       boundary_conditions.apply(dof_handler, *mapping, full);
       full.close();
       constraints.clear();
       constraints.reinit(locally_relevant_dofs);
       prescribed_values.clear();
+      std::vector<std::pair<types::global_dof_index, double>> entries;
       for (const auto &line : full.get_lines())
         {
-          constraints.add_line(line.index);
-          constraints.add_entries(line.index, line.entries);
+          const types::global_dof_index index = numbering.of_rock(line.index);
+          entries.clear();
+          for (const auto &[column, weight] : line.entries)
+            entries.emplace_back(numbering.of_rock(column), weight);
+          constraints.add_line(index);
+          constraints.add_entries(index, entries);
           if (line.inhomogeneity != 0)
             {
               if (!line.entries.empty())
                 throw std::runtime_error("internal error: inhomogeneous constraint with entries");
-              prescribed_values.push_back({line.index, line.inhomogeneity, false});
+              prescribed_values.push_back({index, line.inhomogeneity, false});
             }
         }
       if (bolts)
@@ -305,12 +305,34 @@ namespace roofspan
 
     timer.stop();
     setup_seconds += timer.last_wall_time(); // again after each repartitioning
+    std::string per_rank;
+    for (const auto n : bolt_unknowns_per_rank())
+      per_rank += (per_rank.empty() ? "" : "/") + std::to_string(n);
     pcout << "  mesh: " << mesh->n_global_active_cells() << " cells, " << dof_handler.n_dofs()
           << " DoFs"
           << (bolts ? " + " + std::to_string(bolts->n_dofs()) + " bolt unknowns (" +
-                          std::to_string(bolts->n_elements()) + " bolt elements)" :
+                          std::to_string(bolts->n_elements()) + " bolt elements; per rank " +
+                          per_rank + ")" :
                       std::string())
           << "; setup " << timer.last_wall_time() << " s\n";
+  }
+
+  template <int dim>
+  std::vector<types::global_dof_index> Simulator<dim>::bolt_unknowns_per_rank() const
+  {
+    std::vector<types::global_dof_index> counts;
+    for (unsigned int p = 0; p < Utilities::MPI::n_mpi_processes(mpi_communicator); ++p)
+      counts.push_back(numbering.n_extra(p));
+    return counts;
+  }
+
+  template <int dim>
+  void
+  Simulator<dim>::system_dof_indices(const typename DoFHandler<dim>::active_cell_iterator &cell,
+                                     std::vector<types::global_dof_index> &indices) const
+  {
+    cell->get_dof_indices(indices);
+    numbering.of_rock(indices);
   }
 
   template <int dim>
@@ -337,7 +359,7 @@ namespace roofspan
         for (const auto &cell : dof_handler.active_cell_iterators())
           if (cell->is_locally_owned())
             {
-              cell->get_dof_indices(dof_indices);
+              system_dof_indices(cell, dof_indices);
               constraints.add_entries_local_to_global(dof_indices, dsp, false);
             }
         if (bolts)
@@ -370,7 +392,7 @@ namespace roofspan
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          cell->get_dof_indices(dof_indices);
+          system_dof_indices(cell, dof_indices);
           cell_nodes.clear();
           for (const auto i : dof_indices)
             cell_nodes.push_back(i / dim);
@@ -429,14 +451,20 @@ namespace roofspan
         mpi_communicator);
   }
 
-  template std::vector<std::string> Simulator<2>::validate();
-  template std::vector<std::string> Simulator<3>::validate();
-  template void                     Simulator<2>::make_mesh();
-  template void                     Simulator<2>::check_mesh();
-  template void                     Simulator<3>::check_mesh();
-  template void                     Simulator<3>::make_mesh();
-  template void                     Simulator<2>::setup_system();
-  template void                     Simulator<3>::setup_system();
-  template void                     Simulator<2>::make_matrix();
-  template void                     Simulator<3>::make_matrix();
+  template std::vector<std::string>             Simulator<2>::validate();
+  template std::vector<std::string>             Simulator<3>::validate();
+  template void                                 Simulator<2>::make_mesh();
+  template void                                 Simulator<2>::check_mesh();
+  template void                                 Simulator<3>::check_mesh();
+  template void                                 Simulator<3>::make_mesh();
+  template void                                 Simulator<2>::setup_system();
+  template void                                 Simulator<3>::setup_system();
+  template void                                 Simulator<2>::make_matrix();
+  template void                                 Simulator<3>::make_matrix();
+  template std::vector<types::global_dof_index> Simulator<2>::bolt_unknowns_per_rank() const;
+  template std::vector<types::global_dof_index> Simulator<3>::bolt_unknowns_per_rank() const;
+  template void Simulator<2>::system_dof_indices(const DoFHandler<2>::active_cell_iterator &,
+                                                 std::vector<types::global_dof_index> &) const;
+  template void Simulator<3>::system_dof_indices(const DoFHandler<3>::active_cell_iterator &,
+                                                 std::vector<types::global_dof_index> &) const;
 } // namespace roofspan

@@ -46,7 +46,8 @@ namespace roofspan
     if (!ok)
       throw std::runtime_error("internal error: DoFs are not numbered in node blocks "
                                "of dim; the AMG block size would be wrong");
-    // Bolt unknowns (last rank) have no node position; GAMG is not used with them.
+    // Bolt unknowns (after each rank's rock rows) have no node position;
+    // GAMG is not used with them.
     coordinate.resize(locally_owned_dofs.n_elements(), 0.);
     return coordinate;
   }

@@ -260,7 +260,8 @@ namespace roofspan
         for (const unsigned int v : cell->vertex_indices())
           if (cell->vertex(v).distance(p) < 1e-9 * (1 + p.norm()))
             {
-              const types::global_dof_index        index = cell->vertex_dof_index(v, dim - 1);
+              const types::global_dof_index index =
+                  numbering.of_rock(cell->vertex_dof_index(v, dim - 1));
               std::vector<types::global_dof_index> one{index};
               std::vector<double>                  value(1);
               state.locally_relevant_solution.extract_subvector_to(one, value);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <roofspan/bolts/bolt_pattern.h>
+#include <roofspan/solvers/system_numbering.h>
 
 #include <deal.II/base/index_set.h>
 #include <deal.II/dofs/dof_handler.h>
@@ -24,9 +25,10 @@ namespace roofspan
    * Each bolt is a line through the host mesh, cut at the host cell faces;
    * each piece belongs to the cell (and so the rank) it lies in, and is
    * divided into two-node bolt elements. A bolt's axial displacements are
-   * unknowns of their own (numbered after the rock's DoFs, owned by the last
-   * rank so that row ownership stays contiguous; every rank sees all of them
-   * as ghosts), so a bolt crossing rank boundaries is still one bolt.
+   * unknowns of their own, owned by the rank that holds its collar's cell
+   * and numbered after that rank's rock rows (SystemNumbering); every rank
+   * sees all of them as ghosts, so a bolt crossing rank boundaries is still
+   * one bolt.
    *
    * Laws (scaled by BoltPattern::smearing() and the bolt's symmetry weight):
    *  - steel: elastic to the yield force, then linear kinematic hardening
@@ -48,22 +50,40 @@ namespace roofspan
     BoltSet(const BoltPattern<dim> &pattern, const std::string &case_file, MPI_Comm comm);
 
     /// Cuts the bolts by the locally owned cells, checks that every bolt
-    /// lies inside the mesh (InputError otherwise), numbers the bolt
-    /// unknowns from `first_dof` and evaluates the host shape functions
-    /// along the bolts. Collective.
-    void locate(const dealii::DoFHandler<dim>  &dof_handler,
-                const dealii::Mapping<dim>     &mapping,
-                dealii::types::global_dof_index first_dof);
+    /// lies inside the mesh (InputError otherwise), decides which rank owns
+    /// each bolt's unknowns and evaluates the host shape functions along the
+    /// bolts. Collective.
+    void locate(const dealii::DoFHandler<dim> &dof_handler, const dealii::Mapping<dim> &mapping);
 
-    /// Number of bolt unknowns (padded to a multiple of dim, so that the
-    /// matrix keeps its node blocks).
+    /// The bolt unknowns this rank owns (padded to a multiple of dim, so that
+    /// the matrix keeps its node blocks): what SystemNumbering appends after
+    /// this rank's rock rows.
+    dealii::types::global_dof_index n_owned_dofs() const
+    {
+      return n_padded_on_rank[my_rank];
+    }
+
+    /// Takes the system numbering (built with n_owned_dofs() of every rank):
+    /// bolt unknowns and host cells' DoFs are then system indices. The
+    /// numbering must outlive this object's use.
+    void number(const SystemNumbering &numbering);
+
+    /// Number of bolt unknowns, padding included (all ranks).
     dealii::types::global_dof_index n_dofs() const
     {
       return n_bolt_dofs;
     }
 
-    /// All bolt unknowns, as an IndexSet of size `total`.
-    dealii::IndexSet dof_index_set(dealii::types::global_dof_index total) const;
+    /// All bolt unknowns (all ranks'), as system indices.
+    dealii::IndexSet dof_index_set() const;
+
+    /// The bolt unknowns' values in (bolt, node) order, from a vector that
+    /// holds them all (ghosted): what repartitioning carries over.
+    std::vector<double> values(const dealii::PETScWrappers::MPI::Vector &ghosted) const;
+
+    /// Writes `values` (from values()) into this rank's bolt rows of `owned`.
+    void set_owned_values(const std::vector<double>          &values,
+                          dealii::PETScWrappers::MPI::Vector &owned) const;
 
     /// Adds the couplings of the locally owned bolt elements.
     void add_sparsity(dealii::DynamicSparsityPattern          &dsp,
@@ -212,20 +232,30 @@ namespace roofspan
 
     dealii::types::global_dof_index bolt_dof(unsigned int bolt, unsigned int node) const
     {
-      return first_bolt_dof + node_offset[bolt] + node;
+      return numbering->first_extra(owner[bolt]) + node_offset[bolt] + node;
     }
+
+    /// The system indices of a host cell's DoFs, followed by room for an
+    /// element's two bolt unknowns.
+    void host_dof_indices(const Element &el, std::vector<dealii::types::global_dof_index> &) const;
 
     /// Scale of one bolt: smearing x symmetry weight.
     double scale(unsigned int bolt) const;
 
-    BoltPattern<dim>                bolt_pattern;
-    std::string                     case_file;
-    MPI_Comm                        comm;
-    const dealii::DoFHandler<dim>  *dof_handler = nullptr;
-    std::vector<Element>            elements; ///< locally owned
-    std::vector<unsigned int>       node_offset, n_nodes;
-    dealii::types::global_dof_index first_bolt_dof = 0, n_bolt_dofs = 0, n_real_bolt_dofs = 0;
-    unsigned int                    n_global_elements = 0;
-    double                          idle_diagonal     = 1;
+    BoltPattern<dim>               bolt_pattern;
+    std::string                    case_file;
+    MPI_Comm                       comm;
+    const dealii::DoFHandler<dim> *dof_handler = nullptr;
+    const SystemNumbering         *numbering   = nullptr;
+    unsigned int                   my_rank     = 0;
+    std::vector<Element>           elements; ///< locally owned
+    /// Per bolt: the rank owning its unknowns, its first node within that
+    /// rank's bolt rows, its number of nodes.
+    std::vector<unsigned int> owner, node_offset, n_nodes;
+    /// Per rank: bolt unknowns in use, and with the padding.
+    std::vector<dealii::types::global_dof_index> n_real_on_rank, n_padded_on_rank;
+    dealii::types::global_dof_index              n_bolt_dofs       = 0;
+    unsigned int                                 n_global_elements = 0;
+    double                                       idle_diagonal     = 1;
   };
 } // namespace roofspan

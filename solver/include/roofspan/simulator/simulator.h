@@ -135,6 +135,13 @@ namespace roofspan
     /// dim blocks), or between DoFs when a constraint couples nodes. (setup.cc)
     void make_matrix();
 
+    /// Bolt unknowns (padding included) owned by each rank. (setup.cc)
+    std::vector<dealii::types::global_dof_index> bolt_unknowns_per_rank() const;
+
+    /// The system indices (SystemNumbering) of a cell's DoFs. (setup.cc)
+    void system_dof_indices(const typename dealii::DoFHandler<dim>::active_cell_iterator &cell,
+                            std::vector<dealii::types::global_dof_index> &indices) const;
+
     /// The in-situ state (nothing excavated, bolts not installed) with
     /// strengths reduced by `strength` (F, and Davis' procedure or not),
     /// laid out on the current partition. (stages.cc)
@@ -410,8 +417,11 @@ namespace roofspan
     std::unique_ptr<dealii::Mapping<dim>>                  mapping;
     std::unique_ptr<dealii::FESystem<dim>>                 fe;
     dealii::DoFHandler<dim>                                dof_handler;
-    dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;       ///< FE unknowns
-    dealii::IndexSet locally_owned_dofs, locally_relevant_dofs; ///< FE + bolt unknowns
+    /// FE unknowns, as deal.II numbers them (rock_solution, output).
+    dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;
+    /// The linear system's unknowns: each rank's rock rows, then its bolts'.
+    SystemNumbering  numbering;
+    dealii::IndexSet locally_owned_dofs, locally_relevant_dofs; ///< FE + bolt unknowns (system)
     /// Homogeneous constraints (Newton corrections); prescribed values are
     /// imposed on the solution by impose_values().
     dealii::AffineConstraints<double> constraints;
