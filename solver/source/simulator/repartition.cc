@@ -126,6 +126,10 @@ namespace roofspan
 
       // The DoFs follow the new partition: setup_system() renumbers them;
       // the state's vectors are laid out anew.
+      // After setup_system() the old BoltSet still points at `numbering`,
+      // which now numbers the new partition: use only its elements and
+      // states (transferred_state), never its unknowns' indices (bolt values
+      // were read above, before the renumbering).
       std::unique_ptr<BoltSet<dim>> old_bolts = std::move(bolts);
       setup_system();
       if (old_bolts)
