@@ -83,7 +83,9 @@ namespace roofspan
 
     // The matrix lives in SystemMatrix's own arrays: reset() zeroes them
     // (PETSc cannot zero a matrix before its first assembly).
-    if (with_matrix && n_assemblies > 0)
+    // Matrix-free (setup.cc): residuals only; CG applies the stiffness itself.
+    const bool assemble_matrix = with_matrix && !use_matrix_free;
+    if (assemble_matrix && n_assemblies > 0)
       system_matrix.reset();
     const AffineConstraints<double> &active =
         state.first_newton_iteration ? step_constraints : constraints;
@@ -177,6 +179,27 @@ namespace roofspan
                         }
                   }
               }
+            else if (use_matrix_free)
+              {
+                // Internal force from the stress at the points, sigma =
+                // lambda tr(eps) I + 2 mu eps: no cell matrix is needed.
+                cell_internal = 0;
+                for (unsigned int q = 0; q < n_q; ++q)
+                  {
+                    Tensor<2, dim> gradient;
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      {
+                        grad[i] = fe_values.shape_grad_component(i, q, component[i]);
+                        gradient[component[i]] += cell_u[i] * grad[i];
+                      }
+                    Tensor<2, dim> stress = m.mu * (gradient + transpose(gradient));
+                    const double   volume = m.lambda * trace(gradient);
+                    for (unsigned int d = 0; d < dim; ++d)
+                      stress[d][d] += volume;
+                    for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                      cell_internal(i) += (stress[component[i]] * grad[i]) * fe_values.JxW(q);
+                  }
+              }
             else if (use_cache)
               {
                 key           = congruence_key<dim>(cell);
@@ -184,7 +207,7 @@ namespace roofspan
                 if (it != cache.end())
                   cached = &it->second;
               }
-            if (nonlinear)
+            if (nonlinear || use_matrix_free)
               ;
             else if (cached == nullptr)
               {
@@ -284,7 +307,7 @@ namespace roofspan
             // Residual = load * f_ext - f_int; f_int = K u for linear rock.
             for (unsigned int i = 0; i < dofs_per_cell; ++i)
               {
-                if (!nonlinear)
+                if (!nonlinear && !use_matrix_free)
                   {
                     double k_u = 0;
                     for (unsigned int j = 0; j < dofs_per_cell; ++j)
@@ -294,7 +317,7 @@ namespace roofspan
                 cell_external(i) = load * cell_rhs(i);
                 cell_rhs(i)      = cell_external(i) - cell_internal(i);
               }
-            if (with_matrix)
+            if (assemble_matrix)
               active.distribute_local_to_global(
                   cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
             else
@@ -327,7 +350,7 @@ namespace roofspan
         throw RankFailure("during assembly on rank " + std::to_string(first) + ": " +
                           Utilities::MPI::broadcast(mpi_communicator, rank_failure, first));
     }
-    if (with_matrix)
+    if (assemble_matrix)
       system_matrix.compress(VectorOperation::add);
     system_rhs.compress(VectorOperation::add);
     internal_force.compress(VectorOperation::add);

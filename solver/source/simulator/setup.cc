@@ -285,17 +285,35 @@ namespace roofspan
     }
     lap("constraints");
 
+    // Linear solver/Operator: matrix-free where it applies (prescribed
+    // displacements need the assembled matrix to carry them into the rows).
     {
-      system_matrix.keep_pattern(bolts != nullptr || plastic);
-      bool symmetric = true;
-      for (const auto &[id, model] : models)
-        symmetric = symmetric && model->has_symmetric_tangent();
-      system_matrix.set_symmetric(symmetric);
-      system_matrix.set_layout(linear_solver.preconditioner_name() == "boomeramg" ?
-                                   SystemMatrix::Layout::hypre_parcsr :
-                                   SystemMatrix::Layout::petsc_aij);
-      make_matrix();
+      const bool prescribed =
+          Utilities::MPI::logical_or(!prescribed_values.empty(), mpi_communicator);
+      const bool applies = matrix_free_obstacle().empty() && !prescribed && !jacobian_check_enabled;
+      require(applies || linear_solver.operator_type() != "matrix-free",
+              case_file,
+              "Linear solver/Operator",
+              "'matrix-free' cannot solve this case: it prescribes displacements on a boundary "
+              "(use 'assembled' or 'auto')");
+      use_matrix_free =
+          applies && (linear_solver.operator_type() == "matrix-free" ||
+                      (linear_solver.operator_type() == "auto" && dof_handler.n_dofs() >= 200000));
+      matrix_free_elasticity.reset();
     }
+
+    if (!use_matrix_free)
+      {
+        system_matrix.keep_pattern(bolts != nullptr || plastic);
+        bool symmetric = true;
+        for (const auto &[id, model] : models)
+          symmetric = symmetric && model->has_symmetric_tangent();
+        system_matrix.set_symmetric(symmetric);
+        system_matrix.set_layout(linear_solver.preconditioner_name() == "boomeramg" ?
+                                     SystemMatrix::Layout::hypre_parcsr :
+                                     SystemMatrix::Layout::petsc_aij);
+        make_matrix();
+      }
     lap("matrix");
     system_rhs.reinit(locally_owned_dofs, mpi_communicator);
     internal_force.reinit(locally_owned_dofs, mpi_communicator);

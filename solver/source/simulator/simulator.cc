@@ -238,6 +238,33 @@ namespace roofspan
             "at least one plastic unit ('Constitutive model = mohr coulomb' in the library)");
     if (geometry->roof.present)
       probes.emplace_back("roof_mid_span", geometry->roof.mid_span);
+    require(linear_solver.operator_type() != "matrix-free" || matrix_free_obstacle().empty(),
+            file,
+            "Linear solver/Operator",
+            "'matrix-free' cannot solve this case: " + matrix_free_obstacle() +
+                "; use 'assembled' or 'auto'");
+  }
+
+  template <int dim>
+  std::string Simulator<dim>::preconditioner_description() const
+  {
+    return use_matrix_free ? "hybrid multigrid (Chebyshev on Q2, two BoomerAMG V-cycles on Q1)" :
+                             linear_solver.preconditioner_name();
+  }
+
+  template <int dim>
+  std::string Simulator<dim>::matrix_free_obstacle() const
+  {
+    if (plastic)
+      return "it has plastic rock units (the operator is linear elastic)";
+    if (bolt_pattern.present())
+      return "it has bolts (their unknowns need the assembled matrix)";
+    if (degree != 2)
+      return "Polynomial degree is " + std::to_string(degree) +
+             " (the multigrid goes from Q2 to Q1)";
+    if (linear_solver.preconditioner_name() == "direct")
+      return "Preconditioner = direct needs the assembled matrix";
+    return "";
   }
 
   template <int dim>
@@ -493,7 +520,8 @@ namespace roofspan
         summary["solver"]              = {{"method", solver_statistics.method},
                                           {"direct_fallbacks", solver_statistics.fallbacks},
                                           {"factorisations", solver_statistics.factorisations},
-                                          {"preconditioner", linear_solver.preconditioner_name()},
+                                          {"preconditioner", preconditioner_description()},
+                                          {"operator", use_matrix_free ? "matrix-free" : "assembled"},
                                           {"iterations", solver_statistics.iterations},
                                           {"linear_solves", n_linear_solves},
                                           {"relative_residual", solver_statistics.relative_residual},

@@ -3,6 +3,7 @@
 
 #include <deal.II/base/quadrature.h>
 #include <deal.II/base/timer.h>
+#include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
 
 #include <cmath>
@@ -70,9 +71,37 @@ namespace roofspan
                                                 const PETScWrappers::MPI::Vector &rhs,
                                                 PETScWrappers::MPI::Vector       &delta)
   {
-    TimerOutput::Scope             t(*computing_timer, "solve");
-    const LinearSolver::Statistics stats =
-        linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());
+    TimerOutput::Scope       t(*computing_timer, "solve");
+    LinearSolver::Statistics stats;
+    if (use_matrix_free)
+      {
+        // Built at the first solve, so that its setup is counted as the
+        // preconditioner's; one stiffness for every solve of the mesh.
+        if (!matrix_free_elasticity)
+          {
+            matrix_free_elasticity = std::make_unique<MatrixFreeElasticity<dim>>();
+            matrix_free_elasticity->setup(
+                dof_handler,
+                *mapping,
+                [this](const DoFHandler<dim> &dofs, AffineConstraints<double> &c) {
+                  DoFTools::make_hanging_node_constraints(dofs, c);
+                  boundary_conditions.apply(dofs, *mapping, c);
+                },
+                [this](const types::material_id id) {
+                  const ElasticConstants &m = elastic.at(id);
+                  return std::make_pair(m.lambda, m.mu);
+                },
+                linear_solver.smoothing_degree());
+            pcout << "  matrix-free operator: " << dof_handler.n_dofs() << " DoFs (Q2), "
+                  << matrix_free_elasticity->n_coarse_dofs() << " on the Q1 level (AMG)\n";
+          }
+        stats = matrix_free_elasticity->solve(delta,
+                                              rhs,
+                                              linear_solver.tolerance(),
+                                              linear_solver.maximum_iterations());
+      }
+    else
+      stats = linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());
     if (!std::isfinite(delta.l2_norm()))
       throw LinearSolverFailure("the linear solver (" + stats.method +
                                 ") returned a correction that is not finite");
@@ -89,7 +118,7 @@ namespace roofspan
     if (solver_statistics.method.find(stats.method) == std::string::npos)
       solver_statistics.method += (solver_statistics.method.empty() ? "" : "; ") + stats.method;
     if (n_linear_solves == 1)
-      pcout << "  " << stats.method << " + " << linear_solver.preconditioner_name() << ": "
+      pcout << "  " << stats.method << " + " << preconditioner_description() << ": "
             << stats.iterations << " iterations, true relative residual " << stats.relative_residual
             << "; preconditioner setup " << stats.setup_seconds << " s, solve "
             << stats.solve_seconds << " s\n";

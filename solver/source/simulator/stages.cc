@@ -129,7 +129,17 @@ namespace roofspan
     problem.solution_vector  = [&s = state]() -> Vec { return s.solution; };
     problem.solution_changed = [&s = state]() { s.locally_relevant_solution = s.solution; };
     problem.residual_vector  = [this]() -> Vec { return system_rhs; };
-    problem.apply_tangent    = [this](Vec x, Vec y) { MatMult(system_matrix, x, y); };
+    problem.apply_tangent    = [this](Vec x, Vec y) {
+      if (!use_matrix_free)
+        MatMult(system_matrix, x, y);
+      else
+        {
+          PETScWrappers::MPI::Vector in(locally_owned_dofs, mpi_communicator), out(in);
+          VecCopy(x, in);
+          matrix_free_elasticity->vmult(out, in);
+          VecCopy(out, y);
+        }
+    };
     problem.solve_correction = [this, &s = state](Vec rhs, Vec correction) {
       PETScWrappers::MPI::Vector b(locally_owned_dofs, mpi_communicator), x(b);
       VecCopy(rhs, b);

@@ -424,3 +424,13 @@ dealii::AffineConstraints<double>::distribute_local_to_global<roofspan::SystemMa
     dealii::PETScWrappers::MPI::Vector &,
     bool,
     std::integral_constant<bool, false>) const;
+// The matrix alone (the dummy vector of the three-argument form).
+template void dealii::AffineConstraints<double>::distribute_local_to_global<roofspan::SystemMatrix,
+                                                                            dealii::Vector<double>>(
+    const FullMatrix<double> &,
+    const Vector<double> &,
+    const std::vector<types::global_dof_index> &,
+    roofspan::SystemMatrix &,
+    dealii::Vector<double> &,
+    bool,
+    std::integral_constant<bool, false>) const;

@@ -12,6 +12,7 @@
 #include <roofspan/simulator/analysis_state.h>
 #include <roofspan/simulator/load_balancing.h>
 #include <roofspan/solvers/linear_solver.h>
+#include <roofspan/solvers/matrix_free_elasticity.h>
 #include <roofspan/solvers/nonlinear_solver.h>
 #include <roofspan/solvers/system_matrix.h>
 
@@ -248,6 +249,13 @@ namespace roofspan
     /// the summary. (bolt_output.cc)
     void write_bolts(OutputDirectory &out, nlohmann::json &summary) const;
 
+    /// Why the matrix-free operator cannot solve this case, or "" when it
+    /// can (Linear solver/Operator). (simulator.cc)
+    std::string matrix_free_obstacle() const;
+
+    /// The preconditioner that runs, for the log and summary. (simulator.cc)
+    std::string preconditioner_description() const;
+
     /// Node coordinates of the locally owned rows, checking that DoFs come in
     /// node blocks of dim. (solve.cc)
     std::vector<double> node_coordinates_of_owned_rows() const;
@@ -353,10 +361,16 @@ namespace roofspan
     InSituStress<dim>                   in_situ;
     BoundaryConditions<dim>             boundary_conditions;
     LinearSolver                        linear_solver;
-    NonlinearSolver                     nonlinear_solver;
-    LoadBalancing                       load_balancing;
-    BoltPattern<dim>                    bolt_pattern;
-    std::unique_ptr<BoltSet<dim>>       bolts; ///< null when the roof is unsupported
+    /// Linear solver/Operator resolved for the current mesh (setup.cc): CG on
+    /// the matrix-free operator instead of the assembled matrix, which is
+    /// then never created. The operator and its multigrid are built at the
+    /// first solve (solve.cc) and kept until the mesh changes.
+    bool                                       use_matrix_free = false;
+    std::unique_ptr<MatrixFreeElasticity<dim>> matrix_free_elasticity;
+    NonlinearSolver                            nonlinear_solver;
+    LoadBalancing                              load_balancing;
+    BoltPattern<dim>                           bolt_pattern;
+    std::unique_ptr<BoltSet<dim>>              bolts; ///< null when the roof is unsupported
 
     /// Lame constants and unit weight per material id.
     struct ElasticConstants

@@ -69,6 +69,23 @@ namespace roofspan
       return relative_tolerance;
     }
 
+    unsigned int maximum_iterations() const
+    {
+      return max_iterations;
+    }
+
+    /// Chebyshev degree on the Q2 level of the matrix-free multigrid.
+    unsigned int smoothing_degree() const
+    {
+      return smoothing;
+    }
+
+    /// Linear solver/Operator: "auto", "assembled" or "matrix-free".
+    const std::string &operator_type() const
+    {
+      return operator_choice;
+    }
+
   private:
     /// Preconditioner = direct with `Factorisation reuse` > 0: GMRES on A
     /// preconditioned by the kept LU factors of an earlier tangent; a new
@@ -84,6 +101,8 @@ namespace roofspan
                          const dealii::PETScWrappers::MPI::Vector &b) const;
 
     std::string  preconditioner     = "boomeramg";
+    std::string  operator_choice    = "auto";
+    unsigned int smoothing          = 2;
     unsigned int direct_fallback    = 200000;
     double       relative_tolerance = 1e-8;
     unsigned int max_iterations     = 1000;

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <roofspan/solvers/linear_solver.h>
+
+#include <deal.II/base/types.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <functional>
+#include <memory>
+#include <utility>
+
+namespace dealii
+{
+  template <int dim, int spacedim>
+  class DoFHandler;
+  template <int dim, int spacedim>
+  class Mapping;
+  template <typename number>
+  class AffineConstraints;
+} // namespace dealii
+
+namespace roofspan
+{
+  /**
+   * The linear-elastic rock's stiffness without a matrix: CG on deal.II's
+   * MatrixFree operator (sum factorisation, Lame constants per cell), with a
+   * two-level hybrid multigrid preconditioner:
+   *
+   *  - the Q2 level: Chebyshev smoothing on the operator's diagonal;
+   *  - p-transfer to Q1 on the same mesh (MGTwoLevelTransfer);
+   *  - the Q1 level: two V-cycles of hypre BoomerAMG (systems AMG, node
+   *    blocks) on the assembled Q1 matrix, an eighth of the Q2 unknowns with
+   *    a quarter of the entries per row.
+   *
+   * The Q2 matrix, most of the memory and the AMG setup time of the assembled
+   * path, is never formed. The preconditioner is linear (fixed smoother and
+   * V-cycle), so plain CG applies; convergence is judged on the true
+   * residual. The operator is built once per mesh (setup) and serves every
+   * solve: linear elasticity has one stiffness.
+   *
+   * Only for unbolted linear-elastic rock at degree 2 (Simulator decides):
+   * homogeneous constraints (hanging nodes, fixed and roller boundaries).
+   */
+  template <int dim>
+  class MatrixFreeElasticity
+  {
+  public:
+    /// Lame constants {lambda, mu} of a material id.
+    using LameConstants = std::function<std::pair<double, double>(dealii::types::material_id)>;
+    /// Fills the homogeneous constraints (hanging nodes, boundary conditions)
+    /// of a DoFHandler on the model's mesh, initialised with its locally
+    /// relevant DoFs.
+    using MakeConstraints = std::function<void(const dealii::DoFHandler<dim, dim> &,
+                                               dealii::AffineConstraints<double> &)>;
+
+    MatrixFreeElasticity();
+    ~MatrixFreeElasticity();
+
+    /// Builds the operators, the transfer, and the Q1 AMG for `dof_handler`
+    /// (FESystem(FE_Q(2), dim), deal.II's numbering), with Chebyshev
+    /// smoothing of `smoothing_degree` on the Q2 level. Collective.
+    void setup(const dealii::DoFHandler<dim, dim> &dof_handler,
+               const dealii::Mapping<dim, dim>    &mapping,
+               const MakeConstraints              &make_constraints,
+               const LameConstants                &lame,
+               unsigned int                        smoothing_degree);
+
+    /// Solves K x = b to `relative_tolerance` (true residual); x and b are
+    /// laid out as the DoFHandler's locally owned DoFs, b zero on constrained
+    /// rows. Throws LinearSolverFailure when CG does not converge.
+    LinearSolver::Statistics solve(dealii::PETScWrappers::MPI::Vector       &x,
+                                   const dealii::PETScWrappers::MPI::Vector &b,
+                                   double                                    relative_tolerance,
+                                   unsigned int                              max_iterations);
+
+    /// y = K x (homogeneous constraints: identity rows on constrained DoFs).
+    void vmult(dealii::PETScWrappers::MPI::Vector       &y,
+               const dealii::PETScWrappers::MPI::Vector &x) const;
+
+    bool is_set_up() const;
+    /// DoFs of the Q1 level (the AMG problem).
+    dealii::types::global_dof_index n_coarse_dofs() const;
+    /// Seconds spent in setup (MatrixFree, diagonal, transfer, Q1 matrix, AMG).
+    double setup_seconds() const;
+
+  private:
+    struct Implementation;
+    std::unique_ptr<Implementation> impl;
+  };
+} // namespace roofspan
