@@ -1,5 +1,7 @@
 """Kirsch: wall hoop stress and wall displacement of a circular opening under
-biaxial far-field stress, Q2 elements, against the closed form (<= 1 %)."""
+biaxial far-field stress, Q2 elements, against the closed form (<= 1 %).
+
+    check_kirsch.py RANKS [assembled|matrix-free]   (Linear solver/Operator)"""
 import math
 import os
 import sys
@@ -25,11 +27,14 @@ def radial_displacement_at_wall(theta):
 
 def main():
     ranks = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    out = scratch(f"kirsch_{ranks}ranks")
+    operator = sys.argv[2] if len(sys.argv) > 2 else "assembled"
+    out = scratch(f"kirsch_{ranks}ranks_{operator}")
     run_roofspan(os.path.join(HERE, "kirsch.prm"), out, ranks=ranks,
-                 sets=["Discretization/Global refinements=2"])
+                 sets=["Discretization/Global refinements=2", f"Linear solver/Operator={operator}"])
     s = load_summary(out)
-    c = Checks(f"Kirsch circular opening, Q2, {s['dofs']} DoFs, {ranks} rank(s)")
+    c = Checks(f"Kirsch circular opening, Q2, {s['dofs']} DoFs, {ranks} rank(s), {s['solver']['operator']} "
+               f"operator, {s['solver']['iterations']} CG iterations")
+    c.condition(f"the {operator} operator ran", s["solver"]["operator"] == operator, s["solver"]["operator"])
     spring, crown = probe(s, "wall_springline"), probe(s, "wall_crown")
     c.relative("hoop stress at springline (theta=0) [Pa]", spring["stress"]["yy"], hoop_at_wall(0), 0.01)
     c.relative("hoop stress at crown (theta=90) [Pa]", crown["stress"]["xx"], hoop_at_wall(math.pi / 2), 0.01)

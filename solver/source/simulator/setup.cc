@@ -285,17 +285,9 @@ namespace roofspan
     }
     lap("constraints");
 
-    // Linear solver/Operator: matrix-free where it applies (prescribed
-    // displacements need the assembled matrix to carry them into the rows).
+    // Linear solver/Operator: matrix-free where it applies.
     {
-      const bool prescribed =
-          Utilities::MPI::logical_or(!prescribed_values.empty(), mpi_communicator);
-      const bool applies = matrix_free_obstacle().empty() && !prescribed && !jacobian_check_enabled;
-      require(applies || linear_solver.operator_type() != "matrix-free",
-              case_file,
-              "Linear solver/Operator",
-              "'matrix-free' cannot solve this case: it prescribes displacements on a boundary "
-              "(use 'assembled' or 'auto')");
+      const bool applies = matrix_free_obstacle().empty() && !jacobian_check_enabled;
       use_matrix_free =
           applies && (linear_solver.operator_type() == "matrix-free" ||
                       (linear_solver.operator_type() == "auto" && dof_handler.n_dofs() >= 200000));

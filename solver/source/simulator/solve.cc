@@ -98,7 +98,9 @@ namespace roofspan
         stats = matrix_free_elasticity->solve(delta,
                                               rhs,
                                               linear_solver.tolerance(),
-                                              linear_solver.maximum_iterations());
+                                              linear_solver.maximum_iterations(),
+                                              state.first_newton_iteration ? &step_constraints :
+                                                                             nullptr);
       }
     else
       stats = linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());

@@ -95,8 +95,8 @@ namespace roofspan
                       "cell by cell (deal.II MatrixFree) and preconditioned by a "
                       "hybrid multigrid: Chebyshev smoothing at Q2, then "
                       "two BoomerAMG V-cycles on the Q1 matrix of the same mesh. For "
-                      "unbolted linear-elastic rock at Polynomial degree 2 without "
-                      "prescribed displacements; about a quarter of the memory. "
+                      "unbolted linear-elastic rock at Polynomial degree 2; about a "
+                      "quarter of the memory. "
                       "'auto': matrix-free where it applies and the model has at "
                       "least 200000 DoFs, assembled otherwise.");
     prm.declare_entry("Smoothing degree",

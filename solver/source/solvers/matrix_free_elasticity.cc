@@ -102,6 +102,29 @@ namespace roofspan
         for (const unsigned int i : constrained)
           dst.local_element(i) = src.local_element(i);
       }
+      /// dst = K src over every DoF of src, constrained ones included, into
+      /// the free rows: the coupling of prescribed values to the free DoFs.
+      void vmult_unconstrained_source(VectorType &dst, const VectorType &src) const
+      {
+        matrix_free.template cell_loop<VectorType, VectorType>(
+            [this](const MatrixFree<dim, double>               &data,
+                   VectorType                                  &out,
+                   const VectorType                            &in,
+                   const std::pair<unsigned int, unsigned int> &cells) {
+              Evaluation phi(data);
+              for (unsigned int cell = cells.first; cell < cells.second; ++cell)
+                {
+                  phi.reinit(cell);
+                  phi.read_dof_values_plain(in);
+                  apply_cell(phi);
+                  phi.distribute_local_to_global(out);
+                }
+            },
+            dst,
+            src,
+            true);
+      }
+
       void Tvmult(VectorType &dst, const VectorType &src) const
       {
         vmult(dst, src); // symmetric
@@ -177,6 +200,11 @@ namespace roofspan
         for (const unsigned int i : constrained)
           diagonal.local_element(i) = 1.;
         return inverse;
+      }
+
+      const std::vector<unsigned int> &constrained_dofs() const
+      {
+        return constrained;
       }
 
       const MatrixFree<dim, double> &data() const
@@ -550,10 +578,12 @@ namespace roofspan
   }
 
   template <int dim>
-  LinearSolver::Statistics MatrixFreeElasticity<dim>::solve(PETScWrappers::MPI::Vector       &x,
-                                                            const PETScWrappers::MPI::Vector &b,
-                                                            const double       relative_tolerance,
-                                                            const unsigned int max_iterations)
+  LinearSolver::Statistics
+  MatrixFreeElasticity<dim>::solve(PETScWrappers::MPI::Vector       &x,
+                                   const PETScWrappers::MPI::Vector &b,
+                                   const double                      relative_tolerance,
+                                   const unsigned int                max_iterations,
+                                   const AffineConstraints<double>  *prescribed)
   {
     Implementation          &s = *impl;
     LinearSolver::Statistics stats;
@@ -566,6 +596,29 @@ namespace roofspan
     s.fine.initialize_dof_vector(solution);
     s.fine.initialize_dof_vector(rhs);
     copy_owned(b, rhs);
+    if (prescribed != nullptr)
+      {
+        // Prescribed values g on constrained DoFs: b -= K g on the free rows,
+        // then solve for the homogeneous part (the caller distributes g).
+        VectorType values, coupling;
+        s.fine.initialize_dof_vector(values);
+        s.fine.initialize_dof_vector(coupling);
+        bool any = false;
+        for (const auto &line : prescribed->get_lines())
+          if (line.inhomogeneity != 0 && line.entries.empty() &&
+              values.get_partitioner()->in_local_range(line.index))
+            {
+              values(line.index) = line.inhomogeneity;
+              any                = true;
+            }
+        if (Utilities::MPI::logical_or(any, s.comm))
+          {
+            s.fine.vmult_unconstrained_source(coupling, values);
+            rhs -= coupling;
+          }
+      }
+    for (const unsigned int i : s.fine.constrained_dofs())
+      rhs.local_element(i) = 0.;
     const double         b_norm = rhs.l2_norm();
     SolverControl        control(max_iterations, relative_tolerance * b_norm, false, false);
     SolverCG<VectorType> cg(control);

@@ -38,8 +38,7 @@ namespace roofspan
    * residual. The operator is built once per mesh (setup) and serves every
    * solve: linear elasticity has one stiffness.
    *
-   * Only for unbolted linear-elastic rock at degree 2 (Simulator decides):
-   * homogeneous constraints (hanging nodes, fixed and roller boundaries).
+   * Only for unbolted linear-elastic rock at degree 2 (Simulator decides).
    */
   template <int dim>
   class MatrixFreeElasticity
@@ -66,12 +65,17 @@ namespace roofspan
                unsigned int                        smoothing_degree);
 
     /// Solves K x = b to `relative_tolerance` (true residual); x and b are
-    /// laid out as the DoFHandler's locally owned DoFs, b zero on constrained
-    /// rows. Throws LinearSolverFailure when CG does not converge.
+    /// laid out as the DoFHandler's locally owned DoFs. x is zero on
+    /// constrained DoFs. With `prescribed`, the inhomogeneities of its lines
+    /// are values on constrained DoFs whose coupling (K g) is taken off the
+    /// free rows of b, as the assembled path's distribute_local_to_global
+    /// does; the caller then distributes them into x. Throws
+    /// LinearSolverFailure when CG does not converge.
     LinearSolver::Statistics solve(dealii::PETScWrappers::MPI::Vector       &x,
                                    const dealii::PETScWrappers::MPI::Vector &b,
                                    double                                    relative_tolerance,
-                                   unsigned int                              max_iterations);
+                                   unsigned int                              max_iterations,
+                                   const dealii::AffineConstraints<double>  *prescribed = nullptr);
 
     /// y = K x (homogeneous constraints: identity rows on constrained DoFs).
     void vmult(dealii::PETScWrappers::MPI::Vector       &y,
