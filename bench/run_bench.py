@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""roofspan benchmark ladder: the 3D layered peer-comparison block (Q1, Q2)
-and the 2D roof section, from about 1e4 to 1.4e6 DoFs, on 1 and 2 ranks.
+"""roofspan benchmark ladder: the 3D layered peer-comparison block (Q1, Q2),
+the peer-comparison drift (bench/drift.geo through Gmsh, Q1 and Q2; with
+--peer alternated with FEniCSx on the same mesh) and the 2D roof section,
+from about 1e4 to 2.7e6 DoFs, on 1 and 2 ranks.
 Prints DoFs, CG iterations, phase times (mesh, setup, assembly, AMG setup,
 CG), total, peak memory (sum of ranks' VmHWM) and DoFs per second.
 
     bench/run_bench.py [--quick] [--ranks 1,2] [--preconditioner boomeramg|gamg]
-                       [--only block-q1|block-q2|section] [--repeat N]
+                       [--only block-q1|block-q2|drift-q1|drift-q2|section] [--repeat N] [--peer]
 
 Numbers are for reading, not asserting; they go into closing notes."""
 import argparse
@@ -47,10 +49,53 @@ LADDERS = {
 }
 
 
+DRIFT = os.path.join(HERE, "drift.prm")
+LADDERS.update({
+    # The drift of bench/drift.geo, meshed by Gmsh at cell size h (the peer
+    # reads the same file). Q1: assembled + BoomerAMG; Q2: Operator = auto
+    # (matrix-free from 200k DoFs). h = 0.13: 436k cells, 1.4 M Q1 DoFs;
+    # h = 0.21: 110k cells, 2.7 M Q2 DoFs (the issue's sizes).
+    "drift-q1": (DRIFT, [(f"h={h}", ["Discretization/Polynomial degree=1", f"mesh:{h}"], h == 0.13)
+                         for h in (0.5, 0.25, 0.13)]),
+    "drift-q2": (DRIFT, [(f"h={h}", [f"mesh:{h}"], h == 0.21) for h in (0.5, 0.3, 0.21)]),
+})
+PEER_PYTHON = "/usr/bin/python3"  # Debian's, with python3-dolfinx
+
+
+def drift_mesh(h):
+    """bench/drift.geo meshed at cell size h (Gmsh, format 2), cached."""
+    path = os.path.join(tempfile.gettempdir(), f"roofspan-bench-drift-h{h}.msh")
+    if not os.path.exists(path):
+        subprocess.run(["gmsh", "-3", "-setnumber", "h", str(h), os.path.join(HERE, "drift.geo"),
+                        "-format", "msh2", "-v", "1", "-o", path + ".part"], check=True)
+        os.replace(path + ".part", path)
+    return path
+
+
+def expand(sets):
+    """--set values, with 'mesh:h' turned into the drift mesh file."""
+    return [f"Geometry/Gmsh/Mesh file={drift_mesh(float(s[5:]))}" if s.startswith("mesh:") else s
+            for s in sets]
+
+
+def run_peer(sets, ranks):
+    """The FEniCSx peer on the same drift mesh and degree; its JSON line."""
+    degree = 1 if "Discretization/Polynomial degree=1" in sets else 2
+    mesh = next(s.split("=", 1)[1] for s in expand(sets) if s.startswith("Geometry/Gmsh/Mesh file="))
+    cmd = [PEER_PYTHON, os.path.join(HERE, "peer_fenicsx_drift.py"), mesh, "--degree", str(degree)]
+    if ranks > 1:
+        cmd = [MPIRUN, str(ranks)] + cmd
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"peer run failed: {' '.join(cmd)}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def run(case, sets, ranks, preconditioner):
     with tempfile.TemporaryDirectory() as out:
         cmd = [EXE, case, "--output-dir", out, "--set", f"Linear solver/Preconditioner={preconditioner}"]
-        for s in sets:
+        for s in expand(sets):
             cmd += ["--set", s]
         if ranks > 1:
             cmd = [MPIRUN, str(ranks)] + cmd
@@ -90,6 +135,9 @@ def main():
     ap.add_argument("--ranks", default="1,2")
     ap.add_argument("--preconditioner", default="boomeramg", choices=["boomeramg", "gamg"])
     ap.add_argument("--only", choices=list(LADDERS))
+    ap.add_argument("--peer", action="store_true",
+                    help="drift ladders: after each roofspan run, the FEniCSx peer on the same mesh "
+                         "(bench/peer_fenicsx_drift.py), alternated, and the ratio of the totals")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run each size N times and print the run with the median total "
                          "(these virtual machines vary by 10-30 %% between runs)")
@@ -117,6 +165,18 @@ def main():
                       f"{t.get('mesh', 0):6.2f} {t['setup']:6.2f} {t['assembly']:6.2f} {t.get('preconditioner_setup', t.get('amg_setup', 0)):6.2f} "
                       f"{t.get('linear_solve', t.get('cg', 0)):6.2f} {t['total']:7.2f} {s['memory']['peak_rss_sum'] / 1e9:7.2f} "
                       f"{s['dofs'] / t['total']:9.0f}", flush=True)
+                if args.peer and name.startswith("drift"):
+                    p = run_peer(sets, ranks)
+                    pt = p["times"]
+                    print(f"{'  peer':9s} {label:7s} {ranks:3d} {p['dofs']:9d} {p['iterations']:4d} "
+                          f"{pt['mesh']:6.2f} {pt['setup']:6.2f} {pt['assembly']:6.2f} {pt['amg_setup']:6.2f} "
+                          f"{pt['cg']:6.2f} {p['total_without_jit']:7.2f} {p['peak_rss_sum'] / 1e9:7.2f} "
+                          f"{p['dofs'] / p['total_without_jit']:9.0f}", flush=True)
+                    print(f"  -> roofspan {p['total_without_jit'] / t['total']:.2f} x faster than FEniCSx, "
+                          f"{s['memory']['peak_rss_sum'] / s['dofs']:.0f} B/DoF against "
+                          f"{p['peak_rss_sum'] / p['dofs']:.0f}; max |u| {s['displacement']['max_magnitude']:.9e} "
+                          f"against {p['max_displacement']:.9e} m; roofspan operator {s['solver']['operator']}",
+                          flush=True)
 
 
 main()
