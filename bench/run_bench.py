@@ -156,11 +156,13 @@ def main():
         for label, sets, largest in sizes:
             if largest and args.quick:
                 continue
+            totals = {}
             for ranks in (int(r) for r in args.ranks.split(",")):
                 runs = sorted((run(case, sets, ranks, args.preconditioner) for _ in range(args.repeat)),
                               key=lambda r: r["times"]["total"])
                 s = runs[len(runs) // 2]
                 t = s["times"]
+                totals[ranks] = t["total"]
                 print(f"{name:9s} {label:7s} {ranks:3d} {s['dofs']:9d} {s['solver']['iterations']:4d} "
                       f"{t.get('mesh', 0):6.2f} {t['setup']:6.2f} {t['assembly']:6.2f} {t.get('preconditioner_setup', t.get('amg_setup', 0)):6.2f} "
                       f"{t.get('linear_solve', t.get('cg', 0)):6.2f} {t['total']:7.2f} {s['memory']['peak_rss_sum'] / 1e9:7.2f} "
@@ -177,6 +179,11 @@ def main():
                           f"{p['peak_rss_sum'] / p['dofs']:.0f}; max |u| {s['displacement']['max_magnitude']:.9e} "
                           f"against {p['max_displacement']:.9e} m; roofspan operator {s['solver']['operator']}",
                           flush=True)
+            if 1 in totals:
+                for ranks, total in totals.items():
+                    if ranks > 1:
+                        print(f"  -> strong scaling {name} {label}, 1 -> {ranks} ranks: speed-up "
+                              f"{totals[1] / total:.2f}, efficiency {totals[1] / (ranks * total):.2f}", flush=True)
 
 
 main()
