@@ -424,11 +424,8 @@ namespace roofspan
       DoFTools::make_sparsity_pattern(*s.coarse_dofs, pattern, s.coarse_constraints, false);
       SparsityTools::distribute_sparsity_pattern(pattern, owned, s.comm, relevant);
       s.coarse_matrix.set_layout(SystemMatrix::Layout::hypre_parcsr);
-      s.coarse_matrix.create(
-          owned,
-          pattern,
-          dim,
-          s.comm); // The same bilinear form with the same (2-point Gauss) quadrature.
+      s.coarse_matrix.create(owned, pattern, dim, s.comm);
+      // The same bilinear form with the same (2-point Gauss) quadrature.
       const QGauss<dim>  quadrature(2);
       FEValues<dim>      fe_values(mapping, s.q1, quadrature, update_gradients | update_JxW_values);
       const unsigned int n = s.q1.n_dofs_per_cell();
