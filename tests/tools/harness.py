@@ -105,7 +105,7 @@ class Checks:
 # was found rather than what it is (the linear and nonlinear solvers' own
 # records, the load-step sequence, the strength-reduction trials). A better
 # solver must not force a re-bless.
-VOLATILE = ("times", "memory", "ranks", "case_file", "solver", "nonlinear_solver",
+VOLATILE = ("times", "memory", "mesh_ingestion", "ranks", "case_file", "solver", "nonlinear_solver",
             "jacobian_check", "provenance",
             # The field series follows the continuation's steps, as the curve does
             # (output.vtk_readback checks it against the stages and the curve).

@@ -1,12 +1,16 @@
 #include <roofspan/core/input_error.h>
+#include <roofspan/geometry/coarse_cell_list.h>
 #include <roofspan/geometry/gmsh_model.h>
 #include <roofspan/materials/material_library.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
 #include <deal.II/grid/grid_in.h>
+#include <deal.II/grid/grid_tools.h>
 #include <deal.II/grid/tria.h>
 
+#include <cctype>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +80,61 @@ namespace roofspan
                             std::to_string(size) + " bytes: the file is damaged");
                 }
             }
+    }
+
+    /// Numbers and words of a text file, read without streams (a stream
+    /// reads a 60 MB mesh several times slower). Every read reports failure
+    /// instead of throwing.
+    class TextCursor
+    {
+    public:
+      TextCursor(const char *begin, const char *end)
+          : position(begin)
+          , end(end)
+      {
+      }
+
+      template <typename Number>
+      bool read(Number &value)
+      {
+        skip_space();
+        const auto [next, error] = std::from_chars(position, end, value);
+        if (error != std::errc())
+          return false;
+        position = next;
+        return true;
+      }
+
+      std::string_view word()
+      {
+        skip_space();
+        const char *start = position;
+        while (position < end && !std::isspace(static_cast<unsigned char>(*position)))
+          ++position;
+        return {start, std::size_t(position - start)};
+      }
+
+    private:
+      void skip_space()
+      {
+        while (position < end && std::isspace(static_cast<unsigned char>(*position)))
+          ++position;
+      }
+
+      const char *position;
+      const char *end;
+    };
+
+    /// Where the line `$name` starts in `text`, or npos.
+    std::size_t find_section(const std::string &text, const std::string &name)
+    {
+      for (std::size_t at = text.find("$" + name); at != std::string::npos;
+           at             = text.find("$" + name, at + 1))
+        if ((at == 0 || text[at - 1] == '\n') &&
+            (at + name.size() + 1 == text.size() ||
+             std::isspace(static_cast<unsigned char>(text[at + name.size() + 1]))))
+          return at + name.size() + 1;
+      return std::string::npos;
     }
 
     std::vector<PhysicalName> read_physical_names(const std::string &file)
@@ -205,6 +264,153 @@ namespace roofspan
               "",
               "a cell has physical tag " + format_number(cell->material_id()) +
                   ", which has no name in $PhysicalNames");
+  }
+
+  template <int dim>
+  bool GmshModel<dim>::read_cell_list(CoarseCellList<dim> &list) const
+  {
+    std::string text;
+    {
+      std::ifstream in(mesh_file, std::ios::binary);
+      in.seekg(0, std::ios::end);
+      const auto size = in.tellg();
+      if (!in || size <= 0)
+        return false;
+      text.resize(size);
+      in.seekg(0);
+      if (!in.read(text.data(), size))
+        return false;
+    }
+
+    // $MeshFormat: version 2.x, ASCII (file type 0).
+    const std::size_t format = find_section(text, "MeshFormat");
+    if (format == std::string::npos)
+      return false;
+    TextCursor header(text.data() + format, text.data() + text.size());
+    int        file_type = -1;
+    if (header.word().substr(0, 2) != "2." || !header.read(file_type) || file_type != 0)
+      return false;
+
+    // $Nodes: count, then "tag x y z" lines; tags are mapped to indices.
+    const std::size_t nodes    = find_section(text, "Nodes");
+    const std::size_t elements = find_section(text, "Elements");
+    if (nodes == std::string::npos || elements == std::string::npos)
+      return false;
+    TextCursor  node_text(text.data() + nodes, text.data() + text.size());
+    std::size_t n_nodes = 0;
+    if (!node_text.read(n_nodes))
+      return false;
+    std::vector<std::size_t> tags(n_nodes);
+    list.vertices.resize(n_nodes);
+    std::size_t largest_tag = 0;
+    for (std::size_t i = 0; i < n_nodes; ++i)
+      {
+        double xyz[3];
+        if (!node_text.read(tags[i]) || !node_text.read(xyz[0]) || !node_text.read(xyz[1]) ||
+            !node_text.read(xyz[2]))
+          return false;
+        for (unsigned int d = 0; d < dim; ++d)
+          list.vertices[i][d] = xyz[d];
+        largest_tag = std::max(largest_tag, tags[i]);
+      }
+    if (largest_tag > 4 * n_nodes + 16) // sparse tags: GridIn's map serves better
+      return false;
+    const unsigned int        no_node = numbers::invalid_unsigned_int;
+    std::vector<unsigned int> index_of_tag(largest_tag + 1, no_node);
+    for (std::size_t i = 0; i < n_nodes; ++i)
+      index_of_tag[tags[i]] = i;
+
+    // $Elements: "number type n_tags tags... nodes...", the first tag being
+    // the physical group. Cells and faces are kept, points (and edges in
+    // 3D) skipped; any other type goes through GridIn.
+    constexpr int cell_type = dim == 2 ? 3 : 5, face_type = dim == 2 ? 1 : 3;
+    constexpr std::array<unsigned int, 8> gmsh_to_dealii{{0, 1, 3, 2, 4, 5, 7, 6}};
+    TextCursor  element_text(text.data() + elements, text.data() + text.size());
+    std::size_t n_elements = 0;
+    if (!element_text.read(n_elements))
+      return false;
+    for (std::size_t e = 0; e < n_elements; ++e)
+      {
+        std::size_t  number = 0;
+        int          type   = 0;
+        unsigned int n_tags = 0, physical = 0;
+        if (!element_text.read(number) || !element_text.read(type) || !element_text.read(n_tags))
+          return false;
+        for (unsigned int t = 0; t < n_tags; ++t)
+          {
+            unsigned int tag = 0;
+            if (!element_text.read(tag))
+              return false;
+            if (t == 0)
+              physical = tag;
+          }
+        unsigned int n_element_nodes = 0;
+        switch (type)
+          {
+            case 15:
+              n_element_nodes = 1;
+              break;
+            case 1:
+              n_element_nodes = 2;
+              break;
+            case 3:
+              n_element_nodes = 4;
+              break;
+            case 5:
+              n_element_nodes = 8;
+              break;
+            default:
+              return false;
+          }
+        unsigned int node_index[8];
+        for (unsigned int k = 0; k < n_element_nodes; ++k)
+          {
+            std::size_t tag = 0;
+            if (!element_text.read(tag) || tag > largest_tag || index_of_tag[tag] == no_node)
+              return false;
+            node_index[k] = index_of_tag[tag];
+          }
+        if (type == cell_type)
+          {
+            CellData<dim> cell;
+            for (unsigned int k = 0; k < n_element_nodes; ++k)
+              cell.vertices[gmsh_to_dealii[k]] = node_index[k];
+            cell.material_id = physical;
+            list.cells.push_back(cell);
+          }
+        else if (type == face_type)
+          {
+            CellData<dim - 1> face;
+            for (unsigned int k = 0; k < n_element_nodes; ++k)
+              face.vertices[k] = node_index[k];
+            face.boundary_id = physical;
+            list.boundary_faces.push_back(face);
+          }
+        else if (type != 15 && !(dim == 3 && type == 1))
+          return false;
+      }
+    if (list.cells.empty())
+      return false;
+    for (const auto &cell : list.cells)
+      require(this->regions.count(cell.material_id) == 1,
+              mesh_file,
+              "",
+              "a cell has physical tag " + format_number(cell.material_id) +
+                  ", which has no name in $PhysicalNames");
+
+    // What GridIn does before building a mesh: cells turned inside out
+    // are inverted, and edges oriented consistently.
+    try
+      {
+        GridTools::invert_all_negative_measure_cells(list.vertices, list.cells);
+        GridTools::consistently_order_cells(list.cells);
+      }
+    catch (const std::exception &)
+      {
+        list = CoarseCellList<dim>();
+        return false; // GridIn reports it
+      }
+    return true;
   }
 
   template class GmshModel<2>;

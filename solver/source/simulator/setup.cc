@@ -1,6 +1,7 @@
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/model_size.h>
 #include <roofspan/core/phase_profile.h>
+#include <roofspan/geometry/coarse_cell_list.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/timer.h>
@@ -36,7 +37,8 @@ namespace roofspan
   {
     if (mesh != nullptr)
       return;
-    PhaseProfile profile(mpi_communicator, std::cout, "mesh");
+    mesh_phases.clear();
+    PhaseProfile profile(mpi_communicator, std::cout, "mesh", &mesh_phases);
     // Refuse a model that cannot fit before refining it: every rank has the
     // same coarse mesh, so every rank reaches the same verdict.
     const double memory_available    = memory_limit_bytes(memory_limit, mpi_communicator);
@@ -64,34 +66,58 @@ namespace roofspan
         refuse_if_too_large(p4est_mesh.n_cells());
         p4est_mesh.refine_global(global_refinements);
         profile.lap("refine");
-        mesh = &p4est_mesh;
+        mesh        = &p4est_mesh;
+        mesh_reader = "coarse mesh on every rank, refined as a p4est forest";
       }
     else
       {
-        // Fully distributed: every rank builds the serial mesh, partitions
+        // Fully distributed. A shape that can list its cells (a Gmsh mesh,
+        // unrefined) is cut into parts from that list: no rank builds the
+        // whole mesh. Otherwise every rank builds the serial mesh, partitions
         // it (z-order, the same on every rank) and keeps its own cells with
-        // one layer of ghosts. No forest to build and refine.
-        const auto description = TriangulationDescription::Utilities::
-            create_description_from_triangulation_in_groups<dim, dim>(
-                [&](Triangulation<dim> &serial) {
-                  geometry->create_coarse_mesh(serial);
-                  refuse_if_too_large(serial.n_active_cells());
-                  serial.refine_global(global_refinements);
-                  // Boundary ids + 1: id 0 then marks the faces where a rank's
-                  // ghost layer ends (see below), never a real boundary.
-                  for (const auto &face : serial.active_face_iterators())
-                    if (face->at_boundary())
-                      face->set_boundary_id(face->boundary_id() + 1);
-                  profile.lap("serial mesh (" + std::to_string(serial.n_active_cells()) +
-                              " cells)");
-                },
-                [&](Triangulation<dim> &serial, const MPI_Comm comm, const unsigned int) {
-                  GridTools::partition_triangulation_zorder(Utilities::MPI::n_mpi_processes(comm),
-                                                            serial);
-                  profile.lap("partition");
-                },
-                mpi_communicator,
-                1);
+        // one layer of ghosts. No forest to build and refine either way.
+        const unsigned int n_ranks = Utilities::MPI::n_mpi_processes(mpi_communicator);
+        TriangulationDescription::Description<dim, dim> description;
+        CoarseCellList<dim>                             cell_list;
+        if (global_refinements == 0 && geometry->read_cell_list(cell_list))
+          {
+            profile.lap("cell list (" + std::to_string(cell_list.cells.size()) + " cells)");
+            refuse_if_too_large(cell_list.cells.size());
+            const std::vector<unsigned int> owner = cell_list.partition(n_ranks);
+            profile.lap("partition (coordinate bisection)");
+            description =
+                cell_list.describe_part(owner,
+                                        Utilities::MPI::this_mpi_process(mpi_communicator),
+                                        mpi_communicator);
+            cell_list   = CoarseCellList<dim>();
+            mesh_reader = "cell list, cut by coordinate bisection";
+          }
+        else
+          {
+            mesh_reader = "serial mesh on every rank, z-order partition";
+            description = TriangulationDescription::Utilities::
+                create_description_from_triangulation_in_groups<dim, dim>(
+                    [&](Triangulation<dim> &serial) {
+                      geometry->create_coarse_mesh(serial);
+                      refuse_if_too_large(serial.n_active_cells());
+                      serial.refine_global(global_refinements);
+                      // Boundary ids + 1: id 0 then marks the faces where a
+                      // rank's ghost layer ends (see below), never a real
+                      // boundary.
+                      for (const auto &face : serial.active_face_iterators())
+                        if (face->at_boundary())
+                          face->set_boundary_id(face->boundary_id() + 1);
+                      profile.lap("serial mesh (" + std::to_string(serial.n_active_cells()) +
+                                  " cells)");
+                    },
+                    [&](Triangulation<dim> &serial, const MPI_Comm comm, const unsigned int) {
+                      GridTools::partition_triangulation_zorder(
+                          Utilities::MPI::n_mpi_processes(comm), serial);
+                      profile.lap("partition");
+                    },
+                    mpi_communicator,
+                    1);
+          }
         profile.lap("description of this rank's part");
         geometry->attach_manifolds(fully_distributed_mesh);
         fully_distributed_mesh.create_triangulation(description);

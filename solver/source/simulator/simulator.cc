@@ -602,6 +602,15 @@ namespace roofspan
                              {"total", total.last_wall_time()}};
         summary["memory"] = {{"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
                              {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
+        {
+          nlohmann::json phases = nlohmann::json::array();
+          for (const auto &lap : mesh_phases)
+            phases.push_back({{"phase", lap.what},
+                              {"seconds", lap.seconds},
+                              {"rss_max_rank", lap.rss_max_rank},
+                              {"peak_rss_max_rank", lap.peak_rss_max_rank}});
+          summary["mesh_ingestion"] = {{"reader", mesh_reader}, {"phases", phases}};
+        }
 
         if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
           {

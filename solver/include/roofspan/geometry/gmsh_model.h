@@ -22,6 +22,12 @@ namespace roofspan
 
     void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const override;
 
+    /// Reads ASCII format 2 meshes of quadrilaterals (2D) or hexahedra (3D)
+    /// directly; anything else (format 4, binary, other cell types, a
+    /// damaged file) returns false and goes through GridIn, whose checks and
+    /// messages then apply.
+    bool read_cell_list(CoarseCellList<dim> &list) const override;
+
   private:
     std::string mesh_file;
   };

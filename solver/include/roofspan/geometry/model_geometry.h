@@ -20,6 +20,8 @@ namespace dealii
 namespace roofspan
 {
   class MaterialLibrary;
+  template <int dim>
+  struct CoarseCellList;
 
   /**
    * What every model shape provides to the simulator: the coarse mesh (with
@@ -46,6 +48,17 @@ namespace roofspan
 
     /// Builds the coarse mesh into `tria` (material and boundary ids set).
     virtual void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const = 0;
+
+    /// Fills `list` with the coarse mesh as plain lists (vertices, cells,
+    /// tagged faces), without building a Triangulation, and returns true; a
+    /// distributed run then builds each rank's part from it directly. False
+    /// if this shape or this file cannot: the caller uses
+    /// create_coarse_mesh().
+    virtual bool read_cell_list(CoarseCellList<dim> &list) const
+    {
+      (void)list;
+      return false;
+    }
 
     /// Attaches the manifolds of curved boundaries to `tria`, for a
     /// distributed copy of the mesh: before its cells are created (they are

@@ -3,6 +3,7 @@
 #include <roofspan/analysis/strength_reduction.h>
 #include <roofspan/bolts/bolt_pattern.h>
 #include <roofspan/bolts/bolt_set.h>
+#include <roofspan/core/phase_profile.h>
 #include <roofspan/geometry/model_geometry.h>
 #include <roofspan/loads/boundary_conditions.h>
 #include <roofspan/loads/in_situ_stress.h>
@@ -465,6 +466,10 @@ namespace roofspan
       unsigned int              yielded_cells = 0;
     };
     std::vector<RepartitionRecord> repartitions; ///< of the run at F = 1
+    /// How the mesh was read and distributed, and its phases (make_mesh(),
+    /// setup.cc), for the summary.
+    std::string                    mesh_reader;
+    std::vector<PhaseProfile::Lap> mesh_phases;
     double       mesh_seconds = 0, setup_seconds = 0, assembly_seconds = 0, output_seconds = 0;
     unsigned int n_cached_cell_matrices = 0;
     unsigned int n_assemblies           = 0;
