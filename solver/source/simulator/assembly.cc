@@ -1,5 +1,6 @@
 #include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/fault_injection.h>
+#include <roofspan/materials/linear_elastic.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/mpi.h>
@@ -217,21 +218,12 @@ namespace roofspan
                     const double JxW = fe_values.JxW(q);
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)
                       grad[i] = fe_values.shape_grad_component(i, q, component[i]);
-                    // K_ij = lambda g_i[c_i] g_j[c_j]
-                    //      + mu (g_i.g_j delta_{c_i c_j} + g_i[c_j] g_j[c_i])
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                      {
-                        const unsigned int ci = component[i];
-                        for (unsigned int j = 0; j <= i; ++j)
-                          {
-                            const unsigned int cj = component[j];
-                            double             k  = m.lambda * grad[i][ci] * grad[j][cj] +
-                                       m.mu * grad[i][cj] * grad[j][ci];
-                            if (ci == cj)
-                              k += m.mu * (grad[i] * grad[j]);
-                            cell_matrix(i, j) += k * JxW;
-                          }
-                      }
+                      for (unsigned int j = 0; j <= i; ++j)
+                        cell_matrix(i, j) +=
+                            LinearElastic::form(
+                                m.lambda, m.mu, grad[i], component[i], grad[j], component[j]) *
+                            JxW;
                   }
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
                   for (unsigned int j = 0; j < i; ++j)

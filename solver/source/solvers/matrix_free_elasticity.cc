@@ -1,5 +1,7 @@
 #include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/phase_profile.h>
+#include <roofspan/materials/linear_elastic.h>
+#include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/matrix_free_elasticity.h>
 #include <roofspan/solvers/system_matrix.h>
 
@@ -187,9 +189,10 @@ namespace roofspan
               for (unsigned int q = 0; q < quadrature.size(); ++q)
                 for (unsigned int i = 0; i < n; ++i)
                   {
-                    const Tensor<1, dim> g  = fe_values.shape_grad_component(i, q, component[i]);
-                    const double         gc = g[component[i]];
-                    cell_diagonal(i) += ((l + m) * gc * gc + m * (g * g)) * fe_values.JxW(q);
+                    const Tensor<1, dim> g = fe_values.shape_grad_component(i, q, component[i]);
+                    cell_diagonal(i) +=
+                        LinearElastic::form(l, m, g, component[i], g, component[i]) *
+                        fe_values.JxW(q);
                   }
               cell->get_dof_indices(indices);
               constraints.distribute_local_to_global(cell_diagonal, indices, diagonal);
@@ -447,13 +450,9 @@ namespace roofspan
                   grad[i] = fe_values.shape_grad_component(i, q, component[i]);
                 for (unsigned int i = 0; i < n; ++i)
                   for (unsigned int j = 0; j < n; ++j)
-                    {
-                      double k = l * grad[i][component[i]] * grad[j][component[j]] +
-                                 m * grad[i][component[j]] * grad[j][component[i]];
-                      if (component[i] == component[j])
-                        k += m * (grad[i] * grad[j]);
-                      cell_matrix(i, j) += k * fe_values.JxW(q);
-                    }
+                    cell_matrix(i, j) +=
+                        LinearElastic::form(l, m, grad[i], component[i], grad[j], component[j]) *
+                        fe_values.JxW(q);
               }
             cell->get_dof_indices(indices);
             s.coarse_constraints.distribute_local_to_global(cell_matrix, indices, s.coarse_matrix);
@@ -464,17 +463,7 @@ namespace roofspan
     profile.lap("Q1 matrix");
     {
       const char *prefix = "roofspan_mg_coarse_";
-      const auto  set    = [&](const std::string &key, const std::string &value) {
-        ROOFSPAN_PETSC(PetscOptionsSetValue(nullptr,
-                                            ("-" + std::string(prefix) + key).c_str(),
-                                            value.c_str()));
-      };
-      set("pc_hypre_boomeramg_coarsen_type", "HMIS");
-      set("pc_hypre_boomeramg_interp_type", "ext+i");
-      set("pc_hypre_boomeramg_P_max", "4");
-      set("pc_hypre_boomeramg_agg_nl", dim == 3 ? "2" : "1");
-      set("pc_hypre_boomeramg_strong_threshold", dim == 3 ? "0.5" : "0.25");
-      set("pc_hypre_boomeramg_relax_type_all", "Chebyshev");
+      LinearSolver::set_boomeramg_defaults(prefix, dim);
       Mat matrix = s.coarse_matrix.petsc_matrix();
       PC  pc;
       ROOFSPAN_PETSC(KSPCreate(s.comm, &s.coarse_amg.ksp));

@@ -46,6 +46,12 @@ namespace roofspan
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm, const std::string &file);
 
+    /// Sets roofspan's tuned BoomerAMG options (HMIS coarsening, ext+i
+    /// interpolation, aggressive coarsening in 3D, Chebyshev relaxation) as
+    /// PETSc options under `prefix`, for every KSP that uses that prefix:
+    /// the assembled system's and the matrix-free multigrid's Q1 level.
+    static void set_boomeramg_defaults(const std::string &prefix, unsigned int dim);
+
     /// Block size the system matrix must be created with (setup.cc).
     unsigned int block_size(unsigned int dim) const;
 
