@@ -140,7 +140,8 @@ def main():
                          "(bench/peer_fenicsx_drift.py), alternated, and the ratio of the totals")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run each size N times and print the run with the median total "
-                         "(these virtual machines vary by 10-30 %% between runs)")
+                         "(these virtual machines vary by 10-30 %% between runs); with --peer the "
+                         "two codes alternate N times and the ratio is that of the medians")
     args = ap.parse_args()
 
     cols = ("ladder", "size", "np", "DoFs", "its", "mesh", "setup", "assemb", "amg", "cg", "total",
@@ -158,8 +159,17 @@ def main():
                 continue
             totals = {}
             for ranks in (int(r) for r in args.ranks.split(",")):
-                runs = sorted((run(case, sets, ranks, args.preconditioner) for _ in range(args.repeat)),
-                              key=lambda r: r["times"]["total"])
+                # With the peer, the two codes alternate run by run (A B A B):
+                # a drift of the machine then hits both alike.
+                with_peer = args.peer and name.startswith("drift")
+                runs, peer_runs = [], []
+                for _ in range(args.repeat):
+                    runs.append(run(case, sets, ranks, args.preconditioner))
+                    if with_peer:
+                        peer_runs.append(run_peer(sets, ranks))
+                pairs = [(r["times"]["total"], p["total_without_jit"]) for r, p in zip(runs, peer_runs)]
+                runs.sort(key=lambda r: r["times"]["total"])
+                peer_runs.sort(key=lambda p: p["total_without_jit"])
                 s = runs[len(runs) // 2]
                 t = s["times"]
                 totals[ranks] = t["total"]
@@ -167,8 +177,8 @@ def main():
                       f"{t.get('mesh', 0):6.2f} {t['setup']:6.2f} {t['assembly']:6.2f} {t.get('preconditioner_setup', t.get('amg_setup', 0)):6.2f} "
                       f"{t.get('linear_solve', t.get('cg', 0)):6.2f} {t['total']:7.2f} {s['memory']['peak_rss_sum'] / 1e9:7.2f} "
                       f"{s['dofs'] / t['total']:9.0f}", flush=True)
-                if args.peer and name.startswith("drift"):
-                    p = run_peer(sets, ranks)
+                if with_peer:
+                    p = peer_runs[len(peer_runs) // 2]
                     pt = p["times"]
                     print(f"{'  peer':9s} {label:7s} {ranks:3d} {p['dofs']:9d} {p['iterations']:4d} "
                           f"{pt['mesh']:6.2f} {pt['setup']:6.2f} {pt['assembly']:6.2f} {pt['amg_setup']:6.2f} "
@@ -179,6 +189,12 @@ def main():
                           f"{p['peak_rss_sum'] / p['dofs']:.0f}; max |u| {s['displacement']['max_magnitude']:.9e} "
                           f"against {p['max_displacement']:.9e} m; roofspan operator {s['solver']['operator']}",
                           flush=True)
+                    if len(pairs) > 1:
+                        ratios = sorted(b / a for a, b in pairs)
+                        print(f"  -> medians of {len(pairs)} alternated pairs; ratio per pair "
+                              f"{ratios[0]:.2f}-{ratios[-1]:.2f}; roofspan totals "
+                              + ", ".join(f"{a:.1f}" for a, _ in pairs) + " s; FEniCSx "
+                              + ", ".join(f"{b:.1f}" for _, b in pairs) + " s", flush=True)
             if 1 in totals:
                 for ranks, total in totals.items():
                     if ranks > 1:
