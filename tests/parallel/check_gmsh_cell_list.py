@@ -6,8 +6,9 @@ clamped beam (quadrilaterals, clamped ribs). Same cells, same DoFs, and the
 probe and largest displacements agree to 1e-6 of max |u| (both solves reach
 a relative residual of 1e-8). A boundary face given the wrong id, or a ghost
 cell whose DoFs do not match its owner's, changes these by far more. The
-drift saved by Gmsh in format 4 (which the cell-list reader leaves to GridIn)
-must take the serial-mesh path on 2 ranks and give the same answer.
+drift saved by Gmsh in format 4.1 must take the cell-list path too, and the
+drift with sparse node tags (which the cell-list reader leaves to GridIn)
+the serial-mesh path, both on 2 ranks with the same answer.
 
 Usage: check_gmsh_cell_list.py DRIFT_MSH BEAM_MSH"""
 import os
@@ -38,20 +39,45 @@ def main():
     for name, (case, sets, probes) in cases.items():
         runs = {}
         readers = [("p4est", 1), ("cell list", 1), ("cell list", 2), ("cell list", 3)]
+        variants = {}
         if name == "drift_3d":
-            # The same mesh in format 4: GridIn reads it (serial mesh path).
+            # The same mesh in format 4.1 (Gmsh's default), read as a cell list.
             gmsh = shutil.which("gmsh")
             if gmsh is None:
                 raise SystemExit("FAILED: gmsh not found (scripts/setup.sh installs it)")
-            msh4 = os.path.join(scratch("gmsh_cell_list_msh4"), "drift-msh4.msh")
-            subprocess.run([gmsh, drift_msh, "-save", "-format", "msh4", "-o", msh4, "-v", "1"], check=True)
-            readers.append(("serial mesh", 2))
+            work = scratch("gmsh_cell_list_variants")
+            variants["format 4.1"] = os.path.join(work, "drift-msh41.msh")
+            subprocess.run([gmsh, drift_msh, "-save", "-format", "msh41", "-o", variants["format 4.1"],
+                            "-v", "1"], check=True)
+            # Node tags 10^6 apart (sparse): the cell-list reader leaves the
+            # file to GridIn, every rank builds the serial mesh.
+            variants["serial mesh"] = os.path.join(work, "drift-sparse-tags.msh")
+            with open(drift_msh) as f:
+                text = f.read()
+            head, rest = text.split("$Nodes\n", 1)
+            node_block, rest = rest.split("$EndNodes\n", 1)
+            element_head, rest = rest.split("$Elements\n", 1)
+            element_block, tail = rest.split("$EndElements\n", 1)
+            lines = node_block.splitlines()
+            nodes = [lines[0]] + [" ".join([str(int(w[0]) * 1000000)] + w[1:])
+                                  for w in (line.split() for line in lines[1:])]
+            lines = element_block.splitlines()
+            elements = [lines[0]]
+            for line in lines[1:]:
+                w = line.split()
+                n_tags = int(w[2])
+                keep = 3 + n_tags
+                elements.append(" ".join(w[:keep] + [str(int(v) * 1000000) for v in w[keep:]]))
+            with open(variants["serial mesh"], "w") as f:
+                f.write(head + "$Nodes\n" + "\n".join(nodes) + "\n$EndNodes\n" + element_head
+                        + "$Elements\n" + "\n".join(elements) + "\n$EndElements\n" + tail)
+            readers += [("format 4.1", 2), ("serial mesh", 2)]
         expected = {"p4est": "p4est", "cell list": "mesh file read as a cell list",
-                    "serial mesh": "serial mesh on every rank"}
+                    "format 4.1": "mesh file read as a cell list", "serial mesh": "serial mesh on every rank"}
         for reader, ranks in readers:
             out = scratch(f"gmsh_cell_list_{name}_{reader.replace(' ', '_')}_{ranks}")
             forest = "true" if reader == "p4est" else "false"
-            extra = [f"Geometry/Gmsh/Mesh file={msh4}"] if reader == "serial mesh" else []
+            extra = [f"Geometry/Gmsh/Mesh file={variants[reader]}"] if reader in variants else []
             run_roofspan(case, out, ranks=ranks,
                          sets=sets + extra + [f"Load balancing/Repartition at support installation={forest}"])
             s = load_summary(out)
@@ -84,7 +110,7 @@ def main():
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
     print(f"PASSED Gmsh cell list = GridIn + p4est to {TOLERANCE:g} of max |u| on 1, 2 and 3 ranks "
-          "(and the format 4 mesh through GridIn on 2)")
+          "(and format 4.1 as a cell list, sparse node tags through GridIn, on 2)")
 
 
 main()

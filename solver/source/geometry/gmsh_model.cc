@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace roofspan
@@ -282,37 +283,75 @@ namespace roofspan
         return false;
     }
 
-    // $MeshFormat: version 2.x, ASCII (file type 0).
+    // $MeshFormat: version 2.x or 4.1, ASCII (file type 0).
     const std::size_t format = find_section(text, "MeshFormat");
     if (format == std::string::npos)
       return false;
-    TextCursor header(text.data() + format, text.data() + text.size());
-    int        file_type = -1;
-    if (header.word().substr(0, 2) != "2." || !header.read(file_type) || file_type != 0)
+    TextCursor             header(text.data() + format, text.data() + text.size());
+    const std::string_view version   = header.word();
+    const bool             format_2  = version.substr(0, 2) == "2.";
+    int                    file_type = -1;
+    if ((!format_2 && version != "4.1") || !header.read(file_type) || file_type != 0)
       return false;
-
-    // $Nodes: count, then "tag x y z" lines; tags are mapped to indices.
     const std::size_t nodes    = find_section(text, "Nodes");
     const std::size_t elements = find_section(text, "Elements");
     if (nodes == std::string::npos || elements == std::string::npos)
       return false;
-    TextCursor  node_text(text.data() + nodes, text.data() + text.size());
-    std::size_t n_nodes = 0;
-    if (!node_text.read(n_nodes))
-      return false;
-    std::vector<std::size_t> tags(n_nodes);
-    list.vertices.resize(n_nodes);
-    std::size_t largest_tag = 0;
-    for (std::size_t i = 0; i < n_nodes; ++i)
+
+    // $Nodes. Format 2: a count, then "tag x y z" lines. Format 4.1: blocks
+    // of "entity_dim entity_tag parametric count", the block's tags, then
+    // its coordinates (parametric nodes go through GridIn).
+    std::vector<std::size_t> tags;
+    TextCursor               node_text(text.data() + nodes, text.data() + text.size());
+    const auto               read_node = [&](const std::size_t i) {
+      double xyz[3];
+      if (!node_text.read(xyz[0]) || !node_text.read(xyz[1]) || !node_text.read(xyz[2]))
+        return false;
+      for (unsigned int d = 0; d < dim; ++d)
+        list.vertices[i][d] = xyz[d];
+      return true;
+    };
+    std::size_t n_nodes = 0, n_blocks = 0, ignored = 0;
+    if (format_2)
       {
-        double xyz[3];
-        if (!node_text.read(tags[i]) || !node_text.read(xyz[0]) || !node_text.read(xyz[1]) ||
-            !node_text.read(xyz[2]))
+        if (!node_text.read(n_nodes))
           return false;
-        for (unsigned int d = 0; d < dim; ++d)
-          list.vertices[i][d] = xyz[d];
-        largest_tag = std::max(largest_tag, tags[i]);
+        tags.resize(n_nodes);
+        list.vertices.resize(n_nodes);
+        for (std::size_t i = 0; i < n_nodes; ++i)
+          if (!node_text.read(tags[i]) || !read_node(i))
+            return false;
       }
+    else
+      {
+        if (!node_text.read(n_blocks) || !node_text.read(n_nodes) || !node_text.read(ignored) ||
+            !node_text.read(ignored))
+          return false;
+        tags.resize(n_nodes);
+        list.vertices.resize(n_nodes);
+        std::size_t next = 0;
+        for (std::size_t block = 0; block < n_blocks; ++block)
+          {
+            int         entity_dim = 0, entity_tag = 0, parametric = 0;
+            std::size_t count = 0;
+            if (!node_text.read(entity_dim) || !node_text.read(entity_tag) ||
+                !node_text.read(parametric) || !node_text.read(count) || parametric != 0 ||
+                count > n_nodes - next)
+              return false;
+            for (std::size_t i = next; i < next + count; ++i)
+              if (!node_text.read(tags[i]))
+                return false;
+            for (std::size_t i = next; i < next + count; ++i)
+              if (!read_node(i))
+                return false;
+            next += count;
+          }
+        if (next != n_nodes)
+          return false;
+      }
+    std::size_t largest_tag = 0;
+    for (const std::size_t tag : tags)
+      largest_tag = std::max(largest_tag, tag);
     if (largest_tag > 4 * n_nodes + 16) // sparse tags: GridIn's map serves better
       return false;
     const unsigned int        no_node = numbers::invalid_unsigned_int;
@@ -320,74 +359,146 @@ namespace roofspan
     for (std::size_t i = 0; i < n_nodes; ++i)
       index_of_tag[tags[i]] = i;
 
-    // $Elements: "number type n_tags tags... nodes...", the first tag being
-    // the physical group. Cells and faces are kept, points (and edges in
-    // 3D) skipped; any other type goes through GridIn.
+    // Format 4.1: the physical group of each entity ($Entities: points
+    // "tag x y z n_physical physical...", curves, surfaces and volumes
+    // "tag box(6) n_physical physical... n_bounding bounding..."). GridIn
+    // takes an entity's one physical tag (0 without); more go through it.
+    std::map<std::pair<int, int>, unsigned int> physical_of_entity;
+    if (!format_2)
+      {
+        const std::size_t entities = find_section(text, "Entities");
+        if (entities == std::string::npos)
+          return false;
+        TextCursor  entity_text(text.data() + entities, text.data() + text.size());
+        std::size_t n_entities[4];
+        for (std::size_t &n : n_entities)
+          if (!entity_text.read(n))
+            return false;
+        for (int entity_dim = 0; entity_dim < 4; ++entity_dim)
+          for (std::size_t e = 0; e < n_entities[entity_dim]; ++e)
+            {
+              int         tag        = 0;
+              std::size_t n_physical = 0, n_bounding = 0;
+              double      coordinate = 0;
+              if (!entity_text.read(tag))
+                return false;
+              for (int k = 0; k < (entity_dim == 0 ? 3 : 6); ++k)
+                if (!entity_text.read(coordinate))
+                  return false;
+              if (!entity_text.read(n_physical) || n_physical > 1)
+                return false;
+              unsigned int physical = 0;
+              if (n_physical == 1 && !entity_text.read(physical))
+                return false;
+              physical_of_entity[{entity_dim, tag}] = physical;
+              if (entity_dim > 0)
+                {
+                  if (!entity_text.read(n_bounding))
+                    return false;
+                  for (std::size_t k = 0; k < n_bounding; ++k)
+                    if (!entity_text.read(tag))
+                      return false;
+                }
+            }
+      }
+
+    // $Elements. Format 2: "number type n_tags tags... nodes...", the first
+    // tag being the physical group. Format 4.1: blocks of "entity_dim
+    // entity_tag type count", then "number nodes..." lines. Cells and faces
+    // are kept, points (and edges in 3D) skipped; any other type goes
+    // through GridIn.
     constexpr int cell_type = dim == 2 ? 3 : 5, face_type = dim == 2 ? 1 : 3;
     constexpr std::array<unsigned int, 8> gmsh_to_dealii{{0, 1, 3, 2, 4, 5, 7, 6}};
-    TextCursor  element_text(text.data() + elements, text.data() + text.size());
-    std::size_t n_elements = 0;
-    if (!element_text.read(n_elements))
-      return false;
-    for (std::size_t e = 0; e < n_elements; ++e)
+    TextCursor element_text(text.data() + elements, text.data() + text.size());
+    const auto add_element = [&](const int type, const unsigned int physical) {
+      unsigned int n_element_nodes = 0;
+      switch (type)
+        {
+          case 15:
+            n_element_nodes = 1;
+            break;
+          case 1:
+            n_element_nodes = 2;
+            break;
+          case 3:
+            n_element_nodes = 4;
+            break;
+          case 5:
+            n_element_nodes = 8;
+            break;
+          default:
+            return false;
+        }
+      unsigned int node_index[8];
+      for (unsigned int k = 0; k < n_element_nodes; ++k)
+        {
+          std::size_t tag = 0;
+          if (!element_text.read(tag) || tag > largest_tag || index_of_tag[tag] == no_node)
+            return false;
+          node_index[k] = index_of_tag[tag];
+        }
+      if (type == cell_type)
+        {
+          CellData<dim> cell;
+          for (unsigned int k = 0; k < n_element_nodes; ++k)
+            cell.vertices[gmsh_to_dealii[k]] = node_index[k];
+          cell.material_id = physical;
+          list.cells.push_back(cell);
+        }
+      else if (type == face_type)
+        {
+          CellData<dim - 1> face;
+          for (unsigned int k = 0; k < n_element_nodes; ++k)
+            face.vertices[k] = node_index[k];
+          face.boundary_id = physical;
+          list.boundary_faces.push_back(face);
+        }
+      else if (type != 15 && !(dim == 3 && type == 1))
+        return false;
+      return true;
+    };
+    std::size_t n_elements = 0, number = 0;
+    if (format_2)
       {
-        std::size_t  number = 0;
-        int          type   = 0;
-        unsigned int n_tags = 0, physical = 0;
-        if (!element_text.read(number) || !element_text.read(type) || !element_text.read(n_tags))
+        if (!element_text.read(n_elements))
           return false;
-        for (unsigned int t = 0; t < n_tags; ++t)
+        for (std::size_t e = 0; e < n_elements; ++e)
           {
-            unsigned int tag = 0;
-            if (!element_text.read(tag))
+            int          type   = 0;
+            unsigned int n_tags = 0, physical = 0;
+            if (!element_text.read(number) || !element_text.read(type) ||
+                !element_text.read(n_tags))
               return false;
-            if (t == 0)
-              physical = tag;
-          }
-        unsigned int n_element_nodes = 0;
-        switch (type)
-          {
-            case 15:
-              n_element_nodes = 1;
-              break;
-            case 1:
-              n_element_nodes = 2;
-              break;
-            case 3:
-              n_element_nodes = 4;
-              break;
-            case 5:
-              n_element_nodes = 8;
-              break;
-            default:
+            for (unsigned int t = 0; t < n_tags; ++t)
+              {
+                unsigned int tag = 0;
+                if (!element_text.read(tag))
+                  return false;
+                if (t == 0)
+                  physical = tag;
+              }
+            if (!add_element(type, physical))
               return false;
           }
-        unsigned int node_index[8];
-        for (unsigned int k = 0; k < n_element_nodes; ++k)
-          {
-            std::size_t tag = 0;
-            if (!element_text.read(tag) || tag > largest_tag || index_of_tag[tag] == no_node)
-              return false;
-            node_index[k] = index_of_tag[tag];
-          }
-        if (type == cell_type)
-          {
-            CellData<dim> cell;
-            for (unsigned int k = 0; k < n_element_nodes; ++k)
-              cell.vertices[gmsh_to_dealii[k]] = node_index[k];
-            cell.material_id = physical;
-            list.cells.push_back(cell);
-          }
-        else if (type == face_type)
-          {
-            CellData<dim - 1> face;
-            for (unsigned int k = 0; k < n_element_nodes; ++k)
-              face.vertices[k] = node_index[k];
-            face.boundary_id = physical;
-            list.boundary_faces.push_back(face);
-          }
-        else if (type != 15 && !(dim == 3 && type == 1))
+      }
+    else
+      {
+        if (!element_text.read(n_blocks) || !element_text.read(n_elements) ||
+            !element_text.read(ignored) || !element_text.read(ignored))
           return false;
+        for (std::size_t block = 0; block < n_blocks; ++block)
+          {
+            int         entity_dim = 0, entity_tag = 0, type = 0;
+            std::size_t count = 0;
+            if (!element_text.read(entity_dim) || !element_text.read(entity_tag) ||
+                !element_text.read(type) || !element_text.read(count))
+              return false;
+            const auto         found    = physical_of_entity.find({entity_dim, entity_tag});
+            const unsigned int physical = found == physical_of_entity.end() ? 0 : found->second;
+            for (std::size_t e = 0; e < count; ++e)
+              if (!element_text.read(number) || !add_element(type, physical))
+                return false;
+          }
       }
     if (list.cells.empty())
       return false;

@@ -72,7 +72,7 @@ namespace roofspan
     else
       {
         // Fully distributed: each rank keeps its own cells and one layer of
-        // ghosts. An unrefined Gmsh mesh gives its cells as a plain list,
+        // ghosts. An unrefined Gmsh mesh (ASCII) gives its cells as a plain list,
         // cut by coordinate bisection: no rank builds or partitions a
         // Triangulation of the whole mesh (the bench drift, 436 k cells, 2
         // ranks: 8.7 s -> 3.3 s).

@@ -22,10 +22,11 @@ namespace roofspan
 
     void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const override;
 
-    /// Reads ASCII format 2 meshes of quadrilaterals (2D) or hexahedra (3D)
-    /// directly; anything else (format 4, binary, other cell types, a
-    /// damaged file) returns false and goes through GridIn, whose checks and
-    /// messages then apply.
+    /// Reads ASCII meshes (format 2 or 4.1) of quadrilaterals (2D) or
+    /// hexahedra (3D) directly; anything else (binary, format 4.0,
+    /// parametric nodes, other cell types, an entity in two physical
+    /// groups, a damaged file) returns false and goes through GridIn, whose
+    /// checks and messages then apply.
     bool read_cell_list(CoarseCellList<dim> &list) const override;
 
   private:
