@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import load_summary, probe, run_roofspan, scratch  # noqa: E402
+from harness import compare_displacements, load_summary, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOLERANCE = 1e-6
@@ -88,25 +88,14 @@ def main():
             print(f"{name}: {reader:9s} on {ranks} rank(s): {s['cells']} cells, {s['dofs']} DoFs, "
                   f"max |u| {s['displacement']['max_magnitude']:.12e} m ({used})")
         reference = runs[("p4est", 1)]
-        scale = reference["displacement"]["max_magnitude"]
         for key, s in runs.items():
             if key == ("p4est", 1):
                 continue
             for count in ("cells", "dofs"):
                 if s[count] != reference[count]:
                     failures.append(f"{name} {key}: {count} {s[count]} against {reference[count]}")
-            values = [("max |u|", s["displacement"]["max_magnitude"], scale)]
-            for p in probes:
-                for d, (u, u_ref) in enumerate(zip(probe(s, p)["displacement"],
-                                                   probe(reference, p)["displacement"])):
-                    values.append((f"{p} u[{d}]", u, u_ref))
-            for label, value, ref in values:
-                error = abs(value - ref) / scale
-                ok = error <= TOLERANCE
-                print(f"  {name} {key[0]} on {key[1]} vs p4est on 1: {label}: {value:.12e} vs {ref:.12e}, "
-                      f"difference {error:.1e} of max |u| ({'ok' if ok else 'FAILED'})")
-                if not ok:
-                    failures.append(f"{name} {key}: {label}")
+            failures += compare_displacements(f"{name} {key[0]} on {key[1]} vs p4est on 1", s, reference,
+                                              probes, TOLERANCE)
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
     print(f"PASSED Gmsh cell list = GridIn + p4est to {TOLERANCE:g} of max |u| on 1, 2 and 3 ranks "

@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import load_summary, probe, run_roofspan, scratch  # noqa: E402
+from harness import compare_displacements, load_summary, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOLERANCE = 1e-6
@@ -42,24 +42,11 @@ def main():
                   f"iterations, residual {s['solver']['relative_residual']:.2e}, "
                   f"max |u| {s['displacement']['max_magnitude']:.12e} m")
         reference = runs[("assembled", 1)]
-        scale = reference["displacement"]["max_magnitude"]
         for key, s in runs.items():
             if key == ("assembled", 1):
                 continue
-            values = [("max |u|", s["displacement"]["max_magnitude"], scale)]
-            for p in probes:
-                for d, (u, u_ref) in enumerate(zip(probe(s, p)["displacement"],
-                                                   probe(reference, p)["displacement"])):
-                    values.append((f"{p} u[{d}]", u, u_ref))
-            for label, value, ref in values:
-                # Relative to the largest displacement: a near-zero component
-                # is compared at the model's scale.
-                error = abs(value - ref) / scale
-                ok = error <= TOLERANCE
-                print(f"  {name} {key[0]} on {key[1]} vs assembled on 1: {label}: {value:.12e} vs {ref:.12e}, "
-                      f"difference {error:.1e} of max |u| ({'ok' if ok else 'FAILED'})")
-                if not ok:
-                    failures.append(f"{name} {key}: {label}")
+            failures += compare_displacements(f"{name} {key[0]} on {key[1]} vs assembled on 1", s, reference,
+                                              probes, TOLERANCE)
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
     print(f"PASSED matrix-free = assembled to {TOLERANCE:g} of max |u| on 1, 2 and 3 ranks")

@@ -72,6 +72,27 @@ def probe(summary, name):
     raise SystemExit(f"FAILED: probe {name} missing from summary")
 
 
+def compare_displacements(label, result, reference, probes, tolerance):
+    """The largest displacement and every component at `probes` of two runs
+    of the same discrete problem, each difference relative to the
+    reference's largest displacement (a near-zero component is compared at
+    the model's scale). Prints one line per value; returns the failures."""
+    scale = reference["displacement"]["max_magnitude"]
+    values = [("max |u|", result["displacement"]["max_magnitude"], scale)]
+    for p in probes:
+        for d, (u, u_ref) in enumerate(zip(probe(result, p)["displacement"], probe(reference, p)["displacement"])):
+            values.append((f"{p} u[{d}]", u, u_ref))
+    failures = []
+    for what, value, ref in values:
+        error = abs(value - ref) / scale
+        ok = error <= tolerance
+        print(f"  {label}: {what}: {value:.12e} vs {ref:.12e}, difference {error:.1e} of max |u| "
+              f"({'ok' if ok else 'FAILED'})")
+        if not ok:
+            failures.append(f"{label}: {what}")
+    return failures
+
+
 class Checks:
     """Collects value-vs-reference checks, prints a table, fails at the end."""
 
