@@ -270,6 +270,17 @@ namespace roofspan
   template <int dim>
   bool GmshModel<dim>::read_cell_list(CoarseCellList<dim> &list) const
   {
+    // A file the reader gives up on part-way (truncated in $Elements, an
+    // unknown element after the first cells) must not leave half a mesh.
+    if (parse_cell_list(list))
+      return true;
+    list = CoarseCellList<dim>();
+    return false;
+  }
+
+  template <int dim>
+  bool GmshModel<dim>::parse_cell_list(CoarseCellList<dim> &list) const
+  {
     std::string text;
     {
       std::ifstream in(mesh_file, std::ios::binary);
@@ -518,7 +529,6 @@ namespace roofspan
       }
     catch (const std::exception &)
       {
-        list = CoarseCellList<dim>();
         return false; // GridIn reports it
       }
     return true;

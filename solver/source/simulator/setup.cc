@@ -75,7 +75,7 @@ namespace roofspan
         // ghosts. An unrefined Gmsh mesh (ASCII) gives its cells as a plain list,
         // cut by coordinate bisection: no rank builds or partitions a
         // Triangulation of the whole mesh (the bench drift, 436 k cells, 2
-        // ranks: 8.7 s -> 3.3 s).
+        // ranks: 8.7 s -> 3.25 s).
         // Built-in shapes and refined meshes build the serial mesh on every
         // rank and keep deal.II's description of it, z-order partitioned:
         // the partition runs on the coarse cells and the parts keep the
@@ -91,9 +91,6 @@ namespace roofspan
                         " cells)");
             refuse_if_too_large(cell_list.cells.size());
             mesh_reader = "mesh file read as a cell list, cut by coordinate bisection";
-          }
-        if (!cell_list.cells.empty())
-          {
             const std::vector<unsigned int> owner = cell_list.partition(n_ranks);
             profile.lap("partition (coordinate bisection)");
             description =

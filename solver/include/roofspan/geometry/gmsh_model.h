@@ -30,6 +30,9 @@ namespace roofspan
     bool read_cell_list(CoarseCellList<dim> &list) const override;
 
   private:
+    /// read_cell_list() without clearing `list` on failure.
+    bool parse_cell_list(CoarseCellList<dim> &list) const;
+
     std::string mesh_file;
   };
 } // namespace roofspan
