@@ -86,6 +86,8 @@ namespace roofspan
     // (PETSc cannot zero a matrix before its first assembly).
     // Matrix-free (setup.cc): residuals only; CG applies the stiffness itself.
     const bool assemble_matrix = with_matrix && !use_matrix_free;
+    if (with_matrix && use_matrix_free && plastic)
+      point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
     if (assemble_matrix && n_assemblies > 0)
       system_matrix.reset();
     const AffineConstraints<double> &active =
@@ -170,8 +172,11 @@ namespace roofspan
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)
                       cell_internal(i) += (dsigma * B[i]) * JxW;
                     // Residual-only evaluations (line searches) skip the tangent:
-                    // B^T C B is most of a plastic cell's work.
-                    if (with_matrix)
+                    // B^T C B is most of a plastic cell's work. Matrix-free,
+                    // the tangent is kept at the point for the operator.
+                    if (with_matrix && use_matrix_free)
+                      point_tangents[index] = update.tangent;
+                    else if (with_matrix)
                       for (unsigned int i = 0; i < dofs_per_cell; ++i)
                         {
                           const SymmetricTensor<2, 3> CB = update.tangent * B[i];
@@ -184,6 +189,18 @@ namespace roofspan
               {
                 // Internal force from the stress at the points, sigma =
                 // lambda tr(eps) I + 2 mu eps: no cell matrix is needed.
+                // Among plastic units the operator reads tangents at every
+                // point: the elastic one here.
+                if (with_matrix && plastic)
+                  {
+                    const SymmetricTensor<4, 3> C =
+                        m.lambda *
+                            outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
+                        2. * m.mu * identity_tensor<3>();
+                    std::fill_n(point_tangents.begin() + size_t(cell->active_cell_index()) * n_q,
+                                n_q,
+                                C);
+                  }
                 cell_internal = 0;
                 for (unsigned int q = 0; q < n_q; ++q)
                   {

@@ -322,8 +322,9 @@ namespace roofspan
     {
       const bool applies = matrix_free_obstacle().empty() && !jacobian_check_enabled;
       use_matrix_free =
-          applies && (linear_solver.operator_type() == "matrix-free" ||
-                      (linear_solver.operator_type() == "auto" && dof_handler.n_dofs() >= 200000));
+          applies &&
+          (linear_solver.operator_type() == "matrix-free" ||
+           (linear_solver.operator_type() == "auto" && !plastic && dof_handler.n_dofs() >= 200000));
       matrix_free_elasticity.reset();
     }
 

@@ -248,15 +248,15 @@ namespace roofspan
   template <int dim>
   std::string Simulator<dim>::preconditioner_description() const
   {
-    return use_matrix_free ? "hybrid multigrid (Chebyshev on Q2, two BoomerAMG V-cycles on Q1)" :
-                             linear_solver.preconditioner_name();
+    return use_matrix_free ?
+               std::string(plastic ? "elastic " : "") +
+                   "hybrid multigrid (Chebyshev on Q2, two BoomerAMG V-cycles on Q1)" :
+               linear_solver.preconditioner_name();
   }
 
   template <int dim>
   std::string Simulator<dim>::matrix_free_obstacle() const
   {
-    if (plastic)
-      return "it has plastic rock units (the operator is linear elastic)";
     if (bolt_pattern.present())
       return "it has bolts (their unknowns need the assembled matrix)";
     if (degree != 2)

@@ -95,6 +95,13 @@ namespace roofspan
             pcout << "  matrix-free operator: " << dof_handler.n_dofs() << " DoFs (Q2), "
                   << matrix_free_elasticity->n_coarse_dofs() << " on the Q1 level (AMG)\n";
           }
+        if (plastic)
+          {
+            bool symmetric = true;
+            for (const auto &[id, model] : models)
+              symmetric = symmetric && model->has_symmetric_tangent();
+            matrix_free_elasticity->use_point_tangents(&point_tangents, symmetric);
+          }
         stats = matrix_free_elasticity->solve(delta,
                                               rhs,
                                               linear_solver.tolerance(),

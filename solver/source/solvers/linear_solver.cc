@@ -95,10 +95,13 @@ namespace roofspan
                       "cell by cell (deal.II MatrixFree) and preconditioned by a "
                       "hybrid multigrid: Chebyshev smoothing at Q2, then "
                       "two BoomerAMG V-cycles on the Q1 matrix of the same mesh. For "
-                      "unbolted linear-elastic rock at Polynomial degree 2; about a "
-                      "quarter of the memory. "
-                      "'auto': matrix-free where it applies and the model has at "
-                      "least 200000 DoFs, assembled otherwise.");
+                      "unbolted rock at Polynomial degree 2; about a quarter of the "
+                      "memory. Plastic rock: the consistent tangent is stored at each "
+                      "quadrature point and applied cell by cell (GMRES when the flow "
+                      "is non-associated), preconditioned by the elastic multigrid. "
+                      "'auto': matrix-free where it applies, the rock is linear "
+                      "elastic and the model has at least 200000 DoFs; assembled "
+                      "otherwise.");
     prm.declare_entry("Smoothing degree",
                       "2",
                       Patterns::Integer(1, 10),

@@ -21,6 +21,7 @@
 #include <deal.II/lac/precondition.h>
 #include <deal.II/lac/solver_cg.h>
 #include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/solver_gmres.h>
 #include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/matrix_free/fe_evaluation.h>
 #include <deal.II/matrix_free/matrix_free.h>
@@ -53,8 +54,10 @@ namespace roofspan
 
     /**
      * Linear elasticity, sigma = lambda tr(eps) I + 2 mu eps, with Lame
-     * constants per cell, as a MatrixFree operator of degree `degree`;
-     * identity rows on the DoFs with (homogeneous) Dirichlet constraints.
+     * constants per cell, or the plastic tangent, sigma = C : eps with C
+     * stored per quadrature point, as a MatrixFree operator of degree
+     * `degree`; identity rows on the DoFs with (homogeneous) Dirichlet
+     * constraints.
      */
     template <int dim, int degree>
     class ElasticOperator : public Subscriptor
@@ -75,8 +78,9 @@ namespace roofspan
         matrix_free.reinit(mapping, dof_handler, constraints, QGauss<1>(degree + 1), data);
         lambda.resize(matrix_free.n_cell_batches());
         mu.resize(matrix_free.n_cell_batches());
+        active_cell.resize(matrix_free.n_cell_batches() * n_lanes);
         for (unsigned int batch = 0; batch < matrix_free.n_cell_batches(); ++batch)
-          for (unsigned int lane = 0; lane < VectorizedArray<double>::size(); ++lane)
+          for (unsigned int lane = 0; lane < n_lanes; ++lane)
             {
               // Unfilled lanes repeat the first cell (never summed).
               const unsigned int filled = matrix_free.n_active_entries_per_cell_batch(batch);
@@ -84,6 +88,7 @@ namespace roofspan
               const auto [l, m]   = lame(cell->material_id());
               lambda[batch][lane] = l;
               mu[batch][lane]     = m;
+              active_cell[batch * n_lanes + lane] = cell->active_cell_index();
             }
         constrained = matrix_free.get_constrained_dofs();
       }
@@ -129,7 +134,7 @@ namespace roofspan
 
       void Tvmult(VectorType &dst, const VectorType &src) const
       {
-        vmult(dst, src); // symmetric
+        vmult(dst, src); // symmetric (elastic); nothing transposes a tangent
       }
 
       /// Chebyshev's interface; it gets the inverse diagonal instead.
@@ -137,12 +142,49 @@ namespace roofspan
       {
         throw std::logic_error("ElasticOperator::el: not available");
       }
+      /// The tangent at the points from now on (nullptr: the Lame constants).
+      void set_point_tangents(const std::vector<SymmetricTensor<4, 3>> *tangents)
+      {
+        point_tangents = tangents;
+      }
+
       /// The cell's stiffness applied at the quadrature points.
       void apply_cell(Evaluation &phi) const
       {
-        const VectorizedArray<double> l = lambda[phi.get_current_cell_index()];
-        const VectorizedArray<double> m = mu[phi.get_current_cell_index()];
+        const unsigned int batch = phi.get_current_cell_index();
         phi.evaluate(EvaluationFlags::gradients);
+        if (point_tangents != nullptr)
+          {
+            // C differs per point and per lane: contracted lane by lane
+            // (36 multiply-adds a point, small beside the sum factorisation).
+            const unsigned int filled = matrix_free.n_active_entries_per_cell_batch(batch);
+            for (unsigned int q = 0; q < phi.n_q_points; ++q)
+              {
+                const SymmetricTensor<2, dim, VectorizedArray<double>> strain =
+                    phi.get_symmetric_gradient(q);
+                SymmetricTensor<2, dim, VectorizedArray<double>> stress;
+                for (unsigned int lane = 0; lane < filled; ++lane)
+                  {
+                    const SymmetricTensor<4, 3> &C =
+                        (*point_tangents)[size_t(active_cell[batch * n_lanes + lane]) *
+                                              phi.n_q_points +
+                                          q];
+                    SymmetricTensor<2, 3> e; // plane strain: zero out of plane
+                    for (unsigned int a = 0; a < dim; ++a)
+                      for (unsigned int b = a; b < dim; ++b)
+                        e[a][b] = strain[a][b][lane];
+                    const SymmetricTensor<2, 3> s = C * e;
+                    for (unsigned int a = 0; a < dim; ++a)
+                      for (unsigned int b = a; b < dim; ++b)
+                        stress[a][b][lane] = s[a][b];
+                  }
+                phi.submit_symmetric_gradient(stress, q);
+              }
+            phi.integrate(EvaluationFlags::gradients);
+            return;
+          }
+        const VectorizedArray<double> l = lambda[batch];
+        const VectorizedArray<double> m = mu[batch];
         for (unsigned int q = 0; q < phi.n_q_points; ++q)
           {
             const SymmetricTensor<2, dim, VectorizedArray<double>> strain =
@@ -231,9 +273,13 @@ namespace roofspan
           }
       }
 
+      static constexpr unsigned int          n_lanes = VectorizedArray<double>::size();
       MatrixFree<dim, double>                matrix_free;
       AlignedVector<VectorizedArray<double>> lambda, mu;
-      std::vector<unsigned int>              constrained;
+      /// Active cell index of each (batch, lane): where its point tangents are.
+      std::vector<unsigned int>                 active_cell;
+      const std::vector<SymmetricTensor<4, 3>> *point_tangents = nullptr;
+      std::vector<unsigned int>                 constrained;
     };
 
     template <int dim>
@@ -350,6 +396,8 @@ namespace roofspan
     std::unique_ptr<PreconditionMG<dim, VectorType, MGTransferGlobalCoarsening<dim, VectorType>>>
            preconditioner;
     double seconds = 0;
+    /// The tangent in use is not symmetric: GMRES instead of CG.
+    bool nonsymmetric = false;
   };
 
   template <int dim>
@@ -516,6 +564,15 @@ namespace roofspan
   }
 
   template <int dim>
+  void
+  MatrixFreeElasticity<dim>::use_point_tangents(const std::vector<SymmetricTensor<4, 3>> *tangents,
+                                                const bool                                symmetric)
+  {
+    impl->fine.set_point_tangents(tangents);
+    impl->nonsymmetric = tangents != nullptr && !symmetric;
+  }
+
+  template <int dim>
   bool MatrixFreeElasticity<dim>::is_set_up() const
   {
     return impl != nullptr;
@@ -573,7 +630,7 @@ namespace roofspan
   {
     Implementation          &s = *impl;
     LinearSolver::Statistics stats;
-    stats.method        = "CG, matrix-free";
+    stats.method        = s.nonsymmetric ? "GMRES, matrix-free" : "CG, matrix-free";
     stats.setup_seconds = s.seconds;
     s.seconds           = 0; // counted once
     Timer timer(s.comm, true);
@@ -605,14 +662,25 @@ namespace roofspan
       }
     for (const unsigned int i : s.fine.constrained_dofs())
       rhs.local_element(i) = 0.;
-    const double         b_norm = rhs.l2_norm();
-    SolverControl        control(max_iterations, relative_tolerance * b_norm, false, false);
-    SolverCG<VectorType> cg(control);
-    bool                 converged = true;
+    const double  b_norm = rhs.l2_norm();
+    SolverControl control(max_iterations, relative_tolerance * b_norm, false, false);
+    bool          converged = true;
     try
       {
-        if (b_norm > 0)
-          cg.solve(s.fine, solution, rhs, *s.preconditioner);
+        if (b_norm > 0 && s.nonsymmetric)
+          {
+            // Right preconditioning: the residual GMRES minimises is the
+            // true one. 50 basis vectors before a restart.
+            SolverGMRES<VectorType> gmres(control,
+                                          typename SolverGMRES<VectorType>::AdditionalData(52,
+                                                                                           true));
+            gmres.solve(s.fine, solution, rhs, *s.preconditioner);
+          }
+        else if (b_norm > 0)
+          {
+            SolverCG<VectorType> cg(control);
+            cg.solve(s.fine, solution, rhs, *s.preconditioner);
+          }
       }
     catch (const SolverControl::NoConvergence &)
       {
@@ -627,8 +695,8 @@ namespace roofspan
     timer.stop();
     stats.solve_seconds = timer.last_wall_time();
     if (!converged || !std::isfinite(stats.relative_residual))
-      throw LinearSolverFailure("the linear solver (CG + matrix-free multigrid) did not reach "
-                                "the relative tolerance in " +
+      throw LinearSolverFailure("the linear solver (" + stats.method +
+                                " + multigrid) did not reach the relative tolerance in " +
                                 std::to_string(stats.iterations) +
                                 " iterations (true relative residual " +
                                 std::to_string(stats.relative_residual) + ")");

@@ -368,6 +368,10 @@ namespace roofspan
     /// first solve (solve.cc) and kept until the mesh changes.
     bool                                       use_matrix_free = false;
     std::unique_ptr<MatrixFreeElasticity<dim>> matrix_free_elasticity;
+    /// Matrix-free with plastic units: the consistent tangent at each point
+    /// [active cell index * n_q + q] from the last assembly with the
+    /// Jacobian (assembly.cc), which the operator applies (solve.cc).
+    std::vector<dealii::SymmetricTensor<4, 3>> point_tangents;
     NonlinearSolver                            nonlinear_solver;
     LoadBalancing                              load_balancing;
     BoltPattern<dim>                           bolt_pattern;

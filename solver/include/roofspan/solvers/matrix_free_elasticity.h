@@ -2,12 +2,14 @@
 
 #include <roofspan/solvers/linear_solver.h>
 
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/types.h>
 #include <deal.II/lac/petsc_vector.h>
 
 #include <functional>
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace dealii
 {
@@ -38,7 +40,16 @@ namespace roofspan
    * residual. The operator is built once per mesh (setup) and serves every
    * solve: linear elasticity has one stiffness.
    *
-   * Only for unbolted linear-elastic rock at degree 2 (Simulator decides).
+   * Plastic rock: with use_point_tangents() the operator applies the
+   * consistent tangent stored at each quadrature point (the Newton
+   * Jacobian) instead of the Lame constants. The multigrid stays the elastic
+   * one (Chebyshev on the tangent operator with the elastic diagonal, the
+   * elastic Q1 matrix in the AMG): built once per mesh, an SPD approximation
+   * whose quality falls as plastic zones grow. A non-symmetric tangent
+   * (non-associated flow) is solved by GMRES with right preconditioning,
+   * which judges convergence on the true residual as CG does.
+   *
+   * Only for unbolted rock at degree 2 (Simulator decides).
    */
   template <int dim>
   class MatrixFreeElasticity
@@ -76,6 +87,16 @@ namespace roofspan
                                    double                                    relative_tolerance,
                                    unsigned int                              max_iterations,
                                    const dealii::AffineConstraints<double>  *prescribed = nullptr);
+
+    /// From now on the operator is the tangent in `tangents`, indexed
+    /// [active cell index * (degree + 1)^dim + q] with q lexicographic in
+    /// the points of QGauss(degree + 1) (the assembly's order); in 2D the
+    /// plane-strain part of it. The array is read at each application, not
+    /// copied: the caller refills it with each Jacobian and keeps it alive.
+    /// `symmetric` false selects GMRES. nullptr returns to the Lame
+    /// constants.
+    void use_point_tangents(const std::vector<dealii::SymmetricTensor<4, 3>> *tangents,
+                            bool                                              symmetric);
 
     /// y = K x (homogeneous constraints: identity rows on constrained DoFs).
     void vmult(dealii::PETScWrappers::MPI::Vector       &y,
