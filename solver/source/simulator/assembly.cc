@@ -87,7 +87,10 @@ namespace roofspan
     // Matrix-free (setup.cc): residuals only; CG applies the stiffness itself.
     const bool assemble_matrix = with_matrix && !use_matrix_free;
     if (with_matrix && use_matrix_free && plastic)
-      point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
+      {
+        point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
+        ++tangent_generation;
+      }
     if (assemble_matrix && n_assemblies > 0)
       system_matrix.reset();
     const AffineConstraints<double> &active =

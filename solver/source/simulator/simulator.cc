@@ -248,10 +248,8 @@ namespace roofspan
   template <int dim>
   std::string Simulator<dim>::preconditioner_description() const
   {
-    return use_matrix_free ?
-               std::string(plastic ? "elastic " : "") +
-                   "hybrid multigrid (Chebyshev on Q2, two BoomerAMG V-cycles on Q1)" :
-               linear_solver.preconditioner_name();
+    return use_matrix_free ? "hybrid multigrid (Chebyshev on Q2, two BoomerAMG V-cycles on Q1)" :
+                             linear_solver.preconditioner_name();
   }
 
   template <int dim>

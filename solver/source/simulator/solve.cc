@@ -100,7 +100,9 @@ namespace roofspan
             bool symmetric = true;
             for (const auto &[id, model] : models)
               symmetric = symmetric && model->has_symmetric_tangent();
-            matrix_free_elasticity->use_point_tangents(&point_tangents, symmetric);
+            matrix_free_elasticity->use_point_tangents(&point_tangents,
+                                                       symmetric,
+                                                       tangent_generation);
           }
         stats = matrix_free_elasticity->solve(delta,
                                               rhs,

@@ -52,6 +52,64 @@ namespace roofspan
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
 
+    /// The strain of a shape function of FESystem(FE_Q, dim) (one nonzero
+    /// component c, gradient g), embedded in 3D (plane strain).
+    template <int dim>
+    SymmetricTensor<2, 3> shape_strain(const unsigned int c, const Tensor<1, dim> &g)
+    {
+      SymmetricTensor<2, 3> b;
+      for (unsigned int d = 0; d < dim; ++d)
+        b[c][d] += (d == c ? 1. : 0.5) * g[d];
+      return b;
+    }
+
+    /**
+     * What the multigrid levels are built from: the Lame constants of each
+     * cell's material, or, when `tangents` is set, the tangent stored at the
+     * points of the fine quadrature [active cell index * n_q + q].
+     */
+    template <int dim>
+    struct LevelStiffness
+    {
+      typename MatrixFreeElasticity<dim>::LameConstants lame;
+      const std::vector<SymmetricTensor<4, 3>>         *tangents = nullptr;
+      unsigned int                                      n_q      = 0;
+
+      /// b_i : C : b_j at fine point q of `cell` (fine quadrature only).
+      template <typename Cell>
+      double form(const Cell           &cell,
+                  const unsigned int    q,
+                  const unsigned int    ci,
+                  const Tensor<1, dim> &gi,
+                  const unsigned int    cj,
+                  const Tensor<1, dim> &gj) const
+      {
+        if (tangents == nullptr)
+          {
+            const auto [l, m] = lame(cell->material_id());
+            return LinearElastic::form(l, m, gi, ci, gj, cj);
+          }
+        const SymmetricTensor<4, 3> &C = (*tangents)[size_t(cell->active_cell_index()) * n_q + q];
+        return shape_strain<dim>(ci, gi) * (C * shape_strain<dim>(cj, gj));
+      }
+
+      /// The cell's tangent averaged over its points, or the elastic one.
+      template <typename Cell>
+      SymmetricTensor<4, 3> cell_mean(const Cell &cell) const
+      {
+        if (tangents == nullptr)
+          {
+            const auto [l, m] = lame(cell->material_id());
+            return l * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
+                   2. * m * identity_tensor<3>();
+          }
+        SymmetricTensor<4, 3> mean;
+        for (unsigned int q = 0; q < n_q; ++q)
+          mean += (*tangents)[size_t(cell->active_cell_index()) * n_q + q];
+        return mean / double(n_q);
+      }
+    };
+
     /**
      * Linear elasticity, sigma = lambda tr(eps) I + 2 mu eps, with Lame
      * constants per cell, or the plastic tangent, sigma = C : eps with C
@@ -205,10 +263,10 @@ namespace roofspan
       /// Hanging nodes get the diagonal distributed like a load: close enough
       /// for a smoother.
       std::shared_ptr<DiagonalMatrix<VectorType>>
-      inverse_diagonal(const Mapping<dim>                                      &mapping,
-                       const DoFHandler<dim>                                   &dof_handler,
-                       const AffineConstraints<double>                         &constraints,
-                       const typename MatrixFreeElasticity<dim>::LameConstants &lame) const
+      inverse_diagonal(const Mapping<dim>              &mapping,
+                       const DoFHandler<dim>           &dof_handler,
+                       const AffineConstraints<double> &constraints,
+                       const LevelStiffness<dim>       &stiffness) const
       {
         auto        inverse  = std::make_shared<DiagonalMatrix<VectorType>>();
         VectorType &diagonal = inverse->get_vector();
@@ -226,15 +284,13 @@ namespace roofspan
           if (cell->is_locally_owned())
             {
               fe_values.reinit(cell);
-              const auto [l, m] = lame(cell->material_id());
-              cell_diagonal     = 0;
+              cell_diagonal = 0;
               for (unsigned int q = 0; q < quadrature.size(); ++q)
                 for (unsigned int i = 0; i < n; ++i)
                   {
                     const Tensor<1, dim> g = fe_values.shape_grad_component(i, q, component[i]);
-                    cell_diagonal(i) +=
-                        LinearElastic::form(l, m, g, component[i], g, component[i]) *
-                        fe_values.JxW(q);
+                    cell_diagonal(i) += stiffness.form(cell, q, component[i], g, component[i], g) *
+                                        fe_values.JxW(q);
                   }
               cell->get_dof_indices(indices);
               constraints.distribute_local_to_global(cell_diagonal, indices, diagonal);
@@ -381,14 +437,17 @@ namespace roofspan
   {
     MPI_Comm                                           comm      = MPI_COMM_NULL;
     const DoFHandler<dim>                             *fine_dofs = nullptr;
+    const Mapping<dim>                                *mapping   = nullptr;
     FESystem<dim>                                      q1{FE_Q<dim>(1), dim};
     std::unique_ptr<DoFHandler<dim>>                   coarse_dofs;
     AffineConstraints<double>                          fine_constraints, coarse_constraints;
     FineOperator<dim>                                  fine;
     std::shared_ptr<const Utilities::MPI::Partitioner> coarse_partitioner;
     SystemMatrix                                       coarse_matrix;
+    bool                                               coarse_pattern_made = false;
     CoarseAMG                                          coarse_amg;
     FineSmoother<dim>                                  smoother;
+    unsigned int                                       smoothing_degree = 2;
     MGLevelObject<MGTwoLevelTransfer<dim, VectorType>> transfers;
     std::unique_ptr<MGTransferGlobalCoarsening<dim, VectorType>> transfer;
     std::unique_ptr<LevelOperators<dim>>                         level_operators;
@@ -398,7 +457,124 @@ namespace roofspan
     double seconds = 0;
     /// The tangent in use is not symmetric: GMRES instead of CG.
     bool nonsymmetric = false;
+    /// What the smoother and the Q1 level were last built from.
+    LevelStiffness<dim> stiffness;
+    std::uint64_t       stiffness_generation = 0;
+
+    /// Chebyshev on the Q2 level: degree `smoothing_degree` over
+    /// [lambda_max / 15, 1.1 lambda_max] of the Jacobi-preconditioned fine
+    /// operator, with its diagonal from `stiffness`.
+    void build_smoother();
+    /// The Q1 matrix from `stiffness` (a tangent averaged per cell), and
+    /// BoomerAMG set up on it.
+    void build_coarse_level();
   };
+
+  template <int dim>
+  void MatrixFreeElasticity<dim>::Implementation::build_smoother()
+  {
+    typename FineSmoother<dim>::Chebyshev::AdditionalData data;
+    data.preconditioner  = fine.inverse_diagonal(*mapping, *fine_dofs, fine_constraints, stiffness);
+    data.degree          = smoothing_degree;
+    data.smoothing_range = 15.;
+    data.eig_cg_n_iterations = 15;
+    smoother.chebyshev.initialize(fine, data);
+    VectorType probe;
+    fine.initialize_dof_vector(probe);
+    probe = 1.;
+    VectorType image(probe);
+    smoother.chebyshev.vmult(image, probe); // estimates the eigenvalues now
+  }
+
+  template <int dim>
+  void MatrixFreeElasticity<dim>::Implementation::build_coarse_level()
+  {
+    // The Q1 matrix in hypre's storage with node blocks: the pattern once,
+    // the values at every build.
+    if (!coarse_pattern_made)
+      {
+        const IndexSet &owned = coarse_dofs->locally_owned_dofs();
+        IndexSet        relevant;
+        DoFTools::extract_locally_relevant_dofs(*coarse_dofs, relevant);
+        DynamicSparsityPattern pattern(relevant);
+        DoFTools::make_sparsity_pattern(*coarse_dofs, pattern, coarse_constraints, false);
+        SparsityTools::distribute_sparsity_pattern(pattern, owned, comm, relevant);
+        coarse_matrix.set_layout(SystemMatrix::Layout::hypre_parcsr);
+        coarse_matrix.keep_pattern(true);
+        coarse_matrix.create(owned, pattern, dim, comm);
+        coarse_pattern_made = true;
+      }
+    else
+      coarse_matrix.reset();
+    coarse_matrix.set_symmetric(!nonsymmetric);
+    // The same bilinear form with the same (2-point Gauss) quadrature; a
+    // plastic tangent enters as its mean over the Q2 cell's points.
+    const QGauss<dim>  quadrature(2);
+    FEValues<dim>      fe_values(*mapping, q1, quadrature, update_gradients | update_JxW_values);
+    const unsigned int n = q1.n_dofs_per_cell();
+    FullMatrix<double> cell_matrix(n, n);
+    std::vector<types::global_dof_index> indices(n);
+    std::vector<unsigned int>            component(n);
+    for (unsigned int i = 0; i < n; ++i)
+      component[i] = q1.system_to_component_index(i).first;
+    std::vector<SymmetricTensor<2, 3>> strain(n);
+    for (const auto &cell : coarse_dofs->active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const SymmetricTensor<4, 3> C = stiffness.cell_mean(cell);
+          cell_matrix                   = 0;
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              for (unsigned int i = 0; i < n; ++i)
+                strain[i] = shape_strain<dim>(component[i],
+                                              fe_values.shape_grad_component(i, q, component[i]));
+              for (unsigned int j = 0; j < n; ++j)
+                {
+                  const SymmetricTensor<2, 3> stress = C * strain[j];
+                  for (unsigned int i = 0; i < n; ++i)
+                    cell_matrix(i, j) += (strain[i] * stress) * fe_values.JxW(q);
+                }
+            }
+          cell->get_dof_indices(indices);
+          coarse_constraints.distribute_local_to_global(cell_matrix, indices, coarse_matrix);
+        }
+    coarse_matrix.compress(VectorOperation::add);
+    coarse_matrix.convert_to_hypre();
+
+    // BoomerAMG set up anew from the current values (a new KSP: PETSc does
+    // not see values changed in place in the hypre matrix).
+    if (coarse_amg.ksp)
+      ROOFSPAN_PETSC(KSPDestroy(&coarse_amg.ksp));
+    const char *prefix = "roofspan_mg_coarse_";
+    LinearSolver::set_boomeramg_defaults(prefix, dim);
+    Mat matrix = coarse_matrix.petsc_matrix();
+    PC  pc;
+    ROOFSPAN_PETSC(KSPCreate(comm, &coarse_amg.ksp));
+    ROOFSPAN_PETSC(KSPSetOptionsPrefix(coarse_amg.ksp, prefix));
+    ROOFSPAN_PETSC(KSPSetOperators(coarse_amg.ksp, matrix, matrix));
+    // Two V-cycles: the Q1 level sets the outer iterations (Chebyshev
+    // degree 1 to 6 on Q2: 25 to 23 CG iterations on the 1.4 M DoF block;
+    // two V-cycles instead of one: 25 -> 19, and less time).
+    ROOFSPAN_PETSC(KSPSetType(coarse_amg.ksp, KSPRICHARDSON));
+    ROOFSPAN_PETSC(KSPSetTolerances(coarse_amg.ksp, 0., 0., 1e300, 2));
+    ROOFSPAN_PETSC(KSPSetNormType(coarse_amg.ksp, KSP_NORM_NONE));
+    ROOFSPAN_PETSC(KSPSetInitialGuessNonzero(coarse_amg.ksp, PETSC_FALSE));
+    ROOFSPAN_PETSC(KSPGetPC(coarse_amg.ksp, &pc));
+    ROOFSPAN_PETSC(PCSetType(pc, PCHYPRE));
+    ROOFSPAN_PETSC(PCHYPRESetType(pc, "boomeramg"));
+    ROOFSPAN_PETSC(KSPSetFromOptions(coarse_amg.ksp));
+    ROOFSPAN_PETSC(KSPSetUp(coarse_amg.ksp));
+    ROOFSPAN_PETSC(PCSetUp(pc));
+    if (coarse_amg.x == nullptr)
+      {
+        const PetscInt n_owned = coarse_dofs->locally_owned_dofs().n_elements();
+        ROOFSPAN_PETSC(
+            VecCreateMPIWithArray(comm, 1, n_owned, PETSC_DETERMINE, nullptr, &coarse_amg.x));
+        ROOFSPAN_PETSC(
+            VecCreateMPIWithArray(comm, 1, n_owned, PETSC_DETERMINE, nullptr, &coarse_amg.b));
+      }
+  }
 
   template <int dim>
   MatrixFreeElasticity<dim>::MatrixFreeElasticity() = default;
@@ -412,10 +588,14 @@ namespace roofspan
                                         const LameConstants   &lame,
                                         const unsigned int     smoothing_degree)
   {
-    impl              = std::make_unique<Implementation>();
-    Implementation &s = *impl;
-    s.comm            = dof_handler.get_communicator();
-    s.fine_dofs       = &dof_handler;
+    impl               = std::make_unique<Implementation>();
+    Implementation &s  = *impl;
+    s.comm             = dof_handler.get_communicator();
+    s.fine_dofs        = &dof_handler;
+    s.mapping          = &mapping;
+    s.smoothing_degree = smoothing_degree;
+    s.stiffness.lame   = lame;
+    s.stiffness.n_q    = Utilities::fixed_power<dim>(3);
     Timer        timer(s.comm, true);
     PhaseProfile profile(s.comm, std::cout, "matrix-free setup");
     if (dof_handler.get_fe().degree != 2)
@@ -448,95 +628,10 @@ namespace roofspan
                                                         s.comm);
     }
     profile.lap("Q1 DoFs");
-    // Chebyshev on the Q2 level: degree 5 over [lambda_max / 15, 1.1
-    // lambda_max] of the Jacobi-preconditioned operator.
-    {
-      typename FineSmoother<dim>::Chebyshev::AdditionalData data;
-      data.preconditioner = s.fine.inverse_diagonal(mapping, dof_handler, s.fine_constraints, lame);
-      data.degree         = smoothing_degree;
-      data.smoothing_range     = 15.;
-      data.eig_cg_n_iterations = 15;
-      s.smoother.chebyshev.initialize(s.fine, data);
-      VectorType probe;
-      s.fine.initialize_dof_vector(probe);
-      probe = 1.;
-      VectorType image(probe);
-      s.smoother.chebyshev.vmult(image, probe); // estimates the eigenvalues now
-    }
+    s.build_smoother();
     profile.lap("Q2 smoother");
-
-    // The Q1 matrix, from the Q1 operator's own cell kernel, in hypre's
-    // storage with node blocks.
-    {
-      const IndexSet &owned = s.coarse_dofs->locally_owned_dofs();
-      IndexSet        relevant;
-      DoFTools::extract_locally_relevant_dofs(*s.coarse_dofs, relevant);
-      DynamicSparsityPattern pattern(relevant);
-      DoFTools::make_sparsity_pattern(*s.coarse_dofs, pattern, s.coarse_constraints, false);
-      SparsityTools::distribute_sparsity_pattern(pattern, owned, s.comm, relevant);
-      s.coarse_matrix.set_layout(SystemMatrix::Layout::hypre_parcsr);
-      s.coarse_matrix.create(owned, pattern, dim, s.comm);
-      // The same bilinear form with the same (2-point Gauss) quadrature.
-      const QGauss<dim>  quadrature(2);
-      FEValues<dim>      fe_values(mapping, s.q1, quadrature, update_gradients | update_JxW_values);
-      const unsigned int n = s.q1.n_dofs_per_cell();
-      FullMatrix<double> cell_matrix(n, n);
-      std::vector<types::global_dof_index> indices(n);
-      std::vector<unsigned int>            component(n);
-      for (unsigned int i = 0; i < n; ++i)
-        component[i] = s.q1.system_to_component_index(i).first;
-      std::vector<Tensor<1, dim>> grad(n);
-      for (const auto &cell : s.coarse_dofs->active_cell_iterators())
-        if (cell->is_locally_owned())
-          {
-            fe_values.reinit(cell);
-            const auto [l, m] = lame(cell->material_id());
-            cell_matrix       = 0;
-            for (unsigned int q = 0; q < quadrature.size(); ++q)
-              {
-                for (unsigned int i = 0; i < n; ++i)
-                  grad[i] = fe_values.shape_grad_component(i, q, component[i]);
-                for (unsigned int i = 0; i < n; ++i)
-                  for (unsigned int j = 0; j < n; ++j)
-                    cell_matrix(i, j) +=
-                        LinearElastic::form(l, m, grad[i], component[i], grad[j], component[j]) *
-                        fe_values.JxW(q);
-              }
-            cell->get_dof_indices(indices);
-            s.coarse_constraints.distribute_local_to_global(cell_matrix, indices, s.coarse_matrix);
-          }
-      s.coarse_matrix.compress(VectorOperation::add);
-      s.coarse_matrix.convert_to_hypre();
-    }
-    profile.lap("Q1 matrix");
-    {
-      const char *prefix = "roofspan_mg_coarse_";
-      LinearSolver::set_boomeramg_defaults(prefix, dim);
-      Mat matrix = s.coarse_matrix.petsc_matrix();
-      PC  pc;
-      ROOFSPAN_PETSC(KSPCreate(s.comm, &s.coarse_amg.ksp));
-      ROOFSPAN_PETSC(KSPSetOptionsPrefix(s.coarse_amg.ksp, prefix));
-      ROOFSPAN_PETSC(KSPSetOperators(s.coarse_amg.ksp, matrix, matrix));
-      // Two V-cycles: the Q1 level sets the outer iterations (Chebyshev
-      // degree 1 to 6 on Q2: 25 to 23 CG iterations on the 1.4 M DoF block;
-      // two V-cycles instead of one: 25 -> 19, and less time).
-      ROOFSPAN_PETSC(KSPSetType(s.coarse_amg.ksp, KSPRICHARDSON));
-      ROOFSPAN_PETSC(KSPSetTolerances(s.coarse_amg.ksp, 0., 0., 1e300, 2));
-      ROOFSPAN_PETSC(KSPSetNormType(s.coarse_amg.ksp, KSP_NORM_NONE));
-      ROOFSPAN_PETSC(KSPSetInitialGuessNonzero(s.coarse_amg.ksp, PETSC_FALSE));
-      ROOFSPAN_PETSC(KSPGetPC(s.coarse_amg.ksp, &pc));
-      ROOFSPAN_PETSC(PCSetType(pc, PCHYPRE));
-      ROOFSPAN_PETSC(PCHYPRESetType(pc, "boomeramg"));
-      ROOFSPAN_PETSC(KSPSetFromOptions(s.coarse_amg.ksp));
-      ROOFSPAN_PETSC(KSPSetUp(s.coarse_amg.ksp));
-      ROOFSPAN_PETSC(PCSetUp(pc));
-      const PetscInt n_owned = s.coarse_dofs->locally_owned_dofs().n_elements();
-      ROOFSPAN_PETSC(
-          VecCreateMPIWithArray(s.comm, 1, n_owned, PETSC_DETERMINE, nullptr, &s.coarse_amg.x));
-      ROOFSPAN_PETSC(
-          VecCreateMPIWithArray(s.comm, 1, n_owned, PETSC_DETERMINE, nullptr, &s.coarse_amg.b));
-    }
-    profile.lap("Q1 AMG");
+    s.build_coarse_level();
+    profile.lap("Q1 matrix and AMG");
 
     s.transfers.resize(0, 1);
     s.transfers[1].reinit_polynomial_transfer(dof_handler,
@@ -566,10 +661,22 @@ namespace roofspan
   template <int dim>
   void
   MatrixFreeElasticity<dim>::use_point_tangents(const std::vector<SymmetricTensor<4, 3>> *tangents,
-                                                const bool                                symmetric)
+                                                const bool                                symmetric,
+                                                const std::uint64_t generation)
   {
-    impl->fine.set_point_tangents(tangents);
-    impl->nonsymmetric = tangents != nullptr && !symmetric;
+    Implementation &s = *impl;
+    s.fine.set_point_tangents(tangents);
+    s.nonsymmetric = tangents != nullptr && !symmetric;
+    if (tangents == s.stiffness.tangents && generation == s.stiffness_generation)
+      return;
+    // A new Jacobian: the smoother's diagonal and the Q1 level follow it.
+    Timer timer(s.comm, true);
+    s.stiffness.tangents   = tangents;
+    s.stiffness_generation = generation;
+    s.build_smoother();
+    s.build_coarse_level();
+    timer.stop();
+    s.seconds += timer.last_wall_time();
   }
 
   template <int dim>

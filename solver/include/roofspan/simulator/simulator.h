@@ -372,10 +372,11 @@ namespace roofspan
     /// [active cell index * n_q + q] from the last assembly with the
     /// Jacobian (assembly.cc), which the operator applies (solve.cc).
     std::vector<dealii::SymmetricTensor<4, 3>> point_tangents;
-    NonlinearSolver                            nonlinear_solver;
-    LoadBalancing                              load_balancing;
-    BoltPattern<dim>                           bolt_pattern;
-    std::unique_ptr<BoltSet<dim>>              bolts; ///< null when the roof is unsupported
+    std::uint64_t                 tangent_generation = 0; ///< counts the refills of point_tangents
+    NonlinearSolver               nonlinear_solver;
+    LoadBalancing                 load_balancing;
+    BoltPattern<dim>              bolt_pattern;
+    std::unique_ptr<BoltSet<dim>> bolts; ///< null when the roof is unsupported
 
     /// Lame constants and unit weight per material id.
     struct ElasticConstants

@@ -6,6 +6,7 @@
 #include <deal.II/base/types.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -42,10 +43,9 @@ namespace roofspan
    *
    * Plastic rock: with use_point_tangents() the operator applies the
    * consistent tangent stored at each quadrature point (the Newton
-   * Jacobian) instead of the Lame constants. The multigrid stays the elastic
-   * one (Chebyshev on the tangent operator with the elastic diagonal, the
-   * elastic Q1 matrix in the AMG): built once per mesh, an SPD approximation
-   * whose quality falls as plastic zones grow. A non-symmetric tangent
+   * Jacobian) instead of the Lame constants, and the multigrid follows each
+   * new tangent: the Chebyshev smoother's diagonal from the tangent at the
+   * points, the Q1 matrix from the tangent averaged per cell. A non-symmetric tangent
    * (non-associated flow) is solved by GMRES with right preconditioning,
    * which judges convergence on the true residual as CG does.
    *
@@ -94,9 +94,12 @@ namespace roofspan
     /// plane-strain part of it. The array is read at each application, not
     /// copied: the caller refills it with each Jacobian and keeps it alive.
     /// `symmetric` false selects GMRES. nullptr returns to the Lame
-    /// constants.
+    /// constants. A `generation` other than the last call's means new
+    /// values: the smoother's diagonal and the Q1 matrix (from the tangent
+    /// averaged per cell) are rebuilt, and BoomerAMG set up again.
     void use_point_tangents(const std::vector<dealii::SymmetricTensor<4, 3>> *tangents,
-                            bool                                              symmetric);
+                            bool                                              symmetric,
+                            std::uint64_t                                     generation);
 
     /// y = K x (homogeneous constraints: identity rows on constrained DoFs).
     void vmult(dealii::PETScWrappers::MPI::Vector       &y,
