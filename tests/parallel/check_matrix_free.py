@@ -56,16 +56,20 @@ def compare_newton(label, result, reference):
     ours, theirs = newton_histories(result), newton_histories(reference)
     if len(ours) != len(theirs):
         return [f"{label}: {len(ours)} load steps against {len(theirs)}"]
-    worst, compared = 0.0, 0
-    for a, b in zip(ours, theirs):
+    worst, compared, failures = 0.0, 0, []
+    for step, (a, b) in enumerate(zip(ours, theirs)):
+        if len(a) != len(b):
+            failures.append(f"{label}: load step {step + 1}: {len(a)} Newton iterations against {len(b)}")
         for r, r_ref in zip(a, b):
             if r_ref > NEWTON_FLOOR:
                 worst = max(worst, abs(r - r_ref) / r_ref)
                 compared += 1
-    ok = worst <= NEWTON_TOLERANCE
+    if compared == 0:
+        failures.append(f"{label}: no Newton residual above {NEWTON_FLOOR:g} to compare")
+    ok = worst <= NEWTON_TOLERANCE and not failures
     print(f"  {label}: Newton residuals above {NEWTON_FLOOR:g}: {compared} compared, largest relative "
           f"difference {worst:.1e} ({'ok' if ok else 'FAILED'})")
-    return [] if ok else [f"{label}: Newton history"]
+    return failures + ([] if worst <= NEWTON_TOLERANCE else [f"{label}: Newton residuals"])
 
 
 def main():
@@ -89,10 +93,14 @@ def main():
                 continue
             label = f"{name} {key[0]} on {key[1]} vs assembled on 1"
             failures += compare_displacements(label, s, reference, probes, TOLERANCE)
-            if s.get("plasticity", {}).get("yielded_points", 0) > 0:
+            if name.startswith("plastic"):
+                yielded, yielded_ref = (r.get("plasticity", {}).get("yielded_points", 0) for r in (s, reference))
+                print(f"  {label}: yielded points {yielded} vs {yielded_ref}")
+                if yielded_ref == 0 or yielded != yielded_ref:
+                    failures.append(f"{label}: yielded points {yielded} vs {yielded_ref} (the case must yield)")
+                if "GMRES" not in s["solver"]["method"]:
+                    failures.append(f"{label}: non-associated flow solved by {s['solver']['method']}, not GMRES")
                 failures += compare_newton(label, s, reference)
-                print(f"  {label}: yielded points {s['plasticity']['yielded_points']} vs "
-                      f"{reference['plasticity']['yielded_points']}")
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
     print(f"PASSED matrix-free = assembled to {TOLERANCE:g} of max |u| on 1, 2 and 3 ranks")

@@ -8,7 +8,6 @@ import json
 import math
 import re
 import os
-import shutil
 import subprocess
 import sys
 

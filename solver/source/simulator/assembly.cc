@@ -86,11 +86,6 @@ namespace roofspan
     // (PETSc cannot zero a matrix before its first assembly).
     // Matrix-free (setup.cc): residuals only; CG applies the stiffness itself.
     const bool assemble_matrix = with_matrix && !use_matrix_free;
-    if (with_matrix && use_matrix_free && plastic)
-      {
-        point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
-        ++tangent_generation;
-      }
     if (assemble_matrix && n_assemblies > 0)
       system_matrix.reset();
     const AffineConstraints<double> &active =
@@ -116,6 +111,11 @@ namespace roofspan
     try
       {
         fault_point("assembly");
+        if (with_matrix && use_matrix_free && plastic)
+          {
+            point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
+            ++tangent_generation;
+          }
         for (const auto &cell : dof_handler.active_cell_iterators())
           {
             if (!cell->is_locally_owned())

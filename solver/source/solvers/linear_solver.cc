@@ -98,7 +98,7 @@ namespace roofspan
                       "unbolted rock at Polynomial degree 2; about a quarter of the "
                       "memory. Plastic rock: the consistent tangent is stored at each "
                       "quadrature point and applied cell by cell (GMRES when the flow "
-                      "is non-associated), preconditioned by the elastic multigrid. "
+                      "is non-associated), the multigrid rebuilt from each tangent. "
                       "'auto': matrix-free where it applies, the rock is linear "
                       "elastic and the model has at least 200000 DoFs; assembled "
                       "otherwise.");
