@@ -86,7 +86,9 @@ namespace roofspan
     // (PETSc cannot zero a matrix before its first assembly).
     // Matrix-free (setup.cc): residuals only; CG applies the stiffness itself.
     const bool assemble_matrix = with_matrix && !use_matrix_free;
-    if (assemble_matrix && n_assemblies > 0)
+    // Matrix-free with bolts: system_matrix holds the bolts' part only.
+    const bool assemble_bolt_matrix = with_matrix && use_matrix_free && bolts;
+    if ((assemble_matrix || assemble_bolt_matrix) && n_assemblies > 0)
       system_matrix.reset();
     const AffineConstraints<double> &active =
         state.first_newton_iteration ? step_constraints : constraints;
@@ -111,10 +113,11 @@ namespace roofspan
     try
       {
         fault_point("assembly");
-        if (with_matrix && use_matrix_free && plastic)
+        if (with_matrix && use_matrix_free)
           {
-            point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
-            ++tangent_generation;
+            if (plastic)
+              point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
+            ++tangent_generation; // a new Jacobian: rock tangent and bolts' matrix
           }
         for (const auto &cell : dof_handler.active_cell_iterators())
           {
@@ -362,7 +365,7 @@ namespace roofspan
         throw RankFailure("during assembly on rank " + std::to_string(first) + ": " +
                           Utilities::MPI::broadcast(mpi_communicator, rank_failure, first));
     }
-    if (assemble_matrix)
+    if (assemble_matrix || assemble_bolt_matrix)
       system_matrix.compress(VectorOperation::add);
     system_rhs.compress(VectorOperation::add);
     internal_force.compress(VectorOperation::add);

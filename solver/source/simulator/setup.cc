@@ -321,10 +321,9 @@ namespace roofspan
     // Linear solver/Operator: matrix-free where it applies.
     {
       const bool applies = matrix_free_obstacle().empty() && !jacobian_check_enabled;
-      use_matrix_free =
-          applies &&
-          (linear_solver.operator_type() == "matrix-free" ||
-           (linear_solver.operator_type() == "auto" && !plastic && dof_handler.n_dofs() >= 200000));
+      use_matrix_free    = applies && (linear_solver.operator_type() == "matrix-free" ||
+                                    (linear_solver.operator_type() == "auto" && !plastic &&
+                                     !bolts && dof_handler.n_dofs() >= 200000));
       matrix_free_elasticity.reset();
     }
 
@@ -339,6 +338,23 @@ namespace roofspan
                                      SystemMatrix::Layout::hypre_parcsr :
                                      SystemMatrix::Layout::petsc_aij);
         make_matrix();
+      }
+    else if (bolts)
+      {
+        // Matrix-free with bolts: the matrix holds the bolts' part (their
+        // rows and the rock rows of their host cells); the diagonal of
+        // every row keeps the pattern what SystemMatrix expects.
+        system_matrix.keep_pattern(true);
+        system_matrix.set_layout(SystemMatrix::Layout::petsc_aij);
+        DynamicSparsityPattern pattern(locally_relevant_dofs);
+        for (const auto row : locally_owned_dofs)
+          pattern.add(row, row);
+        bolts->add_sparsity(pattern, constraints);
+        SparsityTools::distribute_sparsity_pattern(pattern,
+                                                   locally_owned_dofs,
+                                                   mpi_communicator,
+                                                   locally_relevant_dofs);
+        system_matrix.create(locally_owned_dofs, pattern, dim, mpi_communicator);
       }
     lap("matrix");
     system_rhs.reinit(locally_owned_dofs, mpi_communicator);

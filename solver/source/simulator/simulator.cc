@@ -248,6 +248,9 @@ namespace roofspan
   template <int dim>
   std::string Simulator<dim>::preconditioner_description() const
   {
+    if (use_matrix_free && bolts)
+      return "two-level PCMG on rock and bolts (Chebyshev on Q2 + bolts, two BoomerAMG "
+             "V-cycles on Q1 + bolts)";
     return use_matrix_free ? "hybrid multigrid (Chebyshev on Q2, two BoomerAMG V-cycles on Q1)" :
                              linear_solver.preconditioner_name();
   }
@@ -255,8 +258,6 @@ namespace roofspan
   template <int dim>
   std::string Simulator<dim>::matrix_free_obstacle() const
   {
-    if (bolt_pattern.present())
-      return "it has bolts (their unknowns need the assembled matrix)";
     if (degree != 2)
       return "Polynomial degree is " + std::to_string(degree) +
              " (the multigrid goes from Q2 to Q1)";

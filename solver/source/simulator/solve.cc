@@ -91,7 +91,8 @@ namespace roofspan
                   const ElasticConstants &m = elastic.at(id);
                   return std::make_pair(m.lambda, m.mu);
                 },
-                linear_solver.smoothing_degree());
+                linear_solver.smoothing_degree(),
+                bolts ? &numbering : nullptr);
             pcout << "  matrix-free operator: " << dof_handler.n_dofs() << " DoFs (Q2), "
                   << matrix_free_elasticity->n_coarse_dofs() << " on the Q1 level (AMG)\n";
           }
@@ -104,12 +105,33 @@ namespace roofspan
                                                        symmetric,
                                                        tangent_generation);
           }
-        stats = matrix_free_elasticity->solve(delta,
-                                              rhs,
-                                              linear_solver.tolerance(),
-                                              linear_solver.maximum_iterations(),
-                                              state.first_newton_iteration ? &step_constraints :
-                                                                             nullptr);
+        const AffineConstraints<double> *prescribed =
+            state.first_newton_iteration ? &step_constraints : nullptr;
+        if (matrix_free_elasticity->is_coupled())
+          {
+            // The bolts' part of the Jacobian is system_matrix (assembly.cc).
+            // Their constrained rows (imposed collar values) start at zero
+            // as the rock's do: distribute() below sets them.
+            PETScWrappers::MPI::Vector bolted_rhs(rhs);
+            const auto                 range = bolted_rhs.local_range();
+            for (const auto &line : constraints.get_lines())
+              if (line.index >= range.first && line.index < range.second)
+                bolted_rhs(line.index) = 0.;
+            bolted_rhs.compress(VectorOperation::insert);
+            stats = matrix_free_elasticity->solve_coupled(delta,
+                                                          bolted_rhs,
+                                                          system_matrix,
+                                                          tangent_generation,
+                                                          linear_solver.tolerance(),
+                                                          linear_solver.maximum_iterations(),
+                                                          prescribed);
+          }
+        else
+          stats = matrix_free_elasticity->solve(delta,
+                                                rhs,
+                                                linear_solver.tolerance(),
+                                                linear_solver.maximum_iterations(),
+                                                prescribed);
       }
     else
       stats = linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());

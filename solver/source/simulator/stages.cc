@@ -136,7 +136,9 @@ namespace roofspan
         {
           PETScWrappers::MPI::Vector in(locally_owned_dofs, mpi_communicator), out(in);
           VecCopy(x, in);
-          matrix_free_elasticity->vmult(out, in);
+          matrix_free_elasticity->vmult(out, in); // the rock rows
+          if (bolts)
+            MatMultAdd(system_matrix, in, out, out); // the bolts' part (assembly.cc)
           VecCopy(out, y);
         }
     };

@@ -31,6 +31,7 @@
 #include <deal.II/multigrid/multigrid.h>
 
 #include <petscksp.h>
+#include <petscmat.h>
 
 #include <cmath>
 #include <iostream>
@@ -432,6 +433,88 @@ namespace roofspan
         ROOFSPAN_PETSC(VecResetArray(b));
       }
     };
+
+    /**
+     * The bolted system's PETSc objects: the shell operator [K_rock + B], the
+     * interpolation from [Q1 rock, bolts] to [Q2 rock, bolts], the coarse
+     * matrix, the fine diagonal, and the Krylov solver with its PCMG.
+     */
+    template <int dim>
+    struct CoupledSystem
+    {
+      const FineOperator<dim> *fine     = nullptr;
+      Mat                      coupling = nullptr; ///< B (the caller's)
+      Mat      shell = nullptr, interpolation = nullptr, rock_injection = nullptr, coarse = nullptr;
+      Vec      diagonal     = nullptr;
+      KSP      ksp          = nullptr;
+      PetscInt n_rock_owned = 0, n_owned = 0;
+      mutable VectorType in, out; ///< the rock rows, as MatrixFree wants them
+      std::uint64_t      generation = 0;
+
+      ~CoupledSystem()
+      {
+        clear();
+      }
+      void clear()
+      {
+        if (ksp)
+          KSPDestroy(&ksp);
+        for (Mat *m : {&shell, &interpolation, &rock_injection, &coarse})
+          if (*m)
+            MatDestroy(m);
+        if (diagonal)
+          VecDestroy(&diagonal);
+      }
+
+      /// y = K_rock x + B x: the rock rows through MatrixFree, then B.
+      static PetscErrorCode mult(Mat A, Vec x, Vec y)
+      {
+        CoupledSystem *c = nullptr;
+        PetscCall(MatShellGetContext(A, &c));
+        const PetscScalar *from;
+        PetscScalar       *to;
+        PetscCall(VecGetArrayRead(x, &from));
+        std::copy(from, from + c->n_rock_owned, c->in.begin());
+        PetscCall(VecRestoreArrayRead(x, &from));
+        c->in.zero_out_ghost_values(); // new values: MatrixFree exchanges the ghosts
+        try
+          {
+            c->fine->vmult(c->out, c->in);
+          }
+        catch (...)
+          {
+            return PETSC_ERR_LIB;
+          }
+        PetscCall(VecGetArray(y, &to));
+        std::copy(c->out.begin(), c->out.end(), to);
+        std::fill(to + c->n_rock_owned, to + c->n_owned, 0.);
+        PetscCall(VecRestoreArray(y, &to));
+        return MatMultAdd(c->coupling, x, y, y);
+      }
+
+      static PetscErrorCode get_diagonal(Mat A, Vec d)
+      {
+        CoupledSystem *c = nullptr;
+        PetscCall(MatShellGetContext(A, &c));
+        return VecCopy(c->diagonal, d);
+      }
+    };
+
+    /// An AIJ matrix with `m` x `n` owned rows x columns, node blocks `bs`,
+    /// room for `d` / `o` entries a row in the diagonal / off-diagonal block.
+    Mat make_aij(MPI_Comm comm, PetscInt m, PetscInt n, PetscInt bs, PetscInt d, PetscInt o)
+    {
+      Mat A;
+      ROOFSPAN_PETSC(MatCreate(comm, &A));
+      ROOFSPAN_PETSC(MatSetSizes(A, m, n, PETSC_DETERMINE, PETSC_DETERMINE));
+      ROOFSPAN_PETSC(MatSetBlockSizes(A, bs, bs));
+      // MPIAIJ on one rank too: SystemMatrix's matrices are, and PETSc's
+      // products do not mix the two.
+      ROOFSPAN_PETSC(MatSetType(A, MATMPIAIJ));
+      ROOFSPAN_PETSC(MatMPIAIJSetPreallocation(A, d, nullptr, o, nullptr));
+      ROOFSPAN_PETSC(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+      return A;
+    }
   } // namespace
 
   template <int dim>
@@ -463,18 +546,72 @@ namespace roofspan
     LevelStiffness<dim> stiffness;
     std::uint64_t       stiffness_generation = 0;
 
+    /// Bolts: the system's extra unknowns on this rank (after its rock
+    /// rows); the coupled solver's objects, and the rock's part of the
+    /// smoother's diagonal.
+    bool                                        coupled       = false;
+    types::global_dof_index                     n_extra_owned = 0;
+    CoupledSystem<dim>                          coupled_system;
+    std::shared_ptr<DiagonalMatrix<VectorType>> rock_inverse_diagonal;
+
     /// Chebyshev on the Q2 level: degree `smoothing_degree` over
     /// [lambda_max / 15, 1.1 lambda_max] of the Jacobi-preconditioned fine
     /// operator, with its diagonal from `stiffness`.
     void build_smoother();
     /// The Q1 matrix from `stiffness` (a tangent averaged per cell), and
-    /// BoomerAMG set up on it.
+    /// BoomerAMG set up on it (coupled: the matrix only, in AIJ storage).
     void build_coarse_level();
+    /// Coupled: the interpolation (once), the coarse matrix [Q1 rock +
+    /// P^T B P], the fine diagonal and the Krylov solver with its PCMG, for
+    /// the bolts' matrix `coupling` and the current rock stiffness.
+    void build_coupled(Mat coupling);
+    /// Coupled: the Q1 -> Q2 interpolation on the system's unknowns, the
+    /// identity on the extra ones; and the injection of the Q1 rock rows
+    /// into the coarse system's numbering.
+    void build_interpolation();
+    /// Prescribed values g on constrained DoFs (lines of `prescribed` whose
+    /// index less `first_row` is one of this rank's rock rows): rhs -= K g
+    /// on the free rows, so that the solve is for the homogeneous part (the
+    /// caller distributes g).
+    void take_prescribed_coupling(VectorType                      &rhs,
+                                  const AffineConstraints<double> &prescribed,
+                                  types::global_dof_index          first_row) const;
   };
+
+  template <int dim>
+  void MatrixFreeElasticity<dim>::Implementation::take_prescribed_coupling(
+      VectorType                      &rhs,
+      const AffineConstraints<double> &prescribed,
+      const types::global_dof_index    first_row) const
+  {
+    VectorType values, coupling;
+    fine.initialize_dof_vector(values);
+    fine.initialize_dof_vector(coupling);
+    bool any = false;
+    for (const auto &line : prescribed.get_lines())
+      if (line.inhomogeneity != 0 && line.entries.empty() && line.index >= first_row &&
+          line.index - first_row < values.locally_owned_size())
+        {
+          values.local_element(line.index - first_row) = line.inhomogeneity;
+          any                                          = true;
+        }
+    if (Utilities::MPI::logical_or(any, comm))
+      {
+        fine.vmult_unconstrained_source(coupling, values);
+        rhs -= coupling;
+      }
+  }
 
   template <int dim>
   void MatrixFreeElasticity<dim>::Implementation::build_smoother()
   {
+    if (coupled)
+      {
+        // PETSc's Chebyshev smooths the coupled system (build_coupled()).
+        rock_inverse_diagonal =
+            fine.inverse_diagonal(*mapping, *fine_dofs, fine_constraints, stiffness);
+        return;
+      }
     typename FineSmoother<dim>::Chebyshev::AdditionalData data;
     data.preconditioner  = fine.inverse_diagonal(*mapping, *fine_dofs, fine_constraints, stiffness);
     data.degree          = smoothing_degree;
@@ -506,7 +643,8 @@ namespace roofspan
         DynamicSparsityPattern pattern(relevant);
         DoFTools::make_sparsity_pattern(*coarse_dofs, pattern, coarse_constraints, false);
         SparsityTools::distribute_sparsity_pattern(pattern, owned, comm, relevant);
-        coarse_matrix.set_layout(SystemMatrix::Layout::hypre_parcsr);
+        coarse_matrix.set_layout(coupled ? SystemMatrix::Layout::petsc_aij :
+                                           SystemMatrix::Layout::hypre_parcsr);
         coarse_matrix.keep_pattern(true);
         coarse_matrix.create(owned, pattern, dim, comm);
         coarse_pattern_made = true;
@@ -548,6 +686,8 @@ namespace roofspan
           coarse_constraints.distribute_local_to_global(cell_matrix, indices, coarse_matrix);
         }
     coarse_matrix.compress(VectorOperation::add);
+    if (coupled)
+      return; // the bolts join it in build_coupled()
     coarse_matrix.convert_to_hypre();
 
     // BoomerAMG set up anew from the current values (a new KSP: PETSc does
@@ -585,6 +725,190 @@ namespace roofspan
   }
 
   template <int dim>
+  void MatrixFreeElasticity<dim>::Implementation::build_interpolation()
+  {
+    CoupledSystem<dim>   &c = coupled_system;
+    const SystemNumbering fine_system(fine_dofs->locally_owned_dofs(), n_extra_owned, comm);
+    const SystemNumbering coarse_system(coarse_dofs->locally_owned_dofs(), n_extra_owned, comm);
+    const unsigned int    my_rank     = Utilities::MPI::this_mpi_process(comm);
+    const PetscInt        fine_rock   = fine_dofs->locally_owned_dofs().n_elements();
+    const PetscInt        coarse_rock = coarse_dofs->locally_owned_dofs().n_elements();
+    const PetscInt        extra       = n_extra_owned;
+
+    // A Q2 node takes the Q1 values of up to 2^dim nodes of a cell.
+    c.interpolation                        = make_aij(comm,
+                               fine_rock + extra,
+                               coarse_rock + extra,
+                               dim,
+                               Utilities::fixed_power<dim>(2),
+                               Utilities::fixed_power<dim>(2));
+    const auto                    &q2      = fine_dofs->get_fe();
+    const std::vector<Point<dim>> &support = q2.get_unit_support_points();
+    FullMatrix<double>             weights(q2.n_dofs_per_cell(), q1.n_dofs_per_cell());
+    for (unsigned int i = 0; i < q2.n_dofs_per_cell(); ++i)
+      for (unsigned int j = 0; j < q1.n_dofs_per_cell(); ++j)
+        weights(i, j) =
+            q1.shape_value_component(j, support[i], q2.system_to_component_index(i).first);
+    const IndexSet                      &fine_owned = fine_dofs->locally_owned_dofs();
+    std::vector<types::global_dof_index> fine_indices(q2.n_dofs_per_cell()),
+        coarse_indices(q1.n_dofs_per_cell());
+    for (const auto &cell : fine_dofs->active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const typename DoFHandler<dim>::active_cell_iterator coarse_cell(
+              &fine_dofs->get_triangulation(), cell->level(), cell->index(), coarse_dofs.get());
+          cell->get_dof_indices(fine_indices);
+          coarse_cell->get_dof_indices(coarse_indices);
+          for (unsigned int i = 0; i < fine_indices.size(); ++i)
+            {
+              // Constrained fine DoFs take no correction (zero rows), and
+              // constrained coarse ones give none (zero columns).
+              if (!fine_owned.is_element(fine_indices[i]) ||
+                  fine_constraints.is_constrained(fine_indices[i]))
+                continue;
+              const PetscInt row = fine_system.of_rock(fine_indices[i]);
+              for (unsigned int j = 0; j < coarse_indices.size(); ++j)
+                if (std::abs(weights(i, j)) > 1e-12 &&
+                    !coarse_constraints.is_constrained(coarse_indices[j]))
+                  {
+                    const PetscInt column = coarse_system.of_rock(coarse_indices[j]);
+                    ROOFSPAN_PETSC(MatSetValues(
+                        c.interpolation, 1, &row, 1, &column, &weights(i, j), INSERT_VALUES));
+                  }
+            }
+        }
+    for (PetscInt k = 0; k < extra; ++k)
+      {
+        const PetscInt row    = fine_system.first_extra(my_rank) + k;
+        const PetscInt column = coarse_system.first_extra(my_rank) + k;
+        ROOFSPAN_PETSC(MatSetValue(c.interpolation, row, column, 1., INSERT_VALUES));
+      }
+    ROOFSPAN_PETSC(MatAssemblyBegin(c.interpolation, MAT_FINAL_ASSEMBLY));
+    ROOFSPAN_PETSC(MatAssemblyEnd(c.interpolation, MAT_FINAL_ASSEMBLY));
+
+    // Q1 rock rows (rock numbering) -> the coarse system's rows.
+    c.rock_injection = make_aij(comm, coarse_rock, coarse_rock + extra, dim, 1, 0);
+    const types::global_dof_index first = coarse_dofs->locally_owned_dofs().nth_index_in_set(0);
+    for (PetscInt k = 0; k < coarse_rock; ++k)
+      {
+        const PetscInt row = first + k, column = coarse_system.of_rock(first + k);
+        ROOFSPAN_PETSC(MatSetValue(c.rock_injection, row, column, 1., INSERT_VALUES));
+      }
+    ROOFSPAN_PETSC(MatAssemblyBegin(c.rock_injection, MAT_FINAL_ASSEMBLY));
+    ROOFSPAN_PETSC(MatAssemblyEnd(c.rock_injection, MAT_FINAL_ASSEMBLY));
+
+    c.fine         = &fine;
+    c.n_rock_owned = fine_rock;
+    c.n_owned      = fine_rock + extra;
+    fine.initialize_dof_vector(c.in);
+    fine.initialize_dof_vector(c.out);
+    ROOFSPAN_PETSC(MatCreateShell(
+        comm, c.n_owned, c.n_owned, fine_system.n_dofs(), fine_system.n_dofs(), &c, &c.shell));
+    ROOFSPAN_PETSC(MatShellSetOperation(
+        c.shell, MATOP_MULT, reinterpret_cast<void (*)(void)>(&CoupledSystem<dim>::mult)));
+    ROOFSPAN_PETSC(
+        MatShellSetOperation(c.shell,
+                             MATOP_GET_DIAGONAL,
+                             reinterpret_cast<void (*)(void)>(&CoupledSystem<dim>::get_diagonal)));
+    ROOFSPAN_PETSC(MatCreateVecs(c.shell, &c.diagonal, nullptr));
+  }
+
+  template <int dim>
+  void MatrixFreeElasticity<dim>::Implementation::build_coupled(Mat coupling)
+  {
+    CoupledSystem<dim> &c = coupled_system;
+    if (c.interpolation == nullptr)
+      build_interpolation();
+    c.coupling = coupling;
+
+    // Coarse: the Q1 rock matrix moved to the coarse system's numbering,
+    // plus the bolts' part seen through the interpolation (Galerkin).
+    Mat rock, bolts;
+    ROOFSPAN_PETSC(
+        MatPtAP(coarse_matrix.petsc_matrix(), c.rock_injection, MAT_INITIAL_MATRIX, 1., &rock));
+    ROOFSPAN_PETSC(MatPtAP(coupling, c.interpolation, MAT_INITIAL_MATRIX, 2., &bolts));
+    ROOFSPAN_PETSC(MatAXPY(bolts, 1., rock, DIFFERENT_NONZERO_PATTERN));
+    ROOFSPAN_PETSC(MatDestroy(&rock));
+    if (c.coarse)
+      ROOFSPAN_PETSC(MatDestroy(&c.coarse));
+    c.coarse = bolts;
+    ROOFSPAN_PETSC(MatSetOption(c.coarse, MAT_SYMMETRIC, nonsymmetric ? PETSC_FALSE : PETSC_TRUE));
+
+    // The smoother's diagonal: the rock's (from the stiffness at the
+    // points) plus the bolts'.
+    ROOFSPAN_PETSC(MatGetDiagonal(coupling, c.diagonal));
+    {
+      PetscScalar      *d;
+      const VectorType &inverse = rock_inverse_diagonal->get_vector();
+      ROOFSPAN_PETSC(VecGetArray(c.diagonal, &d));
+      for (PetscInt i = 0; i < c.n_rock_owned; ++i)
+        d[i] += 1. / inverse.local_element(i);
+      for (PetscInt i = 0; i < c.n_owned; ++i)
+        d[i] = std::abs(d[i]) > 0 ? std::abs(d[i]) : 1.;
+      ROOFSPAN_PETSC(VecRestoreArray(c.diagonal, &d));
+    }
+
+    // The Krylov solver, new for each operator: PETSc's Chebyshev then
+    // estimates the eigenvalues of the new one.
+    if (c.ksp)
+      ROOFSPAN_PETSC(KSPDestroy(&c.ksp));
+    const std::string prefix = "roofspan_coupled_";
+    LinearSolver::set_boomeramg_defaults(prefix + "mg_coarse_", dim);
+    PC pc;
+    ROOFSPAN_PETSC(KSPCreate(comm, &c.ksp));
+    ROOFSPAN_PETSC(KSPSetOptionsPrefix(c.ksp, prefix.c_str()));
+    ROOFSPAN_PETSC(KSPSetOperators(c.ksp, c.shell, c.shell));
+    if (nonsymmetric)
+      {
+        // Right preconditioning: GMRES minimises the true residual.
+        ROOFSPAN_PETSC(KSPSetType(c.ksp, KSPGMRES));
+        ROOFSPAN_PETSC(KSPGMRESSetRestart(c.ksp, 50));
+        ROOFSPAN_PETSC(KSPSetPCSide(c.ksp, PC_RIGHT));
+      }
+    else
+      {
+        ROOFSPAN_PETSC(KSPSetType(c.ksp, KSPCG));
+        ROOFSPAN_PETSC(KSPSetNormType(c.ksp, KSP_NORM_UNPRECONDITIONED));
+      }
+    ROOFSPAN_PETSC(KSPGetPC(c.ksp, &pc));
+    ROOFSPAN_PETSC(PCSetType(pc, PCMG));
+    ROOFSPAN_PETSC(PCMGSetLevels(pc, 2, nullptr));
+    ROOFSPAN_PETSC(PCMGSetType(pc, PC_MG_MULTIPLICATIVE));
+    ROOFSPAN_PETSC(PCMGSetCycleType(pc, PC_MG_CYCLE_V));
+    ROOFSPAN_PETSC(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+    ROOFSPAN_PETSC(PCMGSetInterpolation(pc, 1, c.interpolation));
+
+    // Fine level: Chebyshev of `smoothing_degree` on the Jacobi-scaled
+    // operator over [lambda_max / 15, 1.1 lambda_max], as the unbolted
+    // multigrid's.
+    KSP smoother;
+    PC  jacobi;
+    ROOFSPAN_PETSC(PCMGGetSmoother(pc, 1, &smoother));
+    ROOFSPAN_PETSC(KSPSetOperators(smoother, c.shell, c.shell));
+    ROOFSPAN_PETSC(KSPSetType(smoother, KSPCHEBYSHEV));
+    ROOFSPAN_PETSC(KSPGetPC(smoother, &jacobi));
+    ROOFSPAN_PETSC(PCSetType(jacobi, PCJACOBI));
+    ROOFSPAN_PETSC(KSPChebyshevEstEigSet(smoother, 0., 1.1 / 15., 0., 1.1));
+    ROOFSPAN_PETSC(KSPChebyshevEstEigSetUseNoisy(smoother, PETSC_TRUE));
+    ROOFSPAN_PETSC(KSPSetTolerances(smoother, 0., 0., 1e300, smoothing_degree));
+    ROOFSPAN_PETSC(KSPSetNormType(smoother, KSP_NORM_NONE));
+
+    // Coarse level: two BoomerAMG V-cycles on [Q1 rock, bolts].
+    KSP coarse_ksp;
+    PC  amg;
+    ROOFSPAN_PETSC(PCMGGetCoarseSolve(pc, &coarse_ksp));
+    ROOFSPAN_PETSC(KSPSetOperators(coarse_ksp, c.coarse, c.coarse));
+    ROOFSPAN_PETSC(KSPSetType(coarse_ksp, KSPRICHARDSON));
+    ROOFSPAN_PETSC(KSPSetTolerances(coarse_ksp, 0., 0., 1e300, 2));
+    ROOFSPAN_PETSC(KSPSetNormType(coarse_ksp, KSP_NORM_NONE));
+    ROOFSPAN_PETSC(KSPGetPC(coarse_ksp, &amg));
+    ROOFSPAN_PETSC(PCSetType(amg, PCHYPRE));
+    ROOFSPAN_PETSC(PCHYPRESetType(amg, "boomeramg"));
+    ROOFSPAN_PETSC(KSPSetFromOptions(c.ksp));
+    ROOFSPAN_PETSC(KSPSetUp(c.ksp));
+  }
+
+  template <int dim>
   MatrixFreeElasticity<dim>::MatrixFreeElasticity() = default;
   template <int dim>
   MatrixFreeElasticity<dim>::~MatrixFreeElasticity() = default;
@@ -594,10 +918,15 @@ namespace roofspan
                                         const Mapping<dim>    &mapping,
                                         const MakeConstraints &make_constraints,
                                         const LameConstants   &lame,
-                                        const unsigned int     smoothing_degree)
+                                        const unsigned int     smoothing_degree,
+                                        const SystemNumbering *system)
   {
-    impl               = std::make_unique<Implementation>();
-    Implementation &s  = *impl;
+    impl              = std::make_unique<Implementation>();
+    Implementation &s = *impl;
+    s.coupled         = system != nullptr;
+    s.n_extra_owned =
+        system ? system->n_extra(Utilities::MPI::this_mpi_process(dof_handler.get_communicator())) :
+                 0;
     s.comm             = dof_handler.get_communicator();
     s.fine_dofs        = &dof_handler;
     s.mapping          = &mapping;
@@ -641,6 +970,14 @@ namespace roofspan
     s.build_coarse_level();
     profile.lap("Q1 matrix and AMG");
 
+    if (s.coupled)
+      {
+        // PETSc's PCMG serves the bolted system (build_coupled(), at the
+        // first solve: it needs the bolts' matrix).
+        timer.stop();
+        s.seconds = timer.last_wall_time();
+        return;
+      }
     s.transfers.resize(0, 1);
     s.transfers[1].reinit_polynomial_transfer(dof_handler,
                                               *s.coarse_dofs,
@@ -689,6 +1026,12 @@ namespace roofspan
     s.build_coarse_level();
     timer.stop();
     s.seconds += timer.last_wall_time();
+  }
+
+  template <int dim>
+  bool MatrixFreeElasticity<dim>::is_coupled() const
+  {
+    return impl->coupled;
   }
 
   template <int dim>
@@ -759,26 +1102,9 @@ namespace roofspan
     s.fine.initialize_dof_vector(rhs);
     copy_owned(b, rhs);
     if (prescribed != nullptr)
-      {
-        // Prescribed values g on constrained DoFs: b -= K g on the free rows,
-        // then solve for the homogeneous part (the caller distributes g).
-        VectorType values, coupling;
-        s.fine.initialize_dof_vector(values);
-        s.fine.initialize_dof_vector(coupling);
-        bool any = false;
-        for (const auto &line : prescribed->get_lines())
-          if (line.inhomogeneity != 0 && line.entries.empty() &&
-              values.get_partitioner()->in_local_range(line.index))
-            {
-              values(line.index) = line.inhomogeneity;
-              any                = true;
-            }
-        if (Utilities::MPI::logical_or(any, s.comm))
-          {
-            s.fine.vmult_unconstrained_source(coupling, values);
-            rhs -= coupling;
-          }
-      }
+      s.take_prescribed_coupling(rhs,
+                                 *prescribed,
+                                 s.fine_dofs->locally_owned_dofs().nth_index_in_set(0));
     for (const unsigned int i : s.fine.constrained_dofs())
       rhs.local_element(i) = 0.;
     const double  b_norm = rhs.l2_norm();
@@ -824,6 +1150,84 @@ namespace roofspan
                                 " iterations (true relative residual " +
                                 std::to_string(stats.relative_residual) + ")");
     copy_owned(solution, x);
+    return stats;
+  }
+
+  template <int dim>
+  LinearSolver::Statistics
+  MatrixFreeElasticity<dim>::solve_coupled(PETScWrappers::MPI::Vector             &x,
+                                           const PETScWrappers::MPI::Vector       &b,
+                                           const PETScWrappers::MPI::SparseMatrix &coupling,
+                                           const std::uint64_t                     generation,
+                                           const double                     relative_tolerance,
+                                           const unsigned int               max_iterations,
+                                           const AffineConstraints<double> *prescribed)
+  {
+    Implementation &s = *impl;
+    if (!s.coupled)
+      throw std::logic_error("internal error: solve_coupled() without extra unknowns");
+    CoupledSystem<dim>      &c = s.coupled_system;
+    LinearSolver::Statistics stats;
+    stats.method = s.nonsymmetric ? "GMRES, matrix-free with bolts" : "CG, matrix-free with bolts";
+    if (c.ksp == nullptr || generation != c.generation)
+      {
+        Timer setup_timer(s.comm, true);
+        s.build_coupled(static_cast<Mat>(coupling));
+        c.generation = generation;
+        setup_timer.stop();
+        s.seconds += setup_timer.last_wall_time();
+      }
+    stats.setup_seconds = s.seconds;
+    s.seconds           = 0; // counted once
+    Timer timer(s.comm, true);
+
+    // The rock rows: the prescribed values' coupling, zero on constrained
+    // DoFs (the bolts' rows come as the caller made them).
+    PETScWrappers::MPI::Vector rhs(b);
+    {
+      VectorType rock;
+      s.fine.initialize_dof_vector(rock);
+      PetscScalar *entries;
+      check(VecGetArray(rhs, &entries), "VecGetArray");
+      std::copy(entries, entries + c.n_rock_owned, rock.begin());
+      if (prescribed != nullptr)
+        s.take_prescribed_coupling(rock, *prescribed, rhs.local_range().first);
+      for (const unsigned int i : s.fine.constrained_dofs())
+        rock.local_element(i) = 0.;
+      std::copy(rock.begin(), rock.end(), entries);
+      check(VecRestoreArray(rhs, &entries), "VecRestoreArray");
+    }
+    const double b_norm           = rhs.l2_norm();
+    x                             = 0;
+    KSPConvergedReason reason     = KSP_CONVERGED_ITS;
+    PetscInt           iterations = 0;
+    if (b_norm > 0)
+      {
+        ROOFSPAN_PETSC(
+            KSPSetTolerances(c.ksp, relative_tolerance, 0., 1e300, PetscInt(max_iterations)));
+        ROOFSPAN_PETSC(KSPSolve(c.ksp, rhs, x));
+        ROOFSPAN_PETSC(KSPGetConvergedReason(c.ksp, &reason));
+        ROOFSPAN_PETSC(KSPGetIterationNumber(c.ksp, &iterations));
+      }
+    stats.iterations = iterations;
+    // What we report is what we got: the true residual, recomputed.
+    PETScWrappers::MPI::Vector residual(rhs);
+    ROOFSPAN_PETSC(MatMult(c.shell, x, residual));
+    residual.sadd(-1., 1., rhs);
+    stats.relative_residual = b_norm > 0 ? residual.l2_norm() / b_norm : residual.l2_norm();
+    timer.stop();
+    stats.solve_seconds = timer.last_wall_time();
+    bool converged      = reason > 0;
+    // As the assembled path: GMRES on a plastic tangent can stall just
+    // short of a tight tolerance; a Newton correction needs far less.
+    if (!converged && s.nonsymmetric && stats.relative_residual < 1e-6)
+      converged = true;
+    if (!converged || !std::isfinite(stats.relative_residual))
+      throw LinearSolverFailure("the linear solver (" + stats.method +
+                                " + two-level PCMG) did not reach the relative tolerance in " +
+                                std::to_string(stats.iterations) + " iterations (PETSc reason " +
+                                std::to_string(int(reason)) + ", true relative residual " +
+                                std::to_string(stats.relative_residual) + ")");
     return stats;
   }
 

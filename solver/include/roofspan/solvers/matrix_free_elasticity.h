@@ -1,9 +1,11 @@
 #pragma once
 
 #include <roofspan/solvers/linear_solver.h>
+#include <roofspan/solvers/system_numbering.h>
 
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/types.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
 #include <cstdint>
@@ -49,7 +51,18 @@ namespace roofspan
    * (non-associated flow) is solved by GMRES with right preconditioning,
    * which judges convergence on the true residual as CG does.
    *
-   * Only for unbolted rock at degree 2 (Simulator decides).
+   * Bolts (setup with extra unknowns): the linear system is [rock, bolt
+   * unknowns] in SystemNumbering's layout, and the bolts' part of the
+   * Jacobian comes as an assembled sparse matrix B (rows of both). Then
+   * solve_coupled() runs PETSc's Krylov on a shell operator, K_rock x (matrix-
+   * free) + B x, preconditioned by PETSc's two-level PCMG on the coupled
+   * system: Chebyshev/Jacobi on the fine operator (the diagonal of both
+   * parts), a coarse level [Q1 rock, bolt unknowns] = the Q1 rock matrix
+   * (as above) + P^T B P (P: Q1 -> Q2 interpolation, the identity on the
+   * bolt unknowns), two BoomerAMG V-cycles on it. Bolts are stiff beside
+   * clay: a rock-only multigrid would not see what they hold together.
+   *
+   * Degree 2 only (Simulator decides).
    */
   template <int dim>
   class MatrixFreeElasticity
@@ -69,11 +82,35 @@ namespace roofspan
     /// Builds the operators, the transfer, and the Q1 AMG for `dof_handler`
     /// (FESystem(FE_Q(2), dim), deal.II's numbering), with Chebyshev
     /// smoothing of `smoothing_degree` on the Q2 level. Collective.
+    /// With `system` (bolts; every rank passes one or none): the linear
+    /// system's numbering, rock DoFs and each rank's extra unknowns after
+    /// them; solves then go through solve_coupled().
     void setup(const dealii::DoFHandler<dim, dim> &dof_handler,
                const dealii::Mapping<dim, dim>    &mapping,
                const MakeConstraints              &make_constraints,
                const LameConstants                &lame,
-               unsigned int                        smoothing_degree);
+               unsigned int                        smoothing_degree,
+               const SystemNumbering              *system = nullptr);
+
+    /// Whether setup() had extra unknowns (solve_coupled() then).
+    bool is_coupled() const;
+
+    /// Solves [K_rock + B] x = b to `relative_tolerance` (true residual),
+    /// with x and b in the system layout (each rank: its rock DoFs, then its
+    /// extra unknowns). `coupling` is B over the system's rows (the bolts'
+    /// tangent, assembled with the system's constraints); a `generation`
+    /// other than the last call's means new values of B or of the rock
+    /// tangent: the coarse level and the smoother are built again. b must be
+    /// zero on constrained rows. `prescribed` as in solve(), its lines in
+    /// system numbering (only the rock's coupling K g is taken off here: the
+    /// bolts' is in b from their assembly). Throws LinearSolverFailure.
+    LinearSolver::Statistics solve_coupled(dealii::PETScWrappers::MPI::Vector             &x,
+                                           const dealii::PETScWrappers::MPI::Vector       &b,
+                                           const dealii::PETScWrappers::MPI::SparseMatrix &coupling,
+                                           std::uint64_t generation,
+                                           double        relative_tolerance,
+                                           unsigned int  max_iterations,
+                                           const dealii::AffineConstraints<double> *prescribed);
 
     /// Solves K x = b to `relative_tolerance` (true residual); x and b are
     /// laid out as the DoFHandler's locally owned DoFs. x is zero on
