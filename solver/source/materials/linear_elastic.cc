@@ -5,9 +5,14 @@ namespace roofspan
   using namespace dealii;
 
   LinearElastic::LinearElastic(const double lambda, const double mu)
-      : stiffness(lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
-                  2 * mu * identity_tensor<3>())
+      : stiffness(tangent(lambda, mu))
   {
+  }
+
+  SymmetricTensor<4, 3> LinearElastic::tangent(const double lambda, const double mu)
+  {
+    return lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
+           2 * mu * identity_tensor<3>();
   }
 
   StressUpdate LinearElastic::update(const SymmetricTensor<2, 3> &strain,

@@ -199,13 +199,9 @@ namespace roofspan
                 // point: the elastic one here.
                 if (with_matrix && plastic)
                   {
-                    const SymmetricTensor<4, 3> C =
-                        m.lambda *
-                            outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
-                        2. * m.mu * identity_tensor<3>();
                     std::fill_n(point_tangents.begin() + size_t(cell->active_cell_index()) * n_q,
                                 n_q,
-                                C);
+                                LinearElastic::tangent(m.lambda, m.mu));
                   }
                 cell_internal = 0;
                 for (unsigned int q = 0; q < n_q; ++q)

@@ -330,10 +330,7 @@ namespace roofspan
     if (!use_matrix_free)
       {
         system_matrix.keep_pattern(bolts != nullptr || plastic);
-        bool symmetric = true;
-        for (const auto &[id, model] : models)
-          symmetric = symmetric && model->has_symmetric_tangent();
-        system_matrix.set_symmetric(symmetric);
+        system_matrix.set_symmetric(symmetric_tangent);
         system_matrix.set_layout(linear_solver.preconditioner_name() == "boomeramg" ?
                                      SystemMatrix::Layout::hypre_parcsr :
                                      SystemMatrix::Layout::petsc_aij);

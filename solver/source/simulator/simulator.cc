@@ -222,9 +222,10 @@ namespace roofspan
         RockUnit unit = library.unit(region.unit, file, "region " + region.label);
         if (library.elastic_rock)
           unit.model = "linear elastic";
-        elastic[id] = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
-        models[id]  = ConstitutiveModel::create(unit, dim);
-        plastic     = plastic || !models[id]->is_linear();
+        elastic[id]       = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
+        models[id]        = ConstitutiveModel::create(unit, dim);
+        plastic           = plastic || !models[id]->is_linear();
+        symmetric_tangent = symmetric_tangent && models[id]->has_symmetric_tangent();
       }
     require(!strength_reduction.enabled() || plastic,
             file,

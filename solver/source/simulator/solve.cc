@@ -97,14 +97,9 @@ namespace roofspan
                   << matrix_free_elasticity->n_coarse_dofs() << " on the Q1 level (AMG)\n";
           }
         if (plastic)
-          {
-            bool symmetric = true;
-            for (const auto &[id, model] : models)
-              symmetric = symmetric && model->has_symmetric_tangent();
-            matrix_free_elasticity->use_point_tangents(&point_tangents,
-                                                       symmetric,
-                                                       tangent_generation);
-          }
+          matrix_free_elasticity->use_point_tangents(&point_tangents,
+                                                     symmetric_tangent,
+                                                     tangent_generation);
         const AffineConstraints<double> *prescribed =
             state.first_newton_iteration ? &step_constraints : nullptr;
         if (matrix_free_elasticity->is_coupled())

@@ -102,8 +102,7 @@ namespace roofspan
         if (tangents == nullptr)
           {
             const auto [l, m] = lame(cell->material_id());
-            return l * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
-                   2. * m * identity_tensor<3>();
+            return LinearElastic::tangent(l, m);
           }
         SymmetricTensor<4, 3> mean;
         for (unsigned int q = 0; q < n_q; ++q)

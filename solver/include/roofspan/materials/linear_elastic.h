@@ -46,6 +46,11 @@ namespace roofspan
       return k;
     }
 
+    /// C = lambda 1 (x) 1 + 2 mu I: the elastic tangent, wherever one is
+    /// needed (this model, linear units among plastic ones, the
+    /// matrix-free multigrid's Q1 level).
+    static dealii::SymmetricTensor<4, 3> tangent(double lambda, double mu);
+
   private:
     dealii::SymmetricTensor<4, 3> stiffness;
   };

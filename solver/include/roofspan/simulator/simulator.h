@@ -385,11 +385,14 @@ namespace roofspan
     };
     std::map<dealii::types::material_id, ElasticConstants> elastic;
 
-    /// Constitutive model per material id; `plastic` if any is nonlinear.
+    /// Constitutive model per material id; `plastic` if any is nonlinear;
+    /// `symmetric_tangent` if every one's tangent is symmetric (CG, else
+    /// GMRES, on either operator).
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
     bool                                                                     plastic = false;
-    StrengthReduction                                                        strength_reduction;
-    StrengthReduction::Result                                                factor_of_safety;
+    bool                      symmetric_tangent                                      = true;
+    StrengthReduction         strength_reduction;
+    StrengthReduction::Result factor_of_safety;
     /// Branches (bit per StressBranch) taken by the points of each active
     /// cell in the last assembly, and the number of points per branch.
     std::vector<std::uint16_t> cell_branches;
