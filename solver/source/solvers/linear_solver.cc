@@ -95,13 +95,16 @@ namespace roofspan
                       "cell by cell (deal.II MatrixFree) and preconditioned by a "
                       "hybrid multigrid: Chebyshev smoothing at Q2, then "
                       "two BoomerAMG V-cycles on the Q1 matrix of the same mesh. For "
-                      "unbolted rock at Polynomial degree 2; about a quarter of the "
-                      "memory. Plastic rock: the consistent tangent is stored at each "
-                      "quadrature point and applied cell by cell (GMRES when the flow "
-                      "is non-associated), the multigrid rebuilt from each tangent. "
-                      "'auto': matrix-free where it applies, the rock is linear "
-                      "elastic and the model has at least 200000 DoFs; assembled "
-                      "otherwise.");
+                      "Polynomial degree 2 without Preconditioner = direct; about a "
+                      "quarter of the memory. Plastic rock: the consistent tangent is "
+                      "stored at each quadrature point and applied cell by cell (GMRES "
+                      "when the flow is non-associated), the multigrid rebuilt from "
+                      "each tangent. Bolts: their part of the Jacobian is an assembled "
+                      "sparse matrix beside the matrix-free rock, and a two-level "
+                      "PETSc PCMG (Chebyshev on Q2 rock and bolts, BoomerAMG on Q1 "
+                      "rock and bolts) preconditions both. 'auto': matrix-free where "
+                      "it applies, the rock is linear elastic and unbolted and the "
+                      "model has at least 200000 DoFs; assembled otherwise.");
     prm.declare_entry("Smoothing degree",
                       "2",
                       Patterns::Integer(1, 10),

@@ -35,6 +35,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <limits>
 
 namespace roofspan
 {
@@ -482,7 +483,10 @@ namespace roofspan
           }
         catch (...)
           {
-            return PETSC_ERR_LIB;
+            // Not an error return: the other ranks would wait in the next
+            // collective call. NaN makes the Krylov solve fail on every
+            // rank, and solve_coupled() reports a result that is not finite.
+            c->out = std::numeric_limits<double>::quiet_NaN();
           }
         PetscCall(VecGetArray(y, &to));
         std::copy(c->out.begin(), c->out.end(), to);
@@ -787,7 +791,9 @@ namespace roofspan
 
     // Q1 rock rows (rock numbering) -> the coarse system's rows.
     c.rock_injection = make_aij(comm, coarse_rock, coarse_rock + extra, dim, 1, 0);
-    const types::global_dof_index first = coarse_dofs->locally_owned_dofs().nth_index_in_set(0);
+    const IndexSet               &coarse_owned = coarse_dofs->locally_owned_dofs();
+    const types::global_dof_index first =
+        coarse_owned.n_elements() > 0 ? coarse_owned.nth_index_in_set(0) : 0;
     for (PetscInt k = 0; k < coarse_rock; ++k)
       {
         const PetscInt row = first + k, column = coarse_system.of_rock(first + k);
@@ -1101,9 +1107,7 @@ namespace roofspan
     s.fine.initialize_dof_vector(rhs);
     copy_owned(b, rhs);
     if (prescribed != nullptr)
-      s.take_prescribed_coupling(rhs,
-                                 *prescribed,
-                                 s.fine_dofs->locally_owned_dofs().nth_index_in_set(0));
+      s.take_prescribed_coupling(rhs, *prescribed, x.local_range().first);
     for (const unsigned int i : s.fine.constrained_dofs())
       rhs.local_element(i) = 0.;
     const double  b_norm = rhs.l2_norm();
@@ -1168,14 +1172,24 @@ namespace roofspan
     CoupledSystem<dim>      &c = s.coupled_system;
     LinearSolver::Statistics stats;
     stats.method = s.nonsymmetric ? "GMRES, matrix-free with bolts" : "CG, matrix-free with bolts";
-    if (c.ksp == nullptr || generation != c.generation)
+    // Collective: every rank rebuilds, or none.
+    if (Utilities::MPI::logical_or(c.ksp == nullptr || generation != c.generation, s.comm))
       {
         Timer setup_timer(s.comm, true);
-        s.build_coupled(static_cast<Mat>(coupling));
+        try
+          {
+            s.build_coupled(static_cast<Mat>(coupling));
+          }
+        catch (...)
+          {
+            c.clear(); // nothing half-built is kept for the next try
+            throw;
+          }
         c.generation = generation;
         setup_timer.stop();
         s.seconds += setup_timer.last_wall_time();
       }
+    c.coupling          = static_cast<Mat>(coupling);
     stats.setup_seconds = s.seconds;
     s.seconds           = 0; // counted once
     Timer timer(s.comm, true);
