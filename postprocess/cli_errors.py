@@ -7,16 +7,22 @@ expected and what was found; never a traceback.
 
 Exit codes: 2 bad input (the script's own input errors, an unreadable,
 missing or non-UTF-8 file, malformed JSON, a path that cannot be written
-because of the path); 1 an internal error (one line; ROOFSPAN_TRACEBACK=1
-prints the traceback for a developer); 130 interrupted. Other codes are the
-script's own.
+because of the path, an output that exists and is not a regular file); 1 an
+internal error (one line; ROOFSPAN_TRACEBACK=1 prints the traceback for a
+developer); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM): both unwind
+like an error, so the scripts' clean-up (temporary files, a solver run in
+progress and its staging folder) happens. Other codes are the script's own.
 """
 import argparse
 import errno
 import json
 import os
+import signal
 import sys
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import output_files  # noqa: E402
 
 # OS errors that say the user named a bad path, not that the machine failed.
 BAD_PATH_ERRORS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
@@ -31,20 +37,24 @@ class OneLineArgumentParser(argparse.ArgumentParser):
 
 
 def check_output_path(path, what):
-    """A file the script will write: its folder must exist and be writable.
+    """A file the script will write: its folder must exist and be writable,
+    and the path must not be anything but a regular file (output_files).
     Checked before any work, so that a bad path fails before the report."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        return f"{what} {path}: is a directory; expected a file name"
-    if not os.path.isdir(folder):
-        return f"{what} {path}: folder {folder} does not exist"
-    if not os.access(folder, os.W_OK):
-        return f"{what} {path}: folder {folder} is not writable"
-    return None
+    return output_files.output_problem(path, what)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that clean-up runs."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
 
 
 def describe(error):
     """(exit code, one-line message) for an exception that escaped a script."""
+    if isinstance(error, output_files.OutputPathError):
+        return 2, f"input error: {error}"
     if isinstance(error, UnicodeDecodeError):
         return 2, f"input error: a file is not UTF-8 text ({error.reason} at byte {error.start})"
     if isinstance(error, json.JSONDecodeError):
@@ -62,9 +72,13 @@ def describe(error):
 def run(main, prog, input_errors=(), argv=None):
     """Calls main(argv) and turns what escapes it into an exit code and one
     line on stderr."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         code = main(argv)
         return 0 if code is None else code
+    except Terminated:
+        print(f"{prog}: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130

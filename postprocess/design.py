@@ -25,6 +25,10 @@ tramming and set-up overheads. How the search decides what to run:
      anchors deeper and can pick up more load), so a utilisation failure
      prunes only patterns of the same length.
 `--exhaustive` runs every candidate (for checking the search itself).
+Each candidate list names each value once: a repeated value, or two values
+that would share a run folder (runs/<candidate name>; a product name is
+kept to letters, digits and . _ + -), is refused as bad input rather than
+run twice.
 
     design.py DESIGN.toml [--out DIR] [--ranks N] [--exhaustive]
               [--no-factor-of-safety] [--no-figures] [--beside DIR ...]
@@ -38,15 +42,22 @@ and the runs under DIR/runs/. Exit codes: 0 a pattern was found, 3 no
 candidate meets the requirement (reported, not an error), 2 bad input, 4 a
 run ended for a reason that is not a verdict on the roof (Newton stalled,
 linear solver failure, non-finite values, internal or launcher error): the
-search stops with roofspan's message instead of counting the pattern as
-failing.
+search stops with roofspan's message (or the launcher's) instead of counting
+the pattern as failing; 130 interrupted (Ctrl-C; 143 SIGTERM): the run in
+progress is ended and its staging folder removed. The solver ($ROOFSPAN)
+and the launcher are checked before any work, and so are the outputs
+(postprocess/output_files.py: only regular files are written).
 """
 import argparse
 import csv
+import fcntl
 import io
 import json
 import math
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -58,6 +69,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import cli_errors  # noqa: E402
+import output_files  # noqa: E402
 import production  # noqa: E402
 
 log_line = partial(print, flush=True)  # progress shows up in batch logs at once
@@ -126,10 +138,9 @@ def expect_table(path, data, key):
 
 
 def save_figure(fig, path):
-    """Writes a matplotlib figure through a temporary name, then closes it."""
-    tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path))
-    fig.savefig(tmp, format="png")
-    os.replace(tmp, path)
+    """Writes a matplotlib figure (output_files: a regular file, replaced in
+    one rename), then clears it."""
+    output_files.save_figure(fig, path)
     fig.clf()
 
 
@@ -177,6 +188,7 @@ def load_design(path):
         for v in cand[key]:
             if not lo <= v <= hi:
                 fail_input(path, f"candidates.{key}", f"{v!r}: expected a value from {lo:g} to {hi:g}")
+    check_distinct_candidates(path, cand)
 
     req = dict(DEFAULT_REQUIREMENT)
     for key, v in expect_table(path, data, "requirement").items():
@@ -203,6 +215,38 @@ def load_design(path):
             "requirement": req, "production": prod}
 
 
+# How each candidate entry shows in the candidate's name, which is also the
+# folder of its run (runs/<name>): a product name becomes one harmless path
+# component (output_files.safe_component), so "a/../../x" stays inside runs/.
+NAME_PART = {"bolts_per_row": lambda v: f"{int(v)}", "row_spacing": lambda v: f"{v:g}",
+             "length": lambda v: f"{v:g}", "product": output_files.safe_component}
+
+
+def candidate_tag(bolts_per_row, length, row_spacing, product):
+    return (f"{NAME_PART['bolts_per_row'](bolts_per_row)}x{NAME_PART['length'](length)}m_at_"
+            f"{NAME_PART['row_spacing'](row_spacing)}m_{NAME_PART['product'](product)}")
+
+
+def check_distinct_candidates(path, cand):
+    """Each value once in each candidate list, and distinct values with
+    distinct names: a repeated value would run the same analyses twice (a
+    typo, most likely), and two values with one name would share a run
+    folder. Refused as input (exit 2) before anything runs."""
+    for key, part in NAME_PART.items():
+        seen = {}
+        for v in cand[key]:
+            value = CANDIDATE_KEYS[key](v)
+            name = part(value)
+            if name in seen and seen[name] == value:
+                fail_input(path, f"candidates.{key}", f"{v!r} is listed twice; expected each value once "
+                           "(a repeated value would run the same analyses again)")
+            if name in seen:
+                fail_input(path, f"candidates.{key}", f"{seen[name]!r} and {v!r} would share the run folder name "
+                           f"part '{name}'; expected values that differ in their first 6 significant digits, "
+                           "and product names that differ in letters, digits or . _ + -")
+            seen[name] = value
+
+
 def production_inputs(design, c):
     settings = [f"{k}={v}" for k, v in design["production"].items()]
     settings += [f"bolts_per_row={c['bolts_per_row']}", f"row_spacing_m={c['row_spacing']}",
@@ -220,7 +264,7 @@ def enumerate_candidates(design):
                 for length in cs["length"]:
                     c = {"product": product, "bolts_per_row": n, "row_spacing": s, "length": length}
                     est = production.estimate(production_inputs(design, c))
-                    c["tag"] = f"{n}x{length:g}m_at_{s:g}m_{product.replace(' ', '-')}"
+                    c["tag"] = candidate_tag(n, length, s, product)
                     c["bolts_per_m"] = n / s
                     c["time_per_bolt_min"] = est.time_per_bolt_min
                     c["bolting_min_per_m"] = est.bolting_min_per_m
@@ -229,22 +273,130 @@ def enumerate_candidates(design):
     return out
 
 
-def run_streaming(cmd, label):
+def run_streaming(cmd, label, out_dir=None):
     """Runs cmd; its stdout lines are passed through as they come, prefixed
     by `label` (None: kept quiet), so a batch log shows the solver's
-    progress. Returns a CompletedProcess with the whole stdout and stderr."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    progress. Returns a CompletedProcess with the whole stdout and stderr.
+
+    The run gets a session (process group) of its own, so Ctrl-C at the
+    terminal reaches this script only; on Ctrl-C or SIGTERM the script ends
+    the run itself (stop_run): SIGTERM, which roofspan and mpirun answer by
+    removing the run's staging folder and ending every rank, then SIGKILL if
+    it has not ended within a grace period; then it removes any staging
+    folder the run left beside `out_dir`."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, errors="replace", start_new_session=True)
     errors = []
     reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
     reader.start()
     output = []
-    for line in proc.stdout:
-        output.append(line)
-        if label is not None:
-            log_line(f"    [{label}] {line.rstrip()}")
-    proc.wait()
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            if label is not None:
+                log_line(f"    [{label}] {line.rstrip()}")
+        proc.wait()
+    except BaseException:
+        stop_run(proc, out_dir)
+        raise
     reader.join()
     return subprocess.CompletedProcess(cmd, proc.returncode, "".join(output), "".join(errors))
+
+
+STOP_GRACE_S = 20  # after SIGTERM, the run's time to end before SIGKILL
+
+
+def signal_run(proc, signum):
+    try:
+        os.killpg(proc.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def stop_run(proc, out_dir, grace=STOP_GRACE_S):
+    """Ends an interrupted run (its process group: SIGTERM, SIGKILL after
+    `grace` seconds or at a second Ctrl-C) and waits for it; then removes
+    the staging folders it left (remove_dead_staging)."""
+    def drain():
+        try:
+            for _ in proc.stdout:
+                pass
+        except (OSError, ValueError):
+            pass
+    threading.Thread(target=drain, daemon=True).start()
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):  # a second one: SIGKILL at once, the clean-up goes on
+        try:
+            previous[signum] = signal.signal(signum, lambda *_: signal_run(proc, signal.SIGKILL))
+        except ValueError:  # not the main thread
+            pass
+    try:
+        signal_run(proc, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            signal_run(proc, signal.SIGKILL)
+            proc.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if out_dir:
+        remove_dead_staging(out_dir)
+
+
+def remove_dead_staging(out_dir, wait=10):
+    """Removes roofspan's staging folders of `out_dir`
+    (<parent>/.<name>.incoming-<pid>) once no live run holds its lock
+    (<parent>/.<name>.lock, flock): what roofspan itself removes when the
+    next run into the folder starts. Waits up to `wait` seconds for the
+    lock; leaves everything as it is if a live run still holds it."""
+    parent, name = os.path.split(os.path.realpath(out_dir))  # roofspan resolves links before locking
+    prefix = f".{name}.incoming-"
+    try:
+        fd = os.open(os.path.join(parent, f".{name}.lock"), os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        fd = None
+    except OSError:
+        return
+    try:
+        deadline = time.time() + wait
+        while fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.time() > deadline:
+                    return
+                time.sleep(0.2)
+        for entry in os.scandir(parent):
+            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+    except OSError:
+        pass
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def failure_reason(stderr, limit=300):
+    """What a run or its launcher said about why it failed, as one line:
+    roofspan's own line ('roofspan: ...') if there is one; else the text of
+    the launcher's last framed message (Open MPI frames its messages in lines
+    of dashes), else its last line with words in it; never a line of
+    dashes."""
+    lines = stderr.splitlines()
+    said = [line for line in lines if line.startswith("roofspan: ")]
+    if said:
+        return said[0][len("roofspan: "):]
+    rules = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*[-=*_]{5,}\s*", line)]
+    words = [line.strip() for line in lines if re.search(r"[A-Za-z0-9]", line)]
+    if len(rules) >= 2:
+        block = [line.strip() for line in lines[rules[-2] + 1:rules[-1]] if re.search(r"[A-Za-z0-9]", line)]
+        text = " ".join(block)
+    else:
+        text = words[-1] if words else ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 def launch_command(launcher, ranks):
@@ -260,6 +412,43 @@ def launch_command(launcher, ranks):
     return [MPIRUN, str(ranks)] if ranks > 1 else []
 
 
+def solver_problem(ranks):
+    """Why the solver cannot be started on `ranks` ranks (one line), or None:
+    checked before any work, whatever the rank count."""
+    where = "environment variable ROOFSPAN" if os.environ.get("ROOFSPAN") else \
+        "the default; ROOFSPAN=<path> names another"
+    exe = EXE if os.sep in EXE else (shutil.which(EXE) or EXE)
+    if not os.path.exists(exe):
+        return (f"input error: the solver executable {EXE} ({where}) does not exist; expected the built "
+                "roofspan (scripts/build.sh)")
+    if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
+        return f"input error: the solver {EXE} ({where}) is not an executable file; expected the built roofspan"
+    setting = os.environ.get("ROOFSPAN_MPIRUN", "")
+    launcher = launch_command(setting, ranks)
+    if launcher and setting and not shutil.which(launcher[0]):
+        return (f"input error: the launcher {launcher[0]} (environment variable ROOFSPAN_MPIRUN={setting!r}) "
+                "is not found; expected an executable such as srun or mpirun")
+    if launcher and not setting and not shutil.which("mpirun"):
+        return (f"input error: {ranks} MPI ranks need mpirun (scripts/mpirun.sh runs Open MPI's), which is not "
+                "on PATH; install Open MPI, set ROOFSPAN_MPIRUN, or use --ranks 1")
+    return None
+
+
+def output_problem(out, figures=True):
+    """Why the search cannot write into `out` (one line), or None: checked
+    before any work. `out` must be a folder or not exist yet, and no output
+    may exist as anything but a regular file (output_files)."""
+    names = ["candidates.csv", "design.json", "report.md"]
+    if figures:
+        names += [os.path.join("figures", n) for n in ("section_deformation.png", "yielded_zone.png",
+                                                       "bolt_forces.png", "tornado.png",
+                                                       "tonnes_vs_time_per_bolt.png", "strength_curve.png")]
+    problem = output_files.output_folder_problem(out, "output folder")
+    for sub in ("runs", "figures"):
+        problem = problem or output_files.output_folder_problem(os.path.join(out, sub), "output folder")
+    return problem or output_files.not_regular_problem([os.path.join(out, n) for n in names], "output file")
+
+
 def run_case(design, sets, out_dir, ranks):
     """One roofspan run; returns (exit code, summary or None, last lines of output)."""
     cmd = [EXE, design["case"], "--output-dir", out_dir]
@@ -269,28 +458,28 @@ def run_case(design, sets, out_dir, ranks):
     label = os.path.basename(out_dir) if design.get("progress", True) else None
     if label is not None and launcher:
         log_line(f"    [{label}] launched with: {' '.join(launcher)}")
-    proc = run_streaming(launcher + cmd, label)
+    proc = run_streaming(launcher + cmd, label, out_dir)
     summary = None
     if proc.returncode == 0:
         with open(os.path.join(out_dir, "summary.json")) as f:
             summary = json.load(f)
         return 0, summary, ""
-    if proc.returncode == 2:
-        raise DesignInputError(proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else
-                               f"roofspan rejected the case {design['case']}")
     said = [line for line in proc.stderr.splitlines() if line.startswith("roofspan: ")]
-    message = said[0][len("roofspan: "):] if said else (proc.stderr.strip().splitlines() or [""])[-1]
-    if proc.returncode == NO_EQUILIBRIUM:
+    message = failure_reason(proc.stderr)
+    started = said or proc.stdout.startswith("roofspan ")
+    if proc.returncode == 2 and started:
+        raise DesignInputError(said[0] if said else message or f"roofspan rejected the case {design['case']}")
+    if proc.returncode == NO_EQUILIBRIUM and started:
         # The physical verdict: the first clause says where (load reached).
         return proc.returncode, None, message.split(" (increment")[0]
     # Anything else (Newton stalled, linear solver, non-finite values, an
     # internal error, a launcher that failed) says nothing about the roof.
     kind = RUN_FAILURES.get(proc.returncode, "launcher or internal failure")
-    if not said and not proc.stdout.startswith("roofspan "):
+    if not started:
         # Neither roofspan's first line nor its error line: it never started.
         kind = "launcher failure: the solver never started"
     raise AnalysisError(f"roofspan run {out_dir} ended with exit code {proc.returncode} ({kind}), "
-                        f"which is not a verdict on the roof: {message}")
+                        f"which is not a verdict on the roof: {message or '(nothing on stderr)'}")
 
 
 def pattern_sets(c):
@@ -298,10 +487,27 @@ def pattern_sets(c):
             f"Bolts/Bolts per row={c['bolts_per_row']}", f"Bolts/Row spacing={c['row_spacing']}"]
 
 
+def limit(value):
+    """A requirement as the user wrote it (up to 6 significant digits): 0.1 mm, not 0 mm."""
+    return f"{value:.6g}"
+
+
+def over(value, bound, decimals):
+    """`value` with `decimals` decimals, or as many more as it takes to show
+    that it exceeds `bound` (75.04 mm > 75 mm, not 75.0 mm > 75 mm)."""
+    for d in range(decimals, 10):
+        text = f"{value:.{d}f}"
+        if float(text) > bound:
+            return text
+    return f"{value:.10g}"
+
+
 def evaluate(design, c, runs_dir, ranks):
     """Runs one candidate and judges it against the requirement."""
     req = design["requirement"]
     out = os.path.join(runs_dir, c["tag"])
+    if os.path.dirname(out) != runs_dir:  # candidate_tag makes one path component
+        raise AssertionError(f"run folder {out} outside {runs_dir}")
     sets = pattern_sets(c) + ["Strength reduction/Compute factor of safety=false",
                               f"Strength reduction/Check factor={req['min_factor_of_safety']}"]
     code, s, note = run_case(design, sets, out, ranks)
@@ -325,9 +531,11 @@ def evaluate(design, c, runs_dir, ranks):
         reasons.append(f"factor of safety below {req['min_factor_of_safety']:g} "
                        f"(strength reduction at that factor: {s['strength_check']['failure_criterion']})")
     if c["roof_sag"] > req["max_roof_sag"]:
-        reasons.append(f"roof sag {1000 * c['roof_sag']:.1f} mm > {1000 * req['max_roof_sag']:.0f} mm")
+        reasons.append(f"roof sag {over(1000 * c['roof_sag'], 1000 * req['max_roof_sag'], 1)} mm > "
+                       f"{limit(1000 * req['max_roof_sag'])} mm")
     if c["max_bolt_utilisation"] > req["max_bolt_utilisation"]:
-        reasons.append(f"bolt utilisation {c['max_bolt_utilisation']:.2f} > {req['max_bolt_utilisation']:.2f}")
+        reasons.append(f"bolt utilisation {over(c['max_bolt_utilisation'], req['max_bolt_utilisation'], 2)} > "
+                       f"{limit(req['max_bolt_utilisation'])}")
     for key, text in (("pulled_out", "pulled out"), ("ruptured", "ruptured")):
         if b.get(key, 0):
             reasons.append(f"{b[key]} bolt(s) {text}")
@@ -381,13 +589,6 @@ def search(design, out_dir, ranks, exhaustive=False, log=log_line):
         else:
             failed.append(c)
     return candidates, chosen
-
-
-def write_atomically(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 CSV_FIELDS = ["tag", "product", "bolts_per_row", "row_spacing", "length", "bolts_per_m", "time_per_bolt_min",
@@ -583,8 +784,8 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
     req = design["requirement"]
     lines = [f"# Roof-bolting design: {design['title']}", "",
              f"Case `{os.path.relpath(design['case'], ROOT)}`; requirement: factor of safety >= "
-             f"{req['min_factor_of_safety']:g}, bolt utilisation <= {req['max_bolt_utilisation']:g}, "
-             f"roof sag <= {1000 * req['max_roof_sag']:.0f} mm. Candidates are tried cheapest first "
+             f"{limit(req['min_factor_of_safety'])}, bolt utilisation <= {limit(req['max_bolt_utilisation'])}, "
+             f"roof sag <= {limit(1000 * req['max_roof_sag'])} mm. Candidates are tried cheapest first "
              "(bolting minutes per metre of advance).", ""]
     if chosen is None:
         lines += ["**No feasible pattern**: no candidate meets the requirement (reasons below).", ""]
@@ -662,7 +863,7 @@ def render_figures(run_dir, fig_dir, log):
     cmd = ["xvfb-run", "-a", python, os.path.join(HERE, "render_section.py"), run_dir, "--out", fig_dir]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        log(f"  figures not rendered: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}")
+        log(f"  figures not rendered: {failure_reason(proc.stderr) or f'exit code {proc.returncode}'}")
         return []
     names = {"section_deformation.png": "Deformed section", "yielded_zone.png": "Yielded zone and bolts",
              "bolt_forces.png": "Bolt axial forces"}
@@ -770,7 +971,7 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
             figure_list += [("Sensitivity of tonnes per year (tornado)", "figures/tornado.png"),
                             ("Tonnes per year against time per bolt", "figures/tonnes_vs_time_per_bolt.png")]
 
-    write_atomically(os.path.join(out, "candidates.csv"), candidates_csv(candidates))
+    output_files.write_text(os.path.join(out, "candidates.csv"), candidates_csv(candidates))
     dims = [c["dim"] for c in candidates if c.get("dim")]
     result = {"design": design, "chosen": chosen, "candidates": candidates, "dim": dims[0] if dims else None,
               "beside": [o["folder"] for o in besides],
@@ -778,13 +979,13 @@ def run_design(design, out, ranks, exhaustive=False, factor_of_safety=True, figu
               "factor_of_safety": final.get("factor_of_safety") if final else None,
               "factor_of_safety_unbolted": final.get("factor_of_safety_unbolted") if final else None,
               "production": prod.as_dict() if prod else None}
-    write_atomically(os.path.join(out, "design.json"), json.dumps(result, indent=1, default=str))
+    output_files.write_text(os.path.join(out, "design.json"), json.dumps(result, indent=1, default=str))
     # The assumptions are read from a run that happened: the chosen pattern's
     # factor-of-safety run, its search run, or any candidate that ran.
     ran = [c["run_dir"] for c in candidates if c.get("run_dir")]
     assumptions_run = os.path.join(out, "runs", "chosen") if final else \
         (chosen["run_dir"] if chosen else (ran[0] if ran else None))
-    write_atomically(os.path.join(out, "report.md"),
+    output_files.write_text(os.path.join(out, "report.md"),
                      report(design, candidates, chosen, final, prod, figure_list, assumptions_run, out,
                             result["dim"], besides))
     log(f"{result['runs']} of {len(candidates)} candidates run; results in {out}/ (report.md)")
@@ -837,6 +1038,9 @@ def main(argv=None):
             raise DesignInputError(f"design input error: --ranks {args.ranks}: expected >= 1")
         out = os.path.abspath(args.out or os.path.join(
             ROOT, "output", "design_" + os.path.splitext(os.path.basename(args.design))[0]))
+        problem = output_problem(out, not args.no_figures) or solver_problem(args.ranks or design["ranks"])
+        if problem:
+            raise DesignInputError(problem)
         result = run_design(design, out, args.ranks or design["ranks"], args.exhaustive,
                             not args.no_factor_of_safety, not args.no_figures, besides=besides)
     except (DesignInputError, production.ProductionInputError) as e:

@@ -28,12 +28,12 @@ import json
 import math
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from typing import List, NamedTuple, Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_errors  # noqa: E402
+import output_files  # noqa: E402
 
 # El Boleo plant design: 2.6 Mt/yr dry ore, later 3.1 Mt/yr (parameters.md, "The site").
 PLANT_TARGETS_DRY_T_PER_YEAR = (2.6e6, 3.1e6)
@@ -385,7 +385,7 @@ def tornado(inputs, path, metric="dry_t_per_year_per_unit", variation=0.2, size_
     ax.set_title("Sensitivity of one unit's production (published range, else +-%g %%)" % (100 * variation))
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
-    _replace_atomically(path, lambda f: fig.savefig(f, format="png", dpi=dpi))
+    output_files.save_figure(fig, path, dpi=dpi)
     return rows
 
 
@@ -399,21 +399,6 @@ def readable(name, unit):
         words.pop()
     text = " ".join(words)
     return text[0].upper() + text[1:]
-
-
-def _replace_atomically(path, write):
-    """Writes through a temporary file in the same directory, then renames, so a
-    reader never sees a half-written file."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".incoming-", suffix="-" + os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def inputs_from_settings(settings):
@@ -470,7 +455,7 @@ def main(argv=None):
         result = estimate(inputs, args.target or PLANT_TARGETS_DRY_T_PER_YEAR, args.units)
         print(report_markdown(result))
         if args.json:
-            _replace_atomically(args.json, lambda f: f.write(json.dumps(result.as_dict(), indent=1).encode()))
+            output_files.write_text(args.json, json.dumps(result.as_dict(), indent=1))
         if args.tornado:
             print("| input | low | high | dry t/yr per unit at low | at high |\n|---|---|---|---|---|")
             for row in tornado(inputs, args.tornado):

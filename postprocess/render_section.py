@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_errors  # noqa: E402
+import output_files  # noqa: E402
 import vtk
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
@@ -381,13 +382,16 @@ class Figure:
         window.AddRenderer(self.renderer)
         window.Render()
         image = configure(vtk.vtkWindowToImageFilter(), Input=window, ReadFrontBuffer=False)
-        temporary = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
-        writer = configure(vtk.vtkPNGWriter(), image, FileName=temporary)
-        writer.Write()
-        window.Finalize()
-        if writer.GetErrorCode() or not os.path.isfile(temporary):
-            raise OSError(f"{temporary}: could not write the PNG")
-        os.replace(temporary, path)
+
+        def write_png(temporary):
+            writer = configure(vtk.vtkPNGWriter(), image, FileName=temporary)
+            writer.Write()
+            if writer.GetErrorCode() or not os.path.getsize(temporary):
+                raise OSError(f"{temporary}: could not write the PNG")
+        try:
+            output_files.replace_file(path, write_png)
+        finally:
+            window.Finalize()
         return path
 
 
@@ -485,6 +489,9 @@ def bolt_figure(run, size, path):
     return figure.write(path)
 
 
+FIGURES = ("section_deformation.png", "yielded_zone.png", "bolt_forces.png")
+
+
 def render(output_dir, figures_dir, size=(1600, 900)):
     """Writes the figures of the run in output_dir; returns their paths."""
     run = Run(output_dir)
@@ -509,11 +516,16 @@ def main(argv=None):
         parser.error(f"--size {args.size}: expected WxH in pixels, each from 100 to 8000, e.g. 1600x900")
     if not os.path.isdir(args.run_dir):
         raise InputError(f"{args.run_dir}: no such directory (expected a roofspan output directory)")
+    figures_dir = args.out or os.path.join(args.run_dir, "figures")
+    problem = output_files.output_folder_problem(figures_dir, "--out") or output_files.not_regular_problem(
+        [os.path.join(figures_dir, name) for name in FIGURES], "--out")
+    if problem:
+        raise InputError(problem)
     if not os.environ.get("DISPLAY"):
         if not shutil.which("xvfb-run"):
             sys.exit("render_section.py: no $DISPLAY and no xvfb-run (Debian package xvfb): VTK cannot render")
         os.execvp("xvfb-run", ["xvfb-run", "-a", sys.executable] + sys.argv)
-    render(args.run_dir, args.out or os.path.join(args.run_dir, "figures"), tuple(map(int, match.groups())))
+    render(args.run_dir, figures_dir, tuple(map(int, match.groups())))
     return 0
 
 

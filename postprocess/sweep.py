@@ -15,8 +15,10 @@ array on a cluster (one task per array element, see postprocess/slurm/).
 
 Options: --ranks N (MPI ranks per roofspan run), --no-factor-of-safety.
 A task writes DIR/tasks/<I>_<name>/design.json; merge reads whatever tasks
-are present and lists the missing ones. Exit codes: 0, 2 bad input, 3 merge
-found missing tasks.
+are present and lists the missing ones (when none has finished it writes
+nothing). Exit codes: 0, 2 bad input (also a task's design.json that is not
+a design search result, named), 3 merge found missing tasks, 4 a run ended
+for a reason that is not a verdict on the roof (see design.py).
 """
 import argparse
 import csv
@@ -31,6 +33,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import cli_errors  # noqa: E402
 import design as design_search  # noqa: E402
+import output_files  # noqa: E402
 import production  # noqa: E402
 
 DesignInputError = design_search.DesignInputError
@@ -64,7 +67,9 @@ def load_sweep(path):
     for name, layers in geologies.items():
         for span in spans:
             tasks.append({"index": len(tasks), "geology": name, "layers": layers, "span": float(span),
-                          "name": re.sub(r"[^A-Za-z0-9.]+", "-", f"{name}_{span:g}m").strip("-")})
+                          # One path component whatever the geology is called
+                          # (no '/'; always ends in the span), capped in length.
+                          "name": re.sub(r"[^A-Za-z0-9.]+", "-", f"{name}"[:60] + f"_{span:g}m").strip("-")})
     return {"path": os.path.abspath(path), "title": data.get("title", "design sweep"), "base": base,
             "tasks": tasks}
 
@@ -83,10 +88,20 @@ def task_dir(out, task):
     return os.path.join(out, "tasks", f"{task['index']:03d}_{task['name']}")
 
 
-def run_task(sweep, index, out, ranks, factor_of_safety):
+def check_task(sweep, index, out, ranks):
+    """Before any work: the task exists, the solver can be started, its
+    output folder can be written."""
     if not 0 <= index < len(sweep["tasks"]):
         raise DesignInputError(f"sweep input error: task {index} does not exist; "
                                f"{sweep['path']} has tasks 0 to {len(sweep['tasks']) - 1}")
+    problem = design_search.output_problem(task_dir(out, sweep["tasks"][index]), figures=False) or \
+        design_search.solver_problem(ranks or sweep["base"]["ranks"])
+    if problem:
+        raise DesignInputError(problem)
+
+
+def run_task(sweep, index, out, ranks, factor_of_safety):
+    check_task(sweep, index, out, ranks)
     task = sweep["tasks"][index]
     result = design_search.run_design(task_design(sweep, task), task_dir(out, task),
                                       ranks or sweep["base"]["ranks"], factor_of_safety=factor_of_safety,
@@ -119,20 +134,65 @@ def table_row(task, result):
                                        if t26 and t26["bolt_time_limit"]["max_time_per_bolt_min"] else "")}
 
 
+MERGE_OUTPUTS = ("design_table.csv", "design_table.md", "design_vs_span.png", "tonnes_vs_time_per_bolt.png")
+
+
+def read_task_result(path, task):
+    """A task's design.json as a row of the table; DesignInputError naming
+    the file and what was expected if it is not a design search result
+    (empty, truncated, binary, other JSON, keys missing)."""
+    expected = "expected the design.json a design search (sweep.py run-task) writes"
+    try:
+        with open(path, "rb") as f:
+            result = json.loads(f.read().decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise DesignInputError(f"sweep input error: {path}: not UTF-8 text (byte {e.start}); {expected}") from None
+    except json.JSONDecodeError as e:
+        raise DesignInputError(f"sweep input error: {path}: not valid JSON ({e.msg}, line {e.lineno} column "
+                               f"{e.colno}; truncated?); {expected}") from None
+    except OSError as e:
+        raise DesignInputError(f"sweep input error: cannot read {path}: {e.strerror}; {expected}") from None
+    if not isinstance(result, dict):
+        raise DesignInputError(f"sweep input error: {path}: a JSON {type(result).__name__}, not an object; "
+                               f"{expected}")
+    missing = [k for k in ("runs", "chosen", "production", "factor_of_safety", "factor_of_safety_unbolted")
+               if k not in result]
+    if missing:
+        raise DesignInputError(f"sweep input error: {path}: no entry {', '.join(repr(k) for k in missing)}; "
+                               f"{expected}")
+    try:
+        return table_row(task, result)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+        what = f"no entry {e}" if isinstance(e, KeyError) else f"an entry of the wrong kind ({e})"
+        raise DesignInputError(f"sweep input error: {path}: {what} in the chosen pattern or production; "
+                               f"{expected}") from None
+
+
 def merge(sweep, out):
+    problem = output_files.not_regular_problem([os.path.join(out, n) for n in MERGE_OUTPUTS], "merge output")
+    if problem:
+        raise DesignInputError(problem)
     rows, missing = [], []
     for task in sweep["tasks"]:
         path = os.path.join(task_dir(out, task), "design.json")
         if not os.path.exists(path):
             missing.append(task)
             continue
-        with open(path) as f:
-            rows.append(table_row(task, json.load(f)))
+        rows.append(read_task_result(path, task))
+    if not rows:
+        # Nothing to merge: no table, no charts, the missing tasks listed.
+        print(f"merged 0 of {len(sweep['tasks'])} tasks: no task has finished in {out}/tasks; nothing written")
+        for t in missing:
+            print(f"  missing task {t['index']} ({t['name']}): run 'sweep.py {sweep['path']} run-task {t['index']}'")
+        return 3
+    problem = output_files.output_folder_problem(out, "merge output folder")
+    if problem:
+        raise DesignInputError(problem)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=TABLE_FIELDS, lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
-    design_search.write_atomically(os.path.join(out, "design_table.csv"), buf.getvalue())
+    output_files.write_text(os.path.join(out, "design_table.csv"), buf.getvalue())
     md = [f"# {sweep['title']}", "", f"{len(rows)} of {len(sweep['tasks'])} tasks merged.", "",
           "| geology | span m | pattern | bolts/m | bolting min/m | FoS | FoS unbolted | bottleneck | dry t/yr/unit "
           "| units 2.6 / 3.1 Mt |", "|---|---|---|---|---|---|---|---|---|---|"]
@@ -146,7 +206,7 @@ def merge(sweep, out):
         md += ["", "Missing tasks: " + ", ".join(f"{t['index']} ({t['name']})" for t in missing)]
     md += ["", "![bolt density and factor of safety against span](design_vs_span.png)", "",
            "![tonnes per year against time per bolt](tonnes_vs_time_per_bolt.png)"]
-    design_search.write_atomically(os.path.join(out, "design_table.md"), "\n".join(md) + "\n")
+    output_files.write_text(os.path.join(out, "design_table.md"), "\n".join(md) + "\n")
     charts(sweep, rows, out)
     print(f"merged {len(rows)} of {len(sweep['tasks'])} tasks into {out}/design_table.csv and .md")
     for t in missing:
@@ -224,6 +284,8 @@ def main(argv=None):
             run_task(sweep, args.index, out, args.ranks, not args.no_factor_of_safety)
             return 0
         if args.command == "run":
+            for t in sweep["tasks"]:
+                check_task(sweep, t["index"], out, args.ranks)
             for t in sweep["tasks"]:
                 run_task(sweep, t["index"], out, args.ranks, not args.no_factor_of_safety)
         return merge(sweep, out)

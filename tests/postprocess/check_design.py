@@ -9,8 +9,11 @@ import json
 import glob
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from harness import ROOT, Checks, scratch  # noqa: E402
@@ -77,6 +80,57 @@ def check_dominance(checks):
     for label, candidate, failed, expected in cases:
         found, _ = design.dominated_by(candidate, failed)
         checks.condition(f"dominance: {label}", (found is not None) == expected)
+
+
+def solver_processes(marker):
+    """Ids of running processes whose command line contains `marker` (this
+    test's own output folder): solver ranks or launchers left behind."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in cmdline and state not in ("Z", "X") and int(pid) != os.getpid():
+            found.append(int(pid))
+    return found
+
+
+def check_interrupt(checks, work, design):
+    """Ctrl-C as a terminal sends it (SIGINT to the foreground process
+    group) while a candidate's roofspan run is under way on 2 ranks: exit
+    130, no staging folder (.<name>.incoming-<pid>) left beside the run
+    folders, no solver rank or launcher left running."""
+    out = os.path.join(work, "interrupted")
+    shutil.rmtree(out, ignore_errors=True)
+    runs = os.path.join(out, "runs")
+    proc = subprocess.Popen([PY, DESIGN, design, "--out", out, "--no-figures", "--no-factor-of-safety"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline, staging = time.time() + 120, []
+    while time.time() < deadline and not staging and proc.poll() is None:
+        time.sleep(0.05)
+        staging = [n for n in (os.listdir(runs) if os.path.isdir(runs) else []) if ".incoming-" in n]
+    checks.condition("Ctrl-C: a candidate's run was under way (its staging folder seen)", bool(staging),
+                     f"design.py ended with {proc.poll()}")
+    time.sleep(1.0)  # into the analysis
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, stderr = proc.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, stderr = proc.communicate()
+    left = [n for n in os.listdir(runs) if ".incoming" in n] if os.path.isdir(runs) else []
+    running = solver_processes(out)
+    print(f"  Ctrl-C: exit {proc.returncode}: {stderr.strip()[-200:]}; left {left}; running {running}")
+    checks.condition("Ctrl-C: exit 130, 'interrupted'", proc.returncode == 130 and "interrupted" in stderr,
+                     f"exit {proc.returncode}")
+    checks.condition("Ctrl-C: no staging folder left", not left, ", ".join(left))
+    checks.condition("Ctrl-C: no solver rank or launcher left running", not running, str(running))
+    for pid in running:
+        os.kill(pid, signal.SIGKILL)
 
 
 def main():
@@ -201,6 +255,7 @@ print(design.report(dict(title="t", case={CASE!r}, requirement=dict(min_factor_o
         checks.condition(f"report: factor {value} against target 1.5 (tolerance 2 %) "
                          f"{'is' if expected else 'is not'} called indistinguishable",
                          proc.returncode == 0 and said == expected, proc.stderr.strip()[-200:])
+    check_interrupt(checks, work, design)
     checks.finish()
     print("PASSED design search")
 
