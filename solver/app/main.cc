@@ -6,6 +6,7 @@
 #include <roofspan/core/provenance.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/simulator/simulator.h>
+#include <roofspan/solvers/linear_solver.h>
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include <hdf5.h>
 #include <unistd.h>
 
 namespace
@@ -98,6 +100,7 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
       }
     for (const auto &[path, value] : options.overrides)
       apply_override(prm, path, value);
+    check_numeric_values(prm, options.case_file);
   }
 
   template <int dim>
@@ -206,6 +209,11 @@ int main(int argc, char **argv)
   // matched with a collective call other ranks are blocked in.
   MPI_Comm failures;
   MPI_Comm_dup(comm, &failures);
+  // PETSc's error stacks stay off the terminal: its message goes into ours.
+  LinearSolver::keep_petsc_errors_quiet();
+  // Likewise HDF5's automatic error stack (40 lines per rank on a full
+  // disk): the writer's failure reaches the user as our one line.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 
   try
     {
@@ -277,8 +285,11 @@ int main(int argc, char **argv)
         }
       if (options.case_file.empty())
         throw InputError("command line", "", "no case file given; see roofspan --help");
-      if (!std::filesystem::is_regular_file(options.case_file))
+      if (!std::filesystem::exists(options.case_file))
         throw InputError(options.case_file, "", "the case file does not exist");
+      // A FIFO, a device, a folder, a huge or binary file, includes that
+      // loop: refused before ParameterHandler reads it.
+      check_parameter_file(options.case_file);
 
       // The dimension decides which Simulator to build: read it first.
       unsigned int dim = 2;

@@ -16,6 +16,9 @@ killed and the case fails). Cases:
   - no stale files: a 2-rank run then a 1-rank run, a bolted run then an
     unbolted one, VTU+HDF5 then HDF5 only: the folder holds exactly what
     the last run wrote;
+  - a rank stopped with SIGSTOP (rank 1, then rank 0) during a plastic run:
+    every rank ends within 60 s (liveness timeout 8 s), naming the rank;
+    previous result intact, no staging folder;
   - a full disk (a 1 MiB tmpfs, when mounting is allowed) on 1 and 2 ranks:
     a clear error naming the file system's reason, no hang, the previous
     result intact.
@@ -30,7 +33,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import EXE, MPIRUN, ROOT, Checks, scratch  # noqa: E402
+from harness import EXE, MPIRUN, ROOT, Checks, earlier_result, scratch  # noqa: E402
 
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 # Fast variants of the default room (assumption for the test only: elastic
@@ -70,6 +73,23 @@ def listing(folder):
     name = os.path.basename(folder)
     leftovers = [f for f in os.listdir(parent) if f.startswith(f".{name}.") and not f.endswith(".lock")]
     return files, leftovers
+
+
+def rank_process(tag, rank):
+    """The PID of the roofspan process of MPI rank `rank` started with
+    ROOFSPAN_TEST_TAG=tag (None while there is none)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                env = f.read().split(b"\0")
+            with open(f"/proc/{pid}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if comm == "roofspan" and f"ROOFSPAN_TEST_TAG={tag}".encode() in env \
+                and f"OMPI_COMM_WORLD_RANK={rank}".encode() in env:
+            return int(pid)
+    return None
 
 
 def summary_of(folder):
@@ -167,6 +187,52 @@ def main():
     c.condition("SIGTERM to the first: its staging folder removed, the previous result intact",
                 listing(out) == before and summary_of(out)["times"] == stamp, str(listing(out)))
 
+    # 5b. A rank that stops answering (SIGSTOP: the process is alive but
+    # runs no more) while the others work: the run ends on every rank within
+    # the liveness timeout (set to 8 s here; default 30 s), with a message
+    # naming the rank, the previous result intact and no staging folder.
+    run(out, 1, FAST)
+    before = listing(out)
+    stamp = summary_of(out)["times"]
+    for stopped_rank in (1, 0):
+        tag = f"liveness-{os.getpid()}-{stopped_rank}"
+        env = dict(os.environ, ROOFSPAN_LIVENESS_TIMEOUT="8", ROOFSPAN_TEST_TAG=tag)
+        start = time.time()
+        proc = subprocess.Popen(command(out, 2, PLASTIC), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True, env=env)
+        victim = None
+        while time.time() - start < 60 and victim is None and proc.poll() is None:
+            time.sleep(0.2)
+            victim = rank_process(tag, stopped_rank)
+        staging_seen = False
+        while time.time() - start < 60 and not staging_seen and proc.poll() is None:
+            staging_seen = any(f.startswith(f".{name}.incoming-") for f in os.listdir(parent))
+            time.sleep(0.1)
+        time.sleep(2)  # into the analysis
+        stopped_at = time.time()
+        if victim:
+            os.kill(victim, signal.SIGSTOP)
+        try:
+            _, err = proc.communicate(timeout=HANG_LIMIT)
+            code = proc.returncode
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            if victim:
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.communicate()
+            code, err = "hang", ""
+        secs = time.time() - stopped_at
+        print(f"  SIGSTOP of rank {stopped_rank}: exit {code} {secs:.0f} s later: {err.strip()[:300]}")
+        c.condition(f"SIGSTOP of rank {stopped_rank} of 2: every rank ends within 60 s, says which rank",
+                    victim is not None and code not in (0, "hang") and secs < 60
+                    and f"rank {stopped_rank} of 2 has not answered" in err, f"exit {code}, {secs:.0f} s")
+        time.sleep(1)
+        c.condition(f"  previous result intact, no staging folder left",
+                    listing(out) == before and summary_of(out)["times"] == stamp, str(listing(out)))
+
     # 6. A full disk.
     small = tempfile.mkdtemp(dir=work, prefix="tmpfs-")
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small],
@@ -177,15 +243,14 @@ def main():
         try:
             for ranks in (1, 2):
                 target = os.path.join(small, f"r{ranks}")
-                os.makedirs(target)
-                with open(os.path.join(target, "summary.json"), "w") as f:
-                    f.write('{"previous": true}\n')
+                earlier_result(target, {"summary.json": '{"previous": true}\n'})
                 code, err, secs = run(target, ranks, FAST)
                 c.condition(f"full disk, {ranks} rank(s): clear error, no hang ({secs:.0f} s)",
                             code not in (0, "hang") and "No space left on device" in err
                             and err.count("roofspan:") <= 3, f"exit {code}: {err.strip()[:300]}")
                 c.condition("  previous result intact",
-                            sorted(os.listdir(target)) == ["summary.json"] and summary_of(target) == {"previous": True},
+                            sorted(os.listdir(target)) == [".roofspan-result", "summary.json"]
+                            and summary_of(target) == {"previous": True},
                             str(os.listdir(target)))
         finally:
             subprocess.run(["umount", small])

@@ -5,9 +5,10 @@ import os
 import re
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import EXE, Checks, run_roofspan, scratch  # noqa: E402
+from harness import EXE, Checks, earlier_result, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
@@ -200,6 +201,82 @@ def main():
         ("boolean not a boolean", CASE, ["Output/Write VTU=maybe"], ["--set", "Write VTU", "maybe"]),
         ("missing case file", os.path.join(work, "no_such_case.prm"), [], ["no_such_case.prm"]),
     ]
+    # Numbers: parsing names the parameter; non-finite and absurd magnitudes
+    # are refused at input (they used to end as solver failures, exit 5).
+    BC = "Boundary conditions/"
+    TOP_TRACTION = BC + "Conditions=room_centre: symmetry, pillar_centre: symmetry, bottom: roller, top: traction"
+    cases += [
+        ("traction not a number", CASE, [TOP_TRACTION, BC + "Tractions=top: abc 0"],
+         ["room_4.5m.prm", BC + "Tractions", "abc"]),
+        ("traction -1e400", CASE, [TOP_TRACTION, BC + "Tractions=top: 0 -1e400"],
+         ["room_4.5m.prm", BC + "Tractions", "-1e400", "not a finite number"]),
+        ("traction nan", CASE, [TOP_TRACTION, BC + "Tractions=top: nan 0"],
+         ["room_4.5m.prm", BC + "Tractions", "nan"]),
+        ("K0 1e308", CASE, ["In-situ stress/K0 in plane=1e308"], ["K0 in plane", "1e308"]),
+        ("depth 1e308", CASE, ["Stratigraphy/Depth of floor=1e308"], ["Depth of floor", "1e308"]),
+        ("unit weight 1e308", CASE, [f"Materials/Library directories={bad_unit('gamma', 'Unit weight', '1e308')}"],
+         ["clay_manto.prm", "Unit weight", "1e308"]),
+        ("drift length 1e308", CASE, ["Dimension=3", "Geometry/Model=drift", RP + "Drift length=1e308"],
+         ["room_4.5m.prm", "Drift length", "1e308"]),
+        ("drift length 1e5 m", CASE, ["Dimension=3", "Geometry/Model=drift", RP + "Drift length=1e5"],
+         ["room_4.5m.prm", RP + "Drift length", "10,000 m"]),
+        ("displacement function sqrt of a negative number", CASE,
+         [BC + "Conditions=room_centre: symmetry, pillar_centre: symmetry, bottom: displacement, "
+               "top: in-situ traction", BCF + "=sqrt(-1 - x*x); 0"],
+         ["room_4.5m.prm", BCF, "not a finite number"]),
+        ("a floating model (no boundary conditions)", CASE,
+         [BC + "Conditions=room_centre: free, pillar_centre: free, bottom: free, top: in-situ traction"],
+         ["room_4.5m.prm", BC + "Conditions", "rigid body", "translation in x", "translation in y",
+          "rotation about z"]),
+        ("a model free to slide sideways (rollers on the bottom only)", CASE,
+         [BC + "Conditions=bottom: roller, top: in-situ traction"],
+         ["room_4.5m.prm", BC + "Conditions", "translation in x"]),
+        ("unknown PETSc solver type", CASE, ["Linear solver/Extra PETSc options=-ksp_type bogus"],
+         ["room_4.5m.prm", "Linear solver/Extra PETSc options", "bogus"]),
+        ("matrix-free operator with GAMG", CASE,
+         ["Linear solver/Operator=matrix-free", "Linear solver/Preconditioner=gamg", "Bolts/Product="],
+         ["room_4.5m.prm", "Linear solver/Operator", "gamg"]),
+        ("2e9 bolts per row", CASE, ["Bolts/Bolts per row=2000000000"],
+         ["room_4.5m.prm", "Bolts/Bolts per row", "holes would overlap"]),
+        ("a mesh too fine for the memory (0.002 m cells, no growth)", CASE,
+         [RP + "Cell size at opening=0.002", RP + "Growth ratio=1"],
+         ["room_4.5m.prm", "coarse cells", "GiB"]),
+    ]
+    # Files that are not parameter files: includes that loop, a device, a
+    # FIFO (a read would block forever), a huge file, a binary include.
+    with open(CASE) as f:
+        absolute_case = f.read().replace("../materials", os.path.join(ROOT, "materials"))
+    looping = os.path.join(work, "includes_itself.prm")
+    write(looping, absolute_case + f"\ninclude {looping}\n")
+    cases.append(("a case that includes itself", looping, [], ["includes_itself.prm", "include each other"]))
+    pair_a, pair_b = os.path.join(work, "pair_a.prm"), os.path.join(work, "pair_b.prm")
+    write(pair_a, absolute_case + f"\ninclude {pair_b}\n")
+    write(pair_b, f"include {pair_a}\n")
+    cases.append(("two files that include each other", pair_a, [], ["pair_a.prm", "pair_b.prm", "include each other"]))
+    zero = write(os.path.join(work, "includes_dev_zero.prm"), absolute_case + "\ninclude /dev/zero\n")
+    cases.append(("an include of /dev/zero", zero, [], ["includes_dev_zero.prm", "/dev/zero", "device"]))
+    fifo_case = os.path.join(work, "fifo_case.prm")
+    if not os.path.exists(fifo_case):
+        os.mkfifo(fifo_case)
+    cases.append(("a FIFO as the case file", fifo_case, [], ["fifo_case.prm", "FIFO"]))
+    fifo_lib = os.path.join(work, "lib_fifo")
+    os.makedirs(fifo_lib, exist_ok=True)
+    for name in ("clay_manto.prm", "breccia.prm", "sandstone.prm", "resin_rebar_19mm.prm"):
+        shutil.copy(os.path.join(ROOT, "materials", name), fifo_lib)
+    if not os.path.exists(os.path.join(fifo_lib, "pipe.prm")):
+        os.mkfifo(os.path.join(fifo_lib, "pipe.prm"))
+    cases.append(("a FIFO named *.prm in the material library", CASE, [f"Materials/Library directories={fifo_lib}"],
+                  ["pipe.prm", "FIFO"]))
+    huge = os.path.join(work, "huge.prm")
+    with open(huge, "wb") as f:
+        f.truncate(1 << 30)  # sparse: 1 GiB that takes no disk
+    cases.append(("a 1 GiB case file", huge, [], ["huge.prm", "1024 MiB"]))
+    binary_include = os.path.join(work, "binary_include.bin")
+    with open(binary_include, "wb") as f:
+        f.write(bytes(range(256)) * 4)
+    includes_binary = write(os.path.join(work, "includes_binary.prm"), absolute_case + f"\ninclude {binary_include}\n")
+    cases.append(("an include of a binary file", includes_binary, [], ["binary_include.bin", "binary"]))
+
     # A case that is not a parameter file at all; a directory as the case.
     binary = os.path.join(work, "binary.prm")
     with open(binary, "wb") as f:
@@ -213,17 +290,16 @@ def main():
     def folder_with_earlier_result(prefix, what):
         out = os.path.join(work, prefix + what.replace(" ", "_").replace(">=", "ge"))
         shutil.rmtree(out, ignore_errors=True)
-        os.makedirs(out)
-        write(os.path.join(out, "summary.json"), EARLIER)
+        earlier_result(out, {"summary.json": EARLIER})
         return out
 
     def untouched(out):
         with open(os.path.join(out, "summary.json")) as f:
-            return f.read() == EARLIER and os.listdir(out) == ["summary.json"]
+            return f.read() == EARLIER and sorted(os.listdir(out)) == [".roofspan-result", "summary.json"]
 
     for what, case, sets, words in cases:
         out = folder_with_earlier_result("out_", what)
-        code, stdout, stderr = run_roofspan(case, out, sets=sets, check=False)
+        code, stdout, stderr = run_roofspan(case, out, sets=sets, check=False, timeout=60)
         message = stderr.strip()
         print(f"  {what}: exit {code}: {message}")
         c.condition(f"{what}: exit code 2", code == 2, str(code))
@@ -239,7 +315,10 @@ def main():
         "unknown key", "unknown material", "nu >= 0.5", "missing mesh file", "bolt longer than the roof model",
         "negative bond strength", "PhysicalNames count 400 million", "truncated mesh", "key set twice",
         "probe point in the opening", "ten refinements", "function expression with a syntax error",
-        "1000 bolts per row")]
+        "1000 bolts per row", "traction not a number", "a floating model (no boundary conditions)",
+        "unknown PETSc solver type", "a case that includes itself", "a FIFO named *.prm in the material library",
+        "a mesh too fine for the memory (0.002 m cells, no growth)",
+        "displacement function sqrt of a negative number")]
     for what, case, sets, words in two_ranks:
         out = folder_with_earlier_result("out2_", what)
         code, stdout, stderr = run_roofspan(case, out, ranks=2, sets=sets, check=False, timeout=60)
@@ -272,6 +351,29 @@ def main():
     # The default case has no warning.
     code, stdout, _ = run_roofspan(CASE, out, extra=["--validate"], check=False)
     c.condition("the default case validates without a warning", code == 0 and "warning" not in stdout, stdout)
+
+    # --validate refuses a mesh too fine for the memory from the input alone,
+    # in seconds (the size guard used to run after the coarse mesh was built).
+    out = os.path.join(work, "validate_too_fine")
+    t = time.time()
+    code, _, stderr = run_roofspan(CASE, out, sets=[RP + "Cell size at opening=0.002", RP + "Growth ratio=1"],
+                                   extra=["--validate"], check=False, timeout=60)
+    secs = time.time() - t
+    c.condition(f"--validate refuses a mesh too fine for the memory ({secs:.1f} s)",
+                code == 2 and "GiB" in stderr and secs < 20, f"exit {code}: {stderr.strip()[:200]}")
+
+    # A linear solver that fails on the matrix-free path is exit 5 with a
+    # remedy that path can take (it has no direct solver).
+    out = os.path.join(work, "matrix_free_one_iteration")
+    shutil.rmtree(out, ignore_errors=True)
+    code, _, stderr = run_roofspan(
+        CASE, out, check=False, timeout=120,
+        sets=["Materials/Elastic rock=true", "Strength reduction/Compute factor of safety=false",
+              "Linear solver/Operator=matrix-free", "Linear solver/Preconditioner=boomeramg",
+              "Linear solver/Maximum iterations=1", "Output/Write VTU=false", "Output/Write HDF5=false"])
+    print(f"  matrix-free, 1 iteration: exit {code}: {stderr.strip()[:300]}")
+    c.condition("matrix-free with 1 iteration: exit 5, the remedy names the assembled operator",
+                code == 5 and "Operator = assembled" in stderr, f"exit {code}")
 
     # --output-dir "" is refused (it used to mean ./output/<case>).
     code, _, stderr = run_roofspan(CASE, None, extra=["--output-dir", ""], check=False)

@@ -23,6 +23,18 @@ def scratch(name):
     return path
 
 
+def earlier_result(folder, files):
+    """Makes `folder` a result as roofspan leaves one: `files` (name -> text)
+    and the marker .roofspan-result listing them (roofspan replaces only a
+    new or empty folder or one of its own results)."""
+    os.makedirs(folder, exist_ok=True)
+    for name, text in files.items():
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(text)
+    with open(os.path.join(folder, ".roofspan-result"), "w") as f:
+        f.write("roofspan result\n" + "".join(name + "\n" for name in sorted(files)))
+
+
 def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True, timeout=None):
     """Runs roofspan on `case`; returns (exit code, stdout, stderr). With a
     timeout, a run that outlives it is killed and reported as exit code

@@ -150,15 +150,7 @@ namespace roofspan
       {
         for (const auto &word : Utilities::split_string_list(offsets_text, ','))
           {
-            double value = 0;
-            try
-              {
-                value = Utilities::string_to_double(word);
-              }
-            catch (...)
-              {
-                throw InputError(file, p("Offsets"), "'" + word + "' is not a number");
-              }
+            const double value = parse_number(word, file, p("Offsets"));
             require(std::abs(value) <= half + 1e-12,
                     file,
                     p("Offsets"),
@@ -174,6 +166,16 @@ namespace roofspan
                 p("Edge distance"),
                 "expected 0 <= edge distance < half the span (" + format_number(half) +
                     " m), got " + format_number(edge_distance));
+        // Before any allocation: evenly spaced holes closer than the bar
+        // diameter (2e9 bolts per row) are refused without a list of them.
+        if (bolts_per_row > 1)
+          require((surface.span - 2 * edge_distance) / (bolts_per_row - 1) >= product.diameter,
+                  file,
+                  p("Bolts per row"),
+                  "the spacing of bolts in a row " +
+                      format_number((surface.span - 2 * edge_distance) / (bolts_per_row - 1)) +
+                      " m is less than the bar diameter (" + format_number(product.diameter) +
+                      " m): the holes would overlap");
         if (bolts_per_row == 1)
           offsets.push_back(0);
         else

@@ -1,6 +1,9 @@
 #include <roofspan/core/input_error.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <regex>
 #include <sstream>
 
@@ -92,5 +95,31 @@ namespace roofspan
   {
     if (!condition)
       throw InputError(file, parameter, problem);
+  }
+  double parse_number(const std::string &text,
+                      const std::string &file,
+                      const std::string &parameter,
+                      const double       largest)
+  {
+    const auto first = text.find_first_not_of(" \t");
+    const auto last  = text.find_last_not_of(" \t");
+    if (first == std::string::npos)
+      throw InputError(file, parameter, "expected a number, got an empty value");
+    const std::string word = text.substr(first, last - first + 1);
+    char             *end  = nullptr;
+    errno                  = 0;
+    const double value     = std::strtod(word.c_str(), &end);
+    if (end == word.c_str() || *end != '\0')
+      throw InputError(file, parameter, "expected a number, got '" + word + "'");
+    const bool overflow = errno == ERANGE && std::abs(value) > 1; // not an underflow to 0
+    if (!std::isfinite(value) || overflow || std::abs(value) > largest)
+      throw InputError(file,
+                       parameter,
+                       "'" + word + "' is " +
+                           (std::isfinite(value) && !overflow ?
+                                "larger in magnitude than " + format_number(largest) +
+                                    ", outside anything roofspan models" :
+                                std::string("not a finite number")));
+    return value;
   }
 } // namespace roofspan

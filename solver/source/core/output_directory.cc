@@ -1,20 +1,27 @@
+#include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/fault_injection.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/output_directory.h>
 
 #include <deal.II/base/mpi.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,35 +74,238 @@ namespace roofspan
     {
       return folder.parent_path() / ("." + folder.filename().string() + "." + what);
     }
+
+    constexpr const char *marker_header  = "roofspan result";
+    constexpr const char *staging_marker = ".roofspan-staging";
+    constexpr const char *liveness_name  = ".roofspan-alive";
+
+    /// What roofspan's own postprocessing writes into a run folder
+    /// (render_section.py, paraview/open_run.py): kept from the rule that a
+    /// result holds only what the solver listed.
+    const std::set<std::string> &postprocess_outputs()
+    {
+      static const std::set<std::string> names = {"roofspan.pvsm",
+                                                  "figures/",
+                                                  "figures/section_deformation.png",
+                                                  "figures/yielded_zone.png",
+                                                  "figures/bolt_forces.png"};
+      return names;
+    }
+
+    /// Is `inner` the folder `outer` or inside it? (Both absolute, resolved.)
+    bool within(const fs::path &inner, const fs::path &outer)
+    {
+      auto i = inner.begin();
+      for (auto o = outer.begin(); o != outer.end(); ++o, ++i)
+        {
+          if (o->empty() && std::next(o) == outer.end())
+            break; // "a/b/" ends in an empty element
+          if (i == inner.end() || *i != *o)
+            return false;
+        }
+      return true;
+    }
+
+    /// The folder a path names: absolute, symbolic links resolved, no
+    /// trailing separator. Throws with the reason (a dangling link).
+    fs::path resolve(const std::string &dir)
+    {
+      const fs::path absolute = fs::absolute(fs::path(dir)).lexically_normal();
+      fs::path       prefix;
+      for (const auto &part : absolute)
+        {
+          prefix /= part;
+          std::error_code ec;
+          if (fs::is_symlink(prefix, ec) && !fs::exists(prefix, ec))
+            throw std::runtime_error(prefix.string() + " is a symbolic link to a missing target (" +
+                                     fs::read_symlink(prefix, ec).string() + ")");
+        }
+      fs::path folder = fs::weakly_canonical(absolute);
+      if (folder.filename().empty() && folder.has_parent_path() && folder != folder.root_path())
+        folder = folder.parent_path();
+      return folder;
+    }
+
+    /// The process holding the lock file `lock` exclusively, or "" if none.
+    std::string lock_holder(const fs::path &lock)
+    {
+      std::error_code ec;
+      if (!fs::is_regular_file(fs::symlink_status(lock, ec)))
+        return "";
+      const int fd = open(lock.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+      if (fd < 0)
+        return "";
+      std::string holder;
+      if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+        {
+          char       owner[32] = {0};
+          const auto n         = pread(fd, owner, sizeof(owner) - 1, 0);
+          holder               = n > 0 ? std::string(owner, n) : "";
+          while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
+            holder.pop_back();
+          if (holder.empty())
+            holder = "?";
+        }
+      else
+        flock(fd, LOCK_UN);
+      close(fd);
+      return holder;
+    }
+
+    /// The entries of a folder as relative paths (folders end in '/'), not
+    /// following links; stops after `limit` entries.
+    std::vector<std::string> entries(const fs::path &folder, const std::size_t limit)
+    {
+      std::vector<std::string> list;
+      for (auto it = fs::recursive_directory_iterator(folder);
+           it != fs::recursive_directory_iterator() && list.size() < limit;
+           ++it)
+        {
+          std::string name = fs::relative(it->path(), folder).generic_string();
+          if (it->is_directory() && !it->is_symlink())
+            name += "/";
+          list.push_back(name);
+        }
+      std::sort(list.begin(), list.end());
+      return list;
+    }
+
+    /// Why an existing folder's contents may not be replaced ("" if they
+    /// may): it is empty, or a roofspan result holding only what it lists.
+    std::string contents_refusal(const fs::path &folder)
+    {
+      std::error_code ec;
+      if (!fs::exists(folder, ec))
+        return "";
+      if (!fs::is_directory(folder, ec))
+        return "it exists and is not a folder";
+      if (fs::is_empty(folder, ec))
+        return "";
+      const fs::path marker = folder / OutputDirectory::marker_name;
+      std::ifstream  in(marker);
+      std::string    header;
+      if (!fs::is_regular_file(fs::symlink_status(marker, ec)) || !std::getline(in, header) ||
+          header != marker_header)
+        {
+          const auto first = entries(folder, 1);
+          return "it is a folder that is not a roofspan result (no " +
+                 std::string(OutputDirectory::marker_name) + " file) and it is not empty (" +
+                 (first.empty() ? std::string("it cannot be listed") : "'" + first.front() + "'") +
+                 " and maybe more); roofspan writes only into a new or empty folder or over a "
+                 "result of its own: choose another --output-dir";
+        }
+      std::set<std::string> listed;
+      for (std::string line; std::getline(in, line);)
+        listed.insert(line);
+      for (const auto &name : entries(folder, 1000000))
+        if (name != OutputDirectory::marker_name && listed.count(name) == 0 &&
+            postprocess_outputs().count(name) == 0)
+          return "it is a roofspan result, but it also holds '" + name +
+                 "', which roofspan did not write there: move it out or choose another "
+                 "--output-dir";
+      return "";
+    }
+
+    /// Writes the marker listing the staged result's files.
+    void write_marker(const fs::path &staging)
+    {
+      fs::remove(staging / staging_marker);
+      fs::remove_all(staging / liveness_name);
+      std::ofstream out(staging / OutputDirectory::marker_name);
+      out << marker_header << "\n";
+      for (const auto &name : entries(staging, std::size_t(-1)))
+        if (name != OutputDirectory::marker_name)
+          out << name << "\n";
+      out.close();
+      if (!out)
+        throw std::runtime_error("cannot write " +
+                                 (staging / OutputDirectory::marker_name).string() + ": " +
+                                 os_reason(errno));
+    }
   } // namespace
 
-  OutputDirectory::OutputDirectory(const std::string &dir, MPI_Comm comm)
+  std::string OutputDirectory::refusal(const std::string    &dir,
+                                       const ProtectedPaths &protected_paths)
+  {
+    try
+      {
+        if (dir.empty())
+          return "it is empty; name a folder";
+        const fs::path  folder = resolve(dir);
+        std::error_code ec;
+        if (folder == folder.root_path())
+          return "it is the root folder " + folder.string();
+        const fs::path cwd = fs::current_path(ec);
+        if (!ec && within(cwd, folder))
+          return cwd == folder ? "it is the current folder (" + folder.string() + ")" :
+                                 "it holds the current folder (" + cwd.string() + ")";
+        for (const auto &[what, path] : protected_paths)
+          if (!path.empty() && within(fs::weakly_canonical(fs::absolute(path)), folder))
+            return "it holds " + what + " (" + path + ")";
+        if (fs::exists(folder, ec))
+          {
+            struct stat here, above;
+            if (stat(folder.c_str(), &here) == 0 &&
+                stat(folder.parent_path().c_str(), &above) == 0 && here.st_dev != above.st_dev)
+              return folder.string() + " is a mount point (a whole file system cannot be "
+                                       "replaced); name a folder inside it";
+          }
+        for (fs::path outer = folder.parent_path(); outer != outer.root_path();
+             outer          = outer.parent_path())
+          {
+                     const std::string holder = lock_holder(beside(outer, "lock"));
+                     if (!holder.empty())
+              return "it is inside " + outer.string() + ", which another run (process " + holder +
+                     ") is writing; its result would replace this one";
+          }
+        const std::string contents = contents_refusal(folder);
+        if (!contents.empty())
+          return (folder.string() == dir ? "" : folder.string() + ": ") + contents;
+        return "";
+      }
+    catch (const std::exception &e)
+      {
+        return e.what();
+      }
+  }
+
+  void OutputDirectory::check(const std::string    &dir,
+                              const ProtectedPaths &protected_paths,
+                              MPI_Comm              comm)
+  {
+    std::string error;
+    if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      error = refusal(dir, protected_paths);
+    error = agree(error, comm);
+    if (!error.empty())
+      throw InputError("", "Output directory (or --output-dir)", "'" + dir + "': " + error);
+  }
+
+  OutputDirectory::OutputDirectory(const std::string    &dir,
+                                   MPI_Comm              comm,
+                                   const ProtectedPaths &protected_paths)
       : directory(dir)
+      , protected_paths(protected_paths)
       , comm(comm)
   {
     std::string error;
     if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
       {
-        fs::path folder = fs::path(dir).lexically_normal();
-        if (folder.filename().empty())
-          folder = folder.parent_path(); // "out/" -> "out"
-        if (folder.filename().empty() || folder.filename() == "." || folder.filename() == "..")
-          folder = fs::absolute(folder).lexically_normal();
-        if (folder.parent_path().empty())
-          folder = fs::path(".") / folder;
         try
           {
+            error = refusal(dir, protected_paths);
+            if (!error.empty())
+              throw std::runtime_error(error);
+            const fs::path  folder = resolve(dir);
             std::error_code ec;
             fs::create_directories(folder.parent_path(), ec);
             if (ec)
               throw std::runtime_error("cannot create the folder " + folder.parent_path().string() +
                                        ": " + ec.message());
-            if (fs::exists(folder) && !fs::is_directory(folder))
-              throw std::runtime_error(folder.string() + " exists and is not a folder");
 
             // The lock: a second run into this folder stops here.
             const fs::path lock = beside(folder, "lock");
-            lock_fd             = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+            lock_fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
             if (lock_fd < 0)
               throw std::runtime_error("cannot create " + lock.string() + ": " + os_reason(errno));
             if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
@@ -117,20 +327,21 @@ namespace roofspan
               throw std::runtime_error("cannot write " + lock.string() + ": " + os_reason(errno));
 
             // Holding the lock, no other live run owns a staging folder of
-            // this one: what is there was left by dead runs.
+            // this one: what is there (with the staging marker) was left by
+            // dead runs.
             const std::string prefix = "." + folder.filename().string() + ".incoming-";
             for (const auto &entry : fs::directory_iterator(folder.parent_path()))
-              if (entry.path().filename().string().rfind(prefix, 0) == 0)
+              if (entry.path().filename().string().rfind(prefix, 0) == 0 && entry.is_directory() &&
+                  !entry.is_symlink() &&
+                  (fs::exists(entry.path() / staging_marker, ec) ||
+                   fs::exists(entry.path() / marker_name, ec)))
                 fs::remove_all(entry.path());
-            if (fs::is_directory(folder)) // the layout before the swap
-              for (const auto &entry : fs::directory_iterator(folder))
-                if (entry.path().filename().string().rfind(".incoming-", 0) == 0)
-                  fs::remove_all(entry.path());
 
             staging = (folder.parent_path() / (prefix + std::to_string(getpid()))).string();
             if (!fs::create_directory(staging, ec) || ec)
               throw std::runtime_error("cannot create the staging folder " + staging + ": " +
                                        (ec ? ec.message() : "it exists"));
+            std::ofstream(fs::path(staging) / staging_marker) << "roofspan staging folder\n";
             std::strncpy(staging_to_remove, staging.c_str(), sizeof(staging_to_remove) - 1);
             std::signal(SIGTERM, remove_staging_and_exit);
             std::signal(SIGINT, remove_staging_and_exit);
@@ -164,6 +375,16 @@ namespace roofspan
   std::string OutputDirectory::staging_path(const std::string &name) const
   {
     return (fs::path(staging) / name).string();
+  }
+
+  const std::string &OutputDirectory::staging_folder() const
+  {
+    return staging;
+  }
+
+  std::string OutputDirectory::liveness_folder() const
+  {
+    return staging_path(liveness_name);
   }
 
   std::string OutputDirectory::write_failure(const std::string &what) const
@@ -215,6 +436,15 @@ namespace roofspan
         try
           {
             const fs::path folder(directory);
+            write_marker(staging);
+            // Whatever appeared in the folder while this run worked (a run
+            // into a folder inside it, a user's file) is not replaced.
+            const std::string changed = contents_refusal(folder);
+            if (!changed.empty())
+              throw std::runtime_error("the folder " + directory +
+                                       " changed while this run was working, so the result "
+                                       "was not written there: " +
+                                       changed);
             fault_point("commit");
             if (!fs::exists(folder))
               {
@@ -262,7 +492,7 @@ namespace roofspan
       }
     error = agree(error, comm);
     if (!error.empty())
-      throw std::runtime_error(error);
+      throw OutputFailure(error);
     committed = true;
   }
 

@@ -9,6 +9,7 @@
 #include <deal.II/grid/tria.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace roofspan
 {
@@ -94,6 +95,21 @@ namespace roofspan
     prm.leave_subsection();
 
     const std::string s = "Geometry/Room and pillar/";
+    // Beyond 10 km no mine opening or its surroundings: such numbers are
+    // typing errors, and they make meshes whose coordinates lose all
+    // precision (1e308 m hung the symmetry constraints).
+    for (const auto &[name, value] : {std::make_pair("Room span", span),
+                                      std::make_pair("Room height", height),
+                                      std::make_pair("Pillar width", pillar_width),
+                                      std::make_pair("Model half-width", half_width),
+                                      std::make_pair("Drift length", drift_length),
+                                      std::make_pair("Solid ahead of face", solid_ahead),
+                                      std::make_pair("Maximum cell size", max_size)})
+      require(std::abs(value) <= 1e4,
+              file,
+              s + name,
+              "expected at most 10,000 m, got " + format_number(value) + " m");
+    require(growth_ratio <= 10, file, s + "Growth ratio", "expected at most 10");
     require(span > 0, file, s + "Room span", "expected a span > 0 m, got " + format_number(span));
     require(height > 0,
             file,
@@ -178,7 +194,8 @@ namespace roofspan
   }
 
   template <int dim>
-  void RoomAndPillar<dim>::create_coarse_mesh(Triangulation<dim, dim> &tria) const
+  std::vector<std::pair<std::vector<double>, std::vector<double>>>
+  RoomAndPillar<dim>::axis_breaks() const
   {
     const double half_span = span / 2;
 
@@ -191,34 +208,59 @@ namespace roofspan
                                [](double a, double b) { return std::abs(a - b) < 1e-9; }),
                    z_breaks.end());
 
-    std::vector<std::vector<double>> spacing(dim);
-    spacing[0] = graded_spacing(
-        {0., half_span, half_width}, {0., half_span}, fine_size, growth_ratio, max_size);
-    double y_extent = 0;
+    // (breakpoints, features) per axis.
+    std::vector<std::pair<std::vector<double>, std::vector<double>>> axes(dim);
+    axes[0] = {{0., half_span, half_width}, {0., half_span}};
     if (dim == 3)
       {
         if (shape == Shape::drift)
           {
-            y_extent   = drift_length + solid_ahead;
-            spacing[1] = solid_ahead > 0 ? graded_spacing({0., drift_length, y_extent},
-                                                          {drift_length},
-                                                          fine_size,
-                                                          growth_ratio,
-                                                          max_size) :
-                                           graded_spacing({0., drift_length},
-                                                          {0., drift_length},
-                                                          fine_size,
-                                                          growth_ratio,
-                                                          max_size);
+            const double y_extent = drift_length + solid_ahead;
+            axes[1]               = solid_ahead > 0 ?
+                                        std::make_pair(std::vector<double>{0., drift_length, y_extent},
+                                         std::vector<double>{drift_length}) :
+                                        std::make_pair(std::vector<double>{0., drift_length},
+                                         std::vector<double>{0., drift_length});
           }
         else
-          {
-            y_extent   = half_width;
-            spacing[1] = graded_spacing(
-                {0., half_span, half_width}, {0., half_span}, fine_size, growth_ratio, max_size);
-          }
+          axes[1] = {{0., half_span, half_width}, {0., half_span}};
       }
-    spacing[dim - 1] = graded_spacing(z_breaks, z_breaks, fine_size, growth_ratio, max_size);
+    axes[dim - 1] = {z_breaks, z_breaks};
+    return axes;
+  }
+
+  template <int dim>
+  std::vector<std::vector<double>> RoomAndPillar<dim>::coarse_spacing() const
+  {
+    std::vector<std::vector<double>> spacing;
+    for (const auto &[breaks, features] : axis_breaks())
+      spacing.push_back(graded_spacing(breaks, features, fine_size, growth_ratio, max_size));
+    return spacing;
+  }
+
+  template <int dim>
+  double RoomAndPillar<dim>::estimated_coarse_cells() const
+  {
+    // Exact where an axis is short enough to grade here; beyond that a
+    // lower bound (no cell is larger than the maximum size).
+    double cells = 1;
+    for (const auto &[breaks, features] : axis_breaks())
+      {
+        const double extent = breaks.back() - breaks.front();
+        cells *=
+            extent / fine_size <= 1e7 ?
+                double(graded_spacing(breaks, features, fine_size, growth_ratio, max_size).size()) :
+                std::ceil(extent / max_size);
+      }
+    return cells;
+  }
+
+  template <int dim>
+  void RoomAndPillar<dim>::create_coarse_mesh(Triangulation<dim, dim> &tria) const
+  {
+    const double                           half_span = span / 2;
+    const std::vector<std::vector<double>> spacing   = coarse_spacing();
+    const double                           y_extent = dim == 3 ? axis_breaks()[1].first.back() : 0.;
 
     // Material id per cell from its centre: the layer, or "removed" inside
     // the opening.

@@ -65,8 +65,8 @@ namespace roofspan
     prm.enter_subsection("Stratigraphy");
     prm.declare_entry("Depth of floor",
                       "200",
-                      Patterns::Double(0),
-                      "Depth below surface of the opening's floor [m].");
+                      Patterns::Double(0, 1e4),
+                      "Depth below surface of the opening's floor [m] (at most 10 km).");
     prm.declare_entry("Layers above floor",
                       "",
                       Patterns::Anything(),
@@ -81,9 +81,10 @@ namespace roofspan
                       "thickness [m]' separated by commas (may be empty).");
     prm.declare_entry("Overburden unit weight",
                       "23000",
-                      Patterns::Double(0),
+                      Patterns::Double(0, 1e5),
                       "Mean unit weight of the rock above the model top "
-                      "[N/m^3]; sets the vertical stress there.");
+                      "[N/m^3]; sets the vertical stress there (at most 1e5: rock is "
+                      "about 2.7e4).");
     prm.leave_subsection();
   }
 

@@ -97,7 +97,7 @@ namespace roofspan
                 "expected " + std::to_string(dim) + " traction components for '" + parts[0] + "'");
         Tensor<1, dim> t;
         for (unsigned int d = 0; d < dim; ++d)
-          t[d] = Utilities::string_to_double(values[d]);
+          t[d] = parse_number(values[d], file, pt + " ('" + parts[0] + "')");
         const auto id = lookup(parts[0], pt);
         require(kind.count(id) && kind[id] == "traction",
                 file,

@@ -26,11 +26,11 @@ namespace roofspan
                       "positive (compression negative).");
     prm.declare_entry("K0 in plane",
                       "1",
-                      Patterns::Double(0),
+                      Patterns::Double(0, 10),
                       "Horizontal / vertical stress across the opening (x).");
     prm.declare_entry("K0 out of plane",
                       "1",
-                      Patterns::Double(0),
+                      Patterns::Double(0, 10),
                       "Horizontal / vertical stress along the opening "
                       "(out of plane in 2D, y in 3D).");
     prm.leave_subsection();

@@ -177,6 +177,7 @@ namespace roofspan
       {
         throw InputError(file, "", "cannot parse: " + library_message(e));
       }
+    check_numeric_values(prm, file);
 
     prm.enter_subsection("Bolt product");
     const bool is_bolt = !prm.get("Name").empty();

@@ -2,6 +2,7 @@
 #include <roofspan/core/model_size.h>
 #include <roofspan/core/phase_profile.h>
 #include <roofspan/geometry/coarse_cell_list.h>
+#include <roofspan/loads/rigid_body_check.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/timer.h>
@@ -58,6 +59,9 @@ namespace roofspan
                   " GiB this run may use ('Discretization/Memory limit = " + memory_limit +
                   "'); use fewer refinements or more nodes, or raise the limit");
     };
+    // From the parameters alone, before the coarse mesh can exhaust the memory.
+    if (geometry->estimated_coarse_cells() > 0)
+      refuse_if_too_large(geometry->estimated_coarse_cells());
     if (load_balancing.repartition_at_installation)
       {
         // p4est: the coarse mesh on every rank, refined as a forest.
@@ -289,6 +293,25 @@ namespace roofspan
       DoFTools::make_hanging_node_constraints(dof_handler, full);
       boundary_conditions.apply(dof_handler, *mapping, full);
       full.close();
+      // A model the conditions do not hold has a singular stiffness: refused
+      // as input, before the solver fails on it.
+      const std::string motions = free_rigid_motions(
+          dof_handler, *mapping, full, rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
+      require(motions.empty(),
+              case_file,
+              "Boundary conditions/Conditions",
+              "the boundary conditions do not hold the model: it can move as a rigid body (" +
+                  motions +
+                  "); fix, roll or prescribe the displacement of enough boundaries (a roller "
+                  "or symmetry plane holds only its normal direction)");
+      bool finite = true;
+      for (const auto &line : full.get_lines())
+        finite = finite && std::isfinite(line.inhomogeneity);
+      require(!Utilities::MPI::logical_or(!finite, mpi_communicator),
+              case_file,
+              "Boundary conditions/Displacement function/Function expression",
+              "gives a value on the boundary that is not a finite number (e.g. the square "
+              "root of a negative number, a division by zero)");
       constraints.clear();
       constraints.reinit(locally_relevant_dofs);
       prescribed_values.clear();

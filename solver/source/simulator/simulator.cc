@@ -3,6 +3,7 @@
 #include <roofspan/core/model_size.h>
 #include <roofspan/core/output_directory.h>
 #include <roofspan/core/provenance.h>
+#include <roofspan/core/rank_liveness.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -150,6 +151,19 @@ namespace roofspan
       std::ostringstream text;
       effective.print_parameters(text, ParameterHandler::ShortPRM);
       effective_parameters = text.str();
+
+      // The inputs a result folder must never swallow.
+      protected_inputs.emplace_back("the case file", std::filesystem::absolute(file).string());
+      effective.enter_subsection("Materials");
+      for (const auto &dir : Utilities::split_string_list(effective.get("Library directories")))
+        protected_inputs.emplace_back("the material library", dir);
+      effective.leave_subsection();
+      effective.enter_subsection("Geometry");
+      effective.enter_subsection("Gmsh");
+      if (!effective.get("Mesh file").empty())
+        protected_inputs.emplace_back("the mesh file", effective.get("Mesh file"));
+      effective.leave_subsection();
+      effective.leave_subsection();
     }
     prm.enter_subsection("Discretization");
     degree             = prm.get_integer("Polynomial degree");
@@ -244,6 +258,8 @@ namespace roofspan
             "Linear solver/Operator",
             "'matrix-free' cannot solve this case: " + matrix_free_obstacle() +
                 "; use 'assembled' or 'auto'");
+    // Before any work (and in --validate): a folder roofspan may not replace.
+    OutputDirectory::check(output_directory, protected_inputs, mpi_communicator);
   }
 
   template <int dim>
@@ -264,6 +280,9 @@ namespace roofspan
              " (the multigrid goes from Q2 to Q1)";
     if (linear_solver.preconditioner_name() == "direct")
       return "Preconditioner = direct needs the assembled matrix";
+    if (linear_solver.preconditioner_name() == "gamg")
+      return "Preconditioner = gamg works on the assembled matrix (the matrix-free operator "
+             "has its own multigrid: Chebyshev on Q2, BoomerAMG on Q1)";
     return "";
   }
 
@@ -273,7 +292,9 @@ namespace roofspan
   template <int dim>
   void Simulator<dim>::run()
   {
-    OutputDirectory out(output_directory, mpi_communicator);
+    OutputDirectory out(output_directory, mpi_communicator, protected_inputs);
+    // A rank that stops answering ends the run instead of hanging it.
+    RankLiveness liveness(out.liveness_folder(), out.staging_folder(), mpi_communicator);
     try
       {
         pcout << "roofspan " << ROOFSPAN_VERSION << ": " << case_file << " (" << dim << "D, "
@@ -630,6 +651,7 @@ namespace roofspan
             if (!f)
               throw OutputFailure(out.write_failure("writing summary.json"));
           }
+        liveness.stop(); // the commit removes its folder
         out.commit();
         pcout << "results in " << output_directory << "/ (summary.json)\n";
         computing_timer->print_summary();

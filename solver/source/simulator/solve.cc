@@ -131,8 +131,18 @@ namespace roofspan
     else
       stats = linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());
     if (!std::isfinite(delta.l2_norm()))
-      throw LinearSolverFailure("the linear solver (" + stats.method +
-                                ") returned a correction that is not finite");
+      {
+        // Broken data is not the solver's failure.
+        if (!std::isfinite(rhs.l2_norm()))
+          throw NonFiniteValues("the residual handed to the linear solver is not finite");
+        throw LinearSolverFailure(
+            "the linear solver (" + stats.method + ") returned a correction that is not finite",
+            linear_solver.preconditioner_name() == "direct" ?
+                "the direct solver found the tangent singular: check that the boundary "
+                "conditions hold the model and that no material is without stiffness" :
+                "use 'Linear solver/Preconditioner = direct' (small models) or raise "
+                "'Linear solver/Maximum iterations'");
+      }
     (state.first_newton_iteration ? step_constraints : constraints).distribute(delta);
 
     ++n_linear_solves;

@@ -20,11 +20,35 @@ namespace roofspan
 
   namespace
   {
+    /// The innermost message of PETSc's latest error (its handler is called
+    /// from the innermost function outward; the first call starts a new one).
+    std::string petsc_error_message;
+
+    PetscErrorCode remember_petsc_error(MPI_Comm,
+                                        int,
+                                        const char *,
+                                        const char *,
+                                        PetscErrorCode code,
+                                        PetscErrorType type,
+                                        const char    *message,
+                                        void *)
+    {
+      if (type == PETSC_ERROR_INITIAL)
+        {
+          const char *text = nullptr;
+          PetscErrorMessage(code, &text, nullptr);
+          petsc_error_message = std::string(text != nullptr ? text : "") +
+                                (message != nullptr && *message ? std::string(": ") + message : "");
+        }
+      return code;
+    }
+
     void check(const PetscErrorCode code, const char *call)
     {
       if (code != 0)
-        throw LinearSolverFailure(std::string("PETSc call failed: ") + call + " (error " +
-                                  std::to_string(code) + ")");
+        throw LinearSolverFailure(
+            std::string("PETSc call failed: ") + call + " (error " + std::to_string(code) +
+            (petsc_error_message.empty() ? "" : ": " + petsc_error_message) + ")");
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
 
@@ -72,6 +96,58 @@ namespace roofspan
     {
       ROOFSPAN_PETSC(
           PetscOptionsSetValue(nullptr, ("-" + std::string(prefix) + key).c_str(), value.c_str()));
+    }
+  } // namespace
+
+  namespace
+  {
+    /// "-ksp_type cg" -> "-roofspan_ksp_type cg" (numbers keep their sign).
+    std::string with_prefix(const std::string &options)
+    {
+      std::string        prefixed;
+      std::istringstream words(options);
+      for (std::string w; words >> w;)
+        prefixed += (w.rfind("-", 0) == 0 && w.size() > 1 && !std::isdigit(w[1]) && w[1] != '.' ?
+                         "-" + std::string(prefix) + w.substr(1) :
+                         w) +
+                    " ";
+      return prefixed;
+    }
+
+    /// Why PETSc refuses `options` for a Krylov solver and its
+    /// preconditioner ("" if it takes them): they are applied to a solver of
+    /// their own, in an options database of their own, so nothing leaks.
+    std::string petsc_refusal(const std::string &options, const std::string &preconditioner)
+    {
+      PetscOptions   database = nullptr;
+      KSP            ksp      = nullptr;
+      PetscErrorCode code     = PetscOptionsCreate(&database);
+      const auto     step     = [&](const PetscErrorCode c) {
+        if (code == 0)
+          code = c;
+      };
+      petsc_error_message.clear();
+      step(PetscOptionsInsertString(database, with_prefix(options).c_str()));
+      step(KSPCreate(PETSC_COMM_SELF, &ksp));
+      if (ksp != nullptr)
+        {
+          step(PetscObjectSetOptions(reinterpret_cast<PetscObject>(ksp), database));
+          step(KSPSetOptionsPrefix(ksp, prefix));
+          PC pc = nullptr;
+          step(KSPGetPC(ksp, &pc));
+          if (pc != nullptr)
+            step(PCSetType(pc,
+                           preconditioner == "boomeramg" ? PCHYPRE :
+                           preconditioner == "gamg"      ? PCGAMG :
+                                                           PCLU));
+          step(KSPSetFromOptions(ksp));
+          KSPDestroy(&ksp);
+        }
+      PetscOptionsDestroy(&database);
+      if (code == 0)
+        return "";
+      return petsc_error_message.empty() ? "PETSc error " + std::to_string(code) :
+                                           petsc_error_message;
     }
   } // namespace
 
@@ -177,6 +253,24 @@ namespace roofspan
             file,
             "Linear solver/Node blocks",
             "GAMG needs node blocks for the rigid-body near-nullspace");
+    if (!extra_options.empty())
+      {
+        const std::string refusal = petsc_refusal(extra_options, preconditioner);
+        require(refusal.empty(),
+                file,
+                "Linear solver/Extra PETSc options",
+                "PETSc refuses '" + extra_options + "': " + refusal);
+      }
+  }
+
+  void LinearSolver::keep_petsc_errors_quiet()
+  {
+    PetscPushErrorHandler(remember_petsc_error, nullptr);
+  }
+
+  std::string LinearSolver::last_petsc_error()
+  {
+    return petsc_error_message;
   }
 
   void LinearSolver::set_boomeramg_defaults(const std::string &prefix, const unsigned int dim)
@@ -232,14 +326,7 @@ namespace roofspan
       }
     if (!extra_options.empty())
       {
-        std::string        prefixed;
-        std::istringstream words(extra_options);
-        for (std::string w; words >> w;)
-          prefixed += (w.rfind("-", 0) == 0 && w.size() > 1 && !std::isdigit(w[1]) && w[1] != '.' ?
-                           "-" + std::string(prefix) + w.substr(1) :
-                           w) +
-                      " ";
-        ROOFSPAN_PETSC(PetscOptionsInsertString(nullptr, prefixed.c_str()));
+        ROOFSPAN_PETSC(PetscOptionsInsertString(nullptr, with_prefix(extra_options).c_str()));
       }
 
     MatNullSpace near_nullspace = nullptr;

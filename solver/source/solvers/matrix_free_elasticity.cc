@@ -39,6 +39,14 @@
 
 namespace roofspan
 {
+  namespace
+  {
+    // Matrix-free cannot fall back to the direct solver: say what can help.
+    const char *const matrix_free_remedy =
+        "raise 'Linear solver/Maximum iterations', or use 'Linear solver/Operator = assembled' "
+        "(which can use 'Preconditioner = direct' for small models)";
+  } // namespace
+
   using namespace dealii;
 
   namespace
@@ -1148,10 +1156,11 @@ namespace roofspan
       converged = true;
     if (!converged || !std::isfinite(stats.relative_residual))
       throw LinearSolverFailure("the linear solver (" + stats.method +
-                                " + multigrid) did not reach the relative tolerance in " +
-                                std::to_string(stats.iterations) +
-                                " iterations (true relative residual " +
-                                std::to_string(stats.relative_residual) + ")");
+                                    " + multigrid) did not reach the relative tolerance in " +
+                                    std::to_string(stats.iterations) +
+                                    " iterations (true relative residual " +
+                                    std::to_string(stats.relative_residual) + ")",
+                                matrix_free_remedy);
     copy_owned(solution, x);
     return stats;
   }
@@ -1237,10 +1246,12 @@ namespace roofspan
       converged = true;
     if (!converged || !std::isfinite(stats.relative_residual))
       throw LinearSolverFailure("the linear solver (" + stats.method +
-                                " + two-level PCMG) did not reach the relative tolerance in " +
-                                std::to_string(stats.iterations) + " iterations (PETSc reason " +
-                                std::to_string(int(reason)) + ", true relative residual " +
-                                std::to_string(stats.relative_residual) + ")");
+                                    " + two-level PCMG) did not reach the relative tolerance in " +
+                                    std::to_string(stats.iterations) +
+                                    " iterations (PETSc reason " + std::to_string(int(reason)) +
+                                    ", true relative residual " +
+                                    std::to_string(stats.relative_residual) + ")",
+                                matrix_free_remedy);
     return stats;
   }
 

@@ -213,7 +213,8 @@ namespace roofspan
             // path went where the tangent is singular (see snes()).
             if (s.iterations.empty())
               {
-                linear_failure = true;
+                linear_failure        = true;
+                linear_failure_remedy = e.remedy;
                 return std::string("linear solver: ") + e.what();
               }
             return "the linear solver failed on the tangent at Newton iterate " +
@@ -329,6 +330,7 @@ namespace roofspan
         s.increment         = attempt;
         s.cuts              = cuts;
         bool linear_failure = false;
+        linear_failure_remedy.clear();
         // The last attempt (no cut left after it) may have a larger budget:
         // only then is a copy of this solver made, with that budget.
         const bool last_attempt       = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
@@ -386,10 +388,18 @@ namespace roofspan
             evidence.increment      = attempt;
             evidence.newton         = failure;
             if (linear_failure)
-              throw LinearSolverFailure("the linear solver failed on the load step from " +
-                                        format_number(load) + " to " + format_number(target) +
-                                        " after " + std::to_string(cuts) +
-                                        " step cuts: " + failure);
+              {
+                if (linear_failure_remedy.empty())
+                  throw LinearSolverFailure("the linear solver failed on the load step from " +
+                                            format_number(load) + " to " + format_number(target) +
+                                            " after " + std::to_string(cuts) +
+                                            " step cuts: " + failure);
+                throw LinearSolverFailure("the linear solver failed on the load step from " +
+                                              format_number(load) + " to " + format_number(target) +
+                                              " after " + std::to_string(cuts) +
+                                              " step cuts: " + failure,
+                                          linear_failure_remedy);
+              }
             // Softening: compliance of the last converged increment against
             // the first of the stage (needs two converged increments).
             const auto  &path             = evidence.path;

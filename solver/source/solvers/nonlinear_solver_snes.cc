@@ -25,6 +25,7 @@ namespace roofspan
       unsigned int                    linear_its     = 0;     ///< of the current correction
       std::string                     linear_failure;         ///< at the step's first iterate
       std::string                     iterate_linear_failure; ///< at a later one
+      std::string                     solver_remedy;          ///< the failed solve's remedy
       SNES                            snes = nullptr;
       std::string                     non_finite;
       bool                            cycling = false; ///< the iterates repeat two states
@@ -127,6 +128,9 @@ namespace roofspan
           // above the limit): a failure of the iteration, judged like one.
           PetscInt iteration = 0;
           SNESGetIterationNumber(c.snes, &iteration);
+          if (const auto *failure = dynamic_cast<const LinearSolverFailure *>(&e);
+              failure != nullptr && iteration == 0)
+            c.solver_remedy = failure->remedy;
           (iteration == 0 ? c.linear_failure : c.iterate_linear_failure) =
               e.what() + std::string(" (at Newton iterate ") + std::to_string(iteration) + ")";
           VecSet(correction, 0.);
@@ -296,7 +300,8 @@ namespace roofspan
         }
     if (!c.linear_failure.empty())
       {
-        linear_failure = true;
+        linear_failure        = true;
+        linear_failure_remedy = c.solver_remedy;
         return "linear solver: " + c.linear_failure;
       }
     if (code == 0 && reason > 0)

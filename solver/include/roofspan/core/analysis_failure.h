@@ -132,11 +132,11 @@ namespace roofspan
   class LinearSolverFailure : public AnalysisFailure
   {
   public:
-    explicit LinearSolverFailure(const std::string &message)
-        : AnalysisFailure(message,
-                          exit_linear_solver_failure,
-                          "use 'Linear solver/Preconditioner = direct' (small models) or "
-                          "raise 'Linear solver/Maximum iterations'")
+    explicit LinearSolverFailure(const std::string &message,
+                                 const std::string &remedy =
+                                     "use 'Linear solver/Preconditioner = direct' (small models) "
+                                     "or raise 'Linear solver/Maximum iterations'")
+        : AnalysisFailure(message, exit_linear_solver_failure, remedy)
     {
     }
     std::string kind() const override

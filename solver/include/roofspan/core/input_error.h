@@ -32,6 +32,19 @@ namespace roofspan
   /// A number as a person writes it in a message: 4.5, 0.5, 2e+09.
   std::string format_number(double value);
 
+  /// Numbers larger than this in magnitude are outside anything roofspan
+  /// models (the largest physical value, steel's Young's modulus, is 2e11
+  /// Pa): refused at input, before they overflow in the analysis.
+  constexpr double largest_input_magnitude = 1e13;
+
+  /// The number `text` spells (all of it: "3m" is refused), finite and at
+  /// most `largest` in magnitude; otherwise InputError naming the file, the
+  /// parameter and the text.
+  double parse_number(const std::string &text,
+                      const std::string &file,
+                      const std::string &parameter,
+                      double             largest = largest_input_magnitude);
+
   /// Throws InputError(file, parameter, problem) unless condition holds.
   void require(bool               condition,
                const std::string &file,

@@ -49,6 +49,14 @@ namespace roofspan
     /// Builds the coarse mesh into `tria` (material and boundary ids set).
     virtual void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const = 0;
 
+    /// The number of coarse cells the mesh will have, from the parameters
+    /// alone (before anything is built, so that a model too large for the
+    /// memory is refused before it exhausts it); 0 if unknown here.
+    virtual double estimated_coarse_cells() const
+    {
+      return 0;
+    }
+
     /// Fills `list` with the coarse mesh as plain lists (vertices, cells,
     /// tagged faces), without building a Triangulation, and returns true; a
     /// distributed run then builds each rank's part from it directly. False

@@ -39,7 +39,14 @@ namespace roofspan
 
     void create_coarse_mesh(dealii::Triangulation<dim, dim> &tria) const override;
 
+    double estimated_coarse_cells() const override;
+
   private:
+    /// Cell sizes along each axis (x, [y,] z) and the layer breaks in z.
+    std::vector<std::vector<double>> coarse_spacing() const;
+    /// The extent of each axis and the breaks it honours, for the spacing.
+    std::vector<std::pair<std::vector<double>, std::vector<double>>> axis_breaks() const;
+
     Shape              shape;
     const Stratigraphy stratigraphy;
     double             span, height, pillar_width, half_width;

@@ -327,8 +327,10 @@ namespace roofspan
     std::unique_ptr<dealii::TimerOutput> computing_timer; ///< created by run()
 
     // Case description (simulator.cc).
-    std::string  case_file;
-    std::string  output_directory;
+    std::string case_file;
+    std::string output_directory;
+    /// Inputs the output folder must not hold (case file, library, mesh).
+    std::vector<std::pair<std::string, std::string>> protected_inputs;
     std::string  effective_parameters; ///< every parameter after --set, written as parameters.prm
     unsigned int degree             = 2;
     unsigned int global_refinements = 0;

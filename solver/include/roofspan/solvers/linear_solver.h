@@ -52,6 +52,14 @@ namespace roofspan
     /// the assembled system's and the matrix-free multigrid's Q1 level.
     static void set_boomeramg_defaults(const std::string &prefix, unsigned int dim);
 
+    /// PETSc's errors are not printed (its error stack would bury our one
+    /// line); the innermost message of the latest error is kept for ours
+    /// (last_petsc_error()). Called once after PETSc is initialised.
+    static void keep_petsc_errors_quiet();
+
+    /// The message PETSc gave for its latest error ("" if none).
+    static std::string last_petsc_error();
+
     /// Block size the system matrix must be created with (setup.cc).
     unsigned int block_size(unsigned int dim) const;
 

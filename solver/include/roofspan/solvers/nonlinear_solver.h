@@ -205,6 +205,10 @@ namespace roofspan
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
 
+    /// The remedy the failed linear solve gave (its path knows what can
+    /// help: matrix-free has no direct solver), kept for the step's verdict.
+    mutable std::string linear_failure_remedy;
+
   public:
     /// Converged points before `from` on the same path (e.g. a path resumed
     /// after a step past a stall): the failure classification then sees the
