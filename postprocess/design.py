@@ -369,7 +369,11 @@ def remove_dead_staging(out_dir, wait=10):
                     return
                 time.sleep(0.2)
         for entry in os.scandir(parent):
-            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
+            # Only a staging folder roofspan marked as one (everything in it
+            # is roofspan's); a swapped-out previous result is left to
+            # roofspan's next run, which removes it file by file.
+            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False) \
+                    and os.path.isfile(os.path.join(entry.path, ".roofspan-staging")):
                 shutil.rmtree(entry.path, ignore_errors=True)
     except OSError:
         pass

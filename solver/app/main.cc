@@ -213,7 +213,10 @@ int main(int argc, char **argv)
   LinearSolver::keep_petsc_errors_quiet();
   // Likewise HDF5's automatic error stack (40 lines per rank on a full
   // disk): the writer's failure reaches the user as our one line.
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // ROOFSPAN_TRACEBACK=1 keeps both stacks, for a developer.
+  const char *traceback = std::getenv("ROOFSPAN_TRACEBACK");
+  if (traceback == nullptr || std::string(traceback) != "1")
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 
   try
     {

@@ -19,6 +19,9 @@ killed and the case fails). Cases:
   - a rank stopped with SIGSTOP (rank 1, then rank 0) during a plastic run:
     every rank ends within 60 s (liveness timeout 8 s), naming the rank;
     previous result intact, no staging folder;
+  - a rank out of memory inside HDF5's collective write (argv[1]: a shim
+    library preloaded to make its allocations fail), rank 1 then rank 0:
+    every rank ends within 60 s, output error, previous result intact;
   - a full disk (a 1 MiB tmpfs, when mounting is allowed) on 1 and 2 ranks:
     a clear error naming the file system's reason, no hang, the previous
     result intact.
@@ -232,6 +235,26 @@ def main():
         time.sleep(1)
         c.condition(f"  previous result intact, no staging folder left",
                     listing(out) == before and summary_of(out)["times"] == stamp, str(listing(out)))
+
+    # 5c. A rank out of memory inside HDF5's collective write (every
+    # allocation in H5Dwrite fails on that rank; a preloaded shim): every
+    # rank ends within 60 s, the previous result intact, no staging folder.
+    shim = sys.argv[1] if len(sys.argv) > 1 else ""
+    if not os.path.isfile(shim):
+        print("  out of memory in the HDF5 write: skipped (no shim library given)")
+    else:
+        run(out, 1, FAST)
+        before = listing(out)
+        stamp = summary_of(out)["times"]
+        for failing in (1, 0):
+            code, err, secs = run(out, 2, FAST, env={"LD_PRELOAD": shim, "ROOFSPAN_H5_OOM_RANK": str(failing)})
+            print(f"  out of memory in the HDF5 write on rank {failing}: exit {code} after {secs:.0f} s: "
+                  f"{err.strip()[:300]}")
+            c.condition(f"out of memory in the HDF5 write on rank {failing} of 2: every rank ends "
+                        f"within 60 s, output error", code == 1 and secs < 60 and "output error" in err,
+                        f"exit {code}, {secs:.0f} s")
+            c.condition("  previous result intact, no staging folder left",
+                        listing(out) == before and summary_of(out)["times"] == stamp, str(listing(out)))
 
     # 6. A full disk.
     small = tempfile.mkdtemp(dir=work, prefix="tmpfs-")

@@ -17,7 +17,8 @@ file in it survives:
     result lands in its target, and a second run through the other path is
     stopped by the same lock.
 A roofspan result is replaced (rerun into it), also when roofspan's own
-figures and ParaView state were written into it.
+figures and ParaView state were written into it; a dead run's leftover is
+removed file by file (what its marker lists), a file of the user's in it kept.
 Every run is bounded by a timeout that catches a hang.
 """
 import os
@@ -176,6 +177,20 @@ def main():
     write(os.path.join(result, "notes.txt"), "my notes on this run\n")
     refused("a result with a file of the user's in it", result, 2, words=("Output directory", "notes.txt"))
     os.remove(os.path.join(result, "notes.txt"))
+
+    # 4b. A dead run's leftover beside the result: a swapped-out previous
+    # result (it has the marker) that gained a file of the user's. The next
+    # run removes what the marker lists and keeps the user's file, visibly.
+    leftover = os.path.join(work, ".result.incoming-999999")
+    write(os.path.join(leftover, "summary.json"), "{}\n")
+    write(os.path.join(leftover, ".roofspan-result"), "roofspan result\nsummary.json\n")
+    write(os.path.join(leftover, "mine.txt"), "the user's\n")
+    code, err, _ = run(result)
+    kept = [f for f in os.listdir(work) if f.startswith("result.kept-")]
+    kept_files = sorted(os.listdir(os.path.join(work, kept[0]))) if kept else []
+    c.condition("a dead run's leftover with a file of the user's: roofspan's files removed, the user's kept",
+                code == 0 and not os.path.exists(leftover) and kept_files == ["mine.txt"],
+                f"exit {code}, kept {kept}: {kept_files}")
 
     # 5. A run inside a folder another run is writing, both ways round.
     outer = os.path.join(work, "outer")

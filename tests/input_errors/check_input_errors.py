@@ -249,6 +249,9 @@ def main():
     looping = os.path.join(work, "includes_itself.prm")
     write(looping, absolute_case + f"\ninclude {looping}\n")
     cases.append(("a case that includes itself", looping, [], ["includes_itself.prm", "include each other"]))
+    upper = os.path.join(work, "INCLUDES_ITSELF.prm")
+    write(upper, absolute_case + f"\nINCLUDE {upper}\n")  # deal.II takes keywords in capitals too
+    cases.append(("a case that INCLUDEs itself (capitals)", upper, [], ["INCLUDES_ITSELF.prm", "include each other"]))
     pair_a, pair_b = os.path.join(work, "pair_a.prm"), os.path.join(work, "pair_b.prm")
     write(pair_a, absolute_case + f"\ninclude {pair_b}\n")
     write(pair_b, f"include {pair_a}\n")
@@ -351,6 +354,16 @@ def main():
     # The default case has no warning.
     code, stdout, _ = run_roofspan(CASE, out, extra=["--validate"], check=False)
     c.condition("the default case validates without a warning", code == 0 and "warning" not in stdout, stdout)
+
+    # A set after an include overrides the included value (deal.II's last
+    # set wins): not a key set twice.
+    overriding = write(os.path.join(work, "overrides_include.prm"),
+                       f"include {CASE}\nsubsection Geometry\n  subsection Room and pillar\n"
+                       "    set Room span = 4\n  end\nend\n"
+                       f"subsection Materials\n  set Library directories = {os.path.join(ROOT, 'materials')}\nend\n")
+    code, stdout, stderr = run_roofspan(overriding, os.path.join(work, "overrides_out"), extra=["--validate"],
+                                        check=False, timeout=60)
+    c.condition("a set after an include overrides it: --validate exit 0", code == 0, stderr.strip()[:200])
 
     # --validate refuses a mesh too fine for the memory from the input alone,
     # in seconds (the size guard used to run after the coarse mesh was built).

@@ -47,7 +47,8 @@ min_factor_of_safety = 1.3
 # The stand-in for roofspan. FAKE_MODE: "result" (a summary.json with roof
 # sag FAKE_SAG m and bolt utilisation FAKE_UTILISATION, exit 0) or "slow"
 # (stages, then sleeps: to be interrupted). Like roofspan it takes the lock
-# <parent>/.<name>.lock, stages into <parent>/.<name>.incoming-<pid>/ and
+# <parent>/.<name>.lock, stages into <parent>/.<name>.incoming-<pid>/ (marked
+# by .roofspan-staging) and
 # replaces the output folder with it (what was there is removed): so an
 # output folder outside the design's folder would lose its files. On SIGTERM
 # or SIGINT it dies without cleaning up (as a rank killed by mpirun would).
@@ -65,6 +66,7 @@ lock = open(os.path.join(parent, f".{name}.lock"), "a+")
 fcntl.flock(lock, fcntl.LOCK_EX)
 staging = os.path.join(parent, f".{name}.incoming-{os.getpid()}")
 os.mkdir(staging)
+open(os.path.join(staging, ".roofspan-staging"), "w").close()  # as roofspan marks its own
 if os.environ.get("FAKE_MODE") == "slow":
     print("  stage excavation: load 0.1", flush=True)
     time.sleep(120)

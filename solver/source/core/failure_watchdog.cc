@@ -8,6 +8,7 @@
 #include <iostream>
 #include <new>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace roofspan
@@ -52,20 +53,38 @@ namespace roofspan
     return report;
   }
 
+  namespace
+  {
+    /// A detached thread that aborts the job after `seconds`.
+    void start_watchdog(const int code, const std::string message, const double seconds)
+    {
+      std::thread([code, message, seconds]() {
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        int rank = 0;
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        std::cerr << message << "roofspan: rank " << rank
+                  << " could not end together with the other ranks within " << seconds
+                  << " s; ending all ranks\n"
+                  << std::flush;
+        MPI_Abort(MPI_COMM_WORLD, code);
+      }).detach();
+    }
+  } // namespace
+
   void arm_failure_watchdog(std::exception_ptr error, const double seconds)
   {
     const FailureReport report  = describe_failure(error);
     const int           code    = report.exit_code;
     const std::string   message = report.message;
-    std::thread([code, message, seconds]() {
-      std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-      int rank = 0;
-      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-      std::cerr << message << "roofspan: rank " << rank
-                << " could not end together with the other ranks within " << seconds
-                << " s; ending all ranks\n"
-                << std::flush;
-      MPI_Abort(MPI_COMM_WORLD, code);
-    }).detach();
+    // Without memory for a thread (the failure may be that very shortage),
+    // the run ends as it would without the watchdog: keep the error.
+    try
+      {
+        start_watchdog(code, message, seconds);
+      }
+    catch (const std::system_error &)
+      {
+      }
   }
+
 } // namespace roofspan

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <iterator>
 #include <set>
 #include <stdexcept>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <linux/stat.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -126,6 +129,19 @@ namespace roofspan
       return folder;
     }
 
+    /// A mount point, bind mounts on the same device included (statx's
+    /// mount-root attribute; the device number where the kernel lacks it).
+    bool is_mount_point(const fs::path &folder)
+    {
+      struct statx info;
+      if (statx(AT_FDCWD, folder.c_str(), 0, STATX_BASIC_STATS, &info) == 0 &&
+          (info.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0)
+        return (info.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+      struct stat here, above;
+      return stat(folder.c_str(), &here) == 0 && stat(folder.parent_path().c_str(), &above) == 0 &&
+             here.st_dev != above.st_dev;
+    }
+
     /// The process holding the lock file `lock` exclusively, or "" if none.
     std::string lock_holder(const fs::path &lock)
     {
@@ -161,7 +177,7 @@ namespace roofspan
            it != fs::recursive_directory_iterator() && list.size() < limit;
            ++it)
         {
-          std::string name = fs::relative(it->path(), folder).generic_string();
+          std::string name = it->path().lexically_relative(folder).generic_string();
           if (it->is_directory() && !it->is_symlink())
             name += "/";
           list.push_back(name);
@@ -206,21 +222,84 @@ namespace roofspan
       return "";
     }
 
-    /// Writes the marker listing the staged result's files.
-    void write_marker(const fs::path &staging)
+    /// The staged result's entries as this process sees them (a rank on
+    /// another node may see its own pieces before rank 0 does).
+    std::vector<std::string> staged_entries(const fs::path &staging)
+    {
+      std::vector<std::string> list;
+      try
+        {
+          for (const auto &name : entries(staging, std::size_t(-1)))
+            if (name != OutputDirectory::marker_name && name != staging_marker &&
+                name.rfind(std::string(liveness_name) + "/", 0) != 0)
+              list.push_back(name);
+        }
+      catch (const std::exception &)
+        {
+          // Not visible from here: rank 0's listing stands.
+        }
+      return list;
+    }
+
+    /// Writes the marker listing the result's files (`names`).
+    void write_marker(const fs::path &staging, const std::set<std::string> &names)
     {
       fs::remove(staging / staging_marker);
       fs::remove_all(staging / liveness_name);
       std::ofstream out(staging / OutputDirectory::marker_name);
       out << marker_header << "\n";
-      for (const auto &name : entries(staging, std::size_t(-1)))
-        if (name != OutputDirectory::marker_name)
-          out << name << "\n";
+      for (const auto &name : names)
+        out << name << "\n";
       out.close();
       if (!out)
         throw std::runtime_error("cannot write " +
                                  (staging / OutputDirectory::marker_name).string() + ": " +
                                  os_reason(errno));
+    }
+
+    /**
+     * Removes a folder of roofspan's: a staging folder that was never
+     * committed (all of it is this program's), or a result, of which only
+     * the files its marker lists (and roofspan's postprocessing outputs) are
+     * removed. Anything else (a file that appeared in the previous result
+     * while a run worked) stays: the folder is then renamed to the visible
+     * `<final>.kept-<pid>`, whose path is returned; "" if all is gone. A
+     * folder without either marker is left alone.
+     */
+    std::string remove_roofspan_folder(const fs::path &folder, const fs::path &final)
+    {
+      std::error_code ec;
+      if (fs::exists(folder / staging_marker, ec))
+        {
+          fs::remove_all(folder, ec);
+          return "";
+        }
+      std::ifstream in(folder / OutputDirectory::marker_name);
+      std::string   header;
+      if (!std::getline(in, header) || header != marker_header)
+        return "";
+      // Deepest first ("a/b" sorts after "a/"): files before their folders.
+      std::set<std::string, std::greater<>> listed(postprocess_outputs().begin(),
+                                                   postprocess_outputs().end());
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty() && line.find("..") == std::string::npos && line[0] != '/')
+          listed.insert(line);
+      in.close();
+      for (const auto &name : listed)
+        {
+          const fs::path path = folder / name;
+          if (name.back() == '/')
+            fs::remove(path.parent_path(), ec); // only if empty
+          else if (!fs::is_directory(fs::symlink_status(path, ec)))
+            fs::remove(path, ec);
+        }
+      fs::remove(folder / OutputDirectory::marker_name, ec);
+      if (fs::remove(folder, ec) || !fs::exists(folder, ec))
+        return "";
+      const fs::path kept = final.string() + ".kept-" + std::to_string(getpid());
+      if (std::rename(folder.c_str(), kept.c_str()) == 0)
+        return kept.string();
+      return folder.string();
     }
   } // namespace
 
@@ -242,14 +321,9 @@ namespace roofspan
         for (const auto &[what, path] : protected_paths)
           if (!path.empty() && within(fs::weakly_canonical(fs::absolute(path)), folder))
             return "it holds " + what + " (" + path + ")";
-        if (fs::exists(folder, ec))
-          {
-            struct stat here, above;
-            if (stat(folder.c_str(), &here) == 0 &&
-                stat(folder.parent_path().c_str(), &above) == 0 && here.st_dev != above.st_dev)
-              return folder.string() + " is a mount point (a whole file system cannot be "
-                                       "replaced); name a folder inside it";
-          }
+        if (fs::exists(folder, ec) && is_mount_point(folder))
+          return folder.string() + " is a mount point (a whole file system cannot be "
+                                   "replaced); name a folder inside it";
         for (fs::path outer = folder.parent_path(); outer != outer.root_path();
              outer          = outer.parent_path())
           {
@@ -308,7 +382,16 @@ namespace roofspan
             lock_fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
             if (lock_fd < 0)
               throw std::runtime_error("cannot create " + lock.string() + ": " + os_reason(errno));
-            if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+            // Another run's probe (refusal()) may hold a shared lock for an
+            // instant: a few tries before the folder counts as in use.
+            bool locked = false;
+            for (int attempt = 0; attempt < 5 && !locked; ++attempt)
+              {
+                locked = flock(lock_fd, LOCK_EX | LOCK_NB) == 0;
+                if (!locked)
+                  usleep(20000);
+              }
+            if (!locked)
               {
                 char        owner[32] = {0};
                 const auto  n         = pread(lock_fd, owner, sizeof(owner) - 1, 0);
@@ -329,13 +412,15 @@ namespace roofspan
             // Holding the lock, no other live run owns a staging folder of
             // this one: what is there (with the staging marker) was left by
             // dead runs.
-            const std::string prefix = "." + folder.filename().string() + ".incoming-";
+            const std::string prefix   = "." + folder.filename().string() + ".incoming-";
+            const std::string previous = "." + folder.filename().string() + ".previous-";
             for (const auto &entry : fs::directory_iterator(folder.parent_path()))
-              if (entry.path().filename().string().rfind(prefix, 0) == 0 && entry.is_directory() &&
-                  !entry.is_symlink() &&
-                  (fs::exists(entry.path() / staging_marker, ec) ||
-                   fs::exists(entry.path() / marker_name, ec)))
-                fs::remove_all(entry.path());
+              {
+                const std::string name = entry.path().filename().string();
+                if ((name.rfind(prefix, 0) == 0 || name.rfind(previous, 0) == 0) &&
+                    entry.is_directory() && !entry.is_symlink())
+                  remove_roofspan_folder(entry.path(), folder);
+              }
 
             staging = (folder.parent_path() / (prefix + std::to_string(getpid()))).string();
             if (!fs::create_directory(staging, ec) || ec)
@@ -430,13 +515,18 @@ namespace roofspan
   void OutputDirectory::commit()
   {
     MPI_Barrier(comm);
-    std::string error;
+    // Every rank's view of what was staged (on a shared file system a
+    // rank's own pieces may not yet show in rank 0's listing).
+    std::set<std::string> names;
+    for (const auto &list : dealii::Utilities::MPI::gather(comm, staged_entries(staging), 0))
+      names.insert(list.begin(), list.end());
+    std::string error, kept;
     if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
       {
         try
           {
             const fs::path folder(directory);
-            write_marker(staging);
+            write_marker(staging, names);
             // Whatever appeared in the folder while this run worked (a run
             // into a folder inside it, a user's file) is not replaced.
             const std::string changed = contents_refusal(folder);
@@ -446,6 +536,10 @@ namespace roofspan
                                        "was not written there: " +
                                        changed);
             fault_point("commit");
+            // From here the staging path may hold the previous result: the
+            // signal handler must not remove it whole (a dead run's leftovers
+            // are removed by the next run, file by file).
+            staging_to_remove[0] = 0;
             if (!fs::exists(folder))
               {
                 if (std::rename(staging.c_str(), directory.c_str()) != 0)
@@ -456,8 +550,7 @@ namespace roofspan
                      0)
               {
                 // The staging path now holds the previous result.
-                std::error_code ignored;
-                fs::remove_all(staging, ignored);
+                kept = remove_roofspan_folder(staging, folder);
               }
             else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
               {
@@ -472,10 +565,7 @@ namespace roofspan
                     std::rename(old.c_str(), directory.c_str());
                   }
                 else
-                  {
-                    std::error_code ignored;
-                    fs::remove_all(old, ignored);
-                  }
+                  kept = remove_roofspan_folder(old, folder);
               }
             else
               error = "cannot replace " + directory + " by " + staging + ": " + os_reason(errno);
@@ -485,10 +575,11 @@ namespace roofspan
             error = e.what();
           }
         if (error.empty())
-          {
-            staging_to_remove[0] = 0; // nothing of ours to remove any more
-            committed            = true;
-          }
+          committed = true;
+        if (!kept.empty())
+          std::cout << "roofspan: warning: files that appeared in the previous result while "
+                       "this run worked were not removed; they are in "
+                    << kept << "\n";
       }
     error = agree(error, comm);
     if (!error.empty())

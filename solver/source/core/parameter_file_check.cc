@@ -95,10 +95,24 @@ namespace roofspan
       return text;
     }
 
+    /// "set ...", "SET ...": deal.II takes its keywords in either case.
+    bool starts_with_keyword(const std::string &line, const std::string &keyword)
+    {
+      if (line.size() < keyword.size() ||
+          (line.size() > keyword.size() && line[keyword.size()] != ' ' &&
+           line[keyword.size()] != '\t'))
+        return false;
+      std::string upper = keyword;
+      for (auto &ch : upper)
+        ch = char(std::toupper(ch));
+      const std::string head = line.substr(0, keyword.size());
+      return head == keyword || head == upper;
+    }
+
     struct Scan
     {
-      std::map<std::string, std::pair<std::string, std::size_t>> first_set;  // key -> file, line
-      std::vector<std::string>                                   open_files; // canonical
+      std::map<std::string, std::size_t> first_set;  // "file\nSection/Key" -> line
+      std::vector<std::string>           open_files; // canonical
     };
 
     void scan(const std::string              &file,
@@ -145,18 +159,17 @@ namespace roofspan
           if (hash != std::string::npos)
             line = line.substr(0, hash);
           line = trim(line);
-          if (line.rfind("subsection ", 0) == 0)
+          if (starts_with_keyword(line, "subsection"))
             path.push_back(collapse(line.substr(11)));
-          else if (line == "end" && !path.empty())
+          else if ((line == "end" || line == "END") && !path.empty())
             path.pop_back();
-          else if (line.rfind("include", 0) == 0 &&
-                   (line.size() == 7 || line[7] == ' ' || line[7] == '\t'))
+          else if (starts_with_keyword(line, "include"))
             {
               const std::string included = trim(line.substr(7));
               if (!included.empty()) // ParameterHandler reports an empty one
                 scan(included, file + ", line " + std::to_string(line_number), path, state);
             }
-          else if (line.rfind("set ", 0) == 0)
+          else if (starts_with_keyword(line, "set"))
             {
               const auto equals = line.find('=');
               if (equals == std::string::npos)
@@ -165,19 +178,16 @@ namespace roofspan
               for (const auto &s : path)
                 key += s + "/";
               key += collapse(line.substr(4, equals - 4));
+              // Keys are per file: a set after an include overrides the
+              // included value on purpose (deal.II's last set wins).
               const auto [where_set, inserted] =
-                  state.first_set.emplace(key, std::make_pair(file, line_number));
+                  state.first_set.emplace(canonical + "\n" + key, line_number);
               if (!inserted)
-                {
-                  const auto &[first_file, first_line] = where_set->second;
-                  throw InputError(file,
-                                   key,
-                                   "set twice, on lines " +
-                                       (first_file == file ? "" : first_file + ":") +
-                                       std::to_string(first_line) + " and " +
-                                       std::to_string(line_number) +
-                                       " (the last would silently win); keep one");
-                }
+                throw InputError(file,
+                                 key,
+                                 "set twice, on lines " + std::to_string(where_set->second) +
+                                     " and " + std::to_string(line_number) +
+                                     " (the last would silently win); keep one");
             }
         }
       state.open_files.pop_back();

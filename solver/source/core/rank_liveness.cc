@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <system_error>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -28,11 +29,14 @@ namespace roofspan
       return n > 0 ? std::string(buffer, n) : "";
     }
 
+    /// Created by the first beat only: once the staging folder is being
+    /// removed (the run failed), a beat must not create files in it again.
     void write_beat(const std::string &path, const unsigned long count)
     {
       const std::string text = std::to_string(count) + "\n";
-      const int         fd =
-          open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+      const int         fd   = open(path.c_str(),
+                          O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | (count == 1 ? O_CREAT : 0),
+                          0644);
       if (fd < 0)
         return; // the folder is gone: the run is ending
       [[maybe_unused]] const auto written = write(fd, text.data(), text.size());
@@ -62,7 +66,16 @@ namespace roofspan
     std::error_code ec;
     fs::create_directories(folder, ec); // every rank may: the first makes it
     running = true;
-    thread  = std::thread([this]() { beat_and_watch(); });
+    try
+      {
+        thread = std::thread([this]() { beat_and_watch(); });
+      }
+    catch (const std::system_error &)
+      {
+        // No memory for a thread: the run goes on unwatched (it may still
+        // fit), as before this check existed.
+        running = false;
+      }
   }
 
   RankLiveness::~RankLiveness()
@@ -94,19 +107,28 @@ namespace roofspan
         watched[r] = {"", started};
     else
       watched[0] = {"", started};
-    const std::string own   = folder + "/" + std::to_string(rank);
-    unsigned long     count = 0;
+    const std::string own           = folder + "/" + std::to_string(rank);
+    unsigned long     count         = 0;
+    auto              previous_loop = started;
     while (running)
       {
         write_beat(own, ++count);
         const auto now = clock::now();
+        // This thread itself was held (the job suspended, the file system
+        // stalled): the others' silence since then says nothing.
+        if (std::chrono::duration<double>(now - previous_loop).count() > 3 * period)
+          for (auto &[r, last] : watched)
+            last.second = now;
+        previous_loop = now;
         for (auto &[r, last] : watched)
           {
             const std::string beat = read_beat(folder + "/" + std::to_string(r));
             if (!beat.empty() && beat != last.first)
               last = {beat, now};
+            // A rank is watched from its first beat seen here: where the
+            // ranks do not share the folder, nothing is concluded.
             const double silent = std::chrono::duration<double>(now - last.second).count();
-            if (silent > timeout && running)
+            if (!last.first.empty() && silent > timeout && running)
               {
                 std::cerr << "roofspan: rank " << r << " of " << n_ranks << " has not answered for "
                           << int(silent)

@@ -659,6 +659,7 @@ namespace roofspan
     catch (...)
       {
         arm_failure_watchdog(std::current_exception());
+        liveness.stop(); // no beat into the folder being removed
         out.abandon();
         // Dropped here, not during unwinding: TimerOutput's destructor
         // would otherwise print a warning about the pending exception.

@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -24,15 +25,20 @@ namespace roofspan
     /// from the innermost function outward; the first call starts a new one).
     std::string petsc_error_message;
 
-    PetscErrorCode remember_petsc_error(MPI_Comm,
-                                        int,
-                                        const char *,
-                                        const char *,
+    /// ROOFSPAN_TRACEBACK=1: PETSc's own error stack is printed too.
+    bool petsc_traceback = false;
+
+    PetscErrorCode remember_petsc_error(MPI_Comm       comm,
+                                        int            line,
+                                        const char    *function,
+                                        const char    *file,
                                         PetscErrorCode code,
                                         PetscErrorType type,
                                         const char    *message,
-                                        void *)
+                                        void          *context)
     {
+      if (petsc_traceback)
+        PetscTraceBackErrorHandler(comm, line, function, file, code, type, message, context);
       if (type == PETSC_ERROR_INITIAL)
         {
           const char *text = nullptr;
@@ -45,12 +51,39 @@ namespace roofspan
 
     void check(const PetscErrorCode code, const char *call)
     {
-      if (code != 0)
-        throw LinearSolverFailure(
-            std::string("PETSc call failed: ") + call + " (error " + std::to_string(code) +
-            (petsc_error_message.empty() ? "" : ": " + petsc_error_message) + ")");
+      if (code == 0)
+        return;
+      const std::string message = petsc_error_message;
+      petsc_error_message.clear(); // never carried over to a later failure
+      throw LinearSolverFailure(std::string("PETSc call failed: ") + call + " (error " +
+                                std::to_string(code) + (message.empty() ? "" : ": " + message) +
+                                ")");
     }
 #define ROOFSPAN_PETSC(call) check((call), #call)
+
+    /// The direct solver's own account of a failed factorisation in `ksp`
+    /// ("" if it has none): out of memory is the machine's limit, not a
+    /// tangent the direct solver could not handle, and needs its own remedy.
+    bool factorisation_out_of_memory(KSP ksp)
+    {
+      PC  pc     = nullptr;
+      Mat factor = nullptr;
+      if (ksp == nullptr || KSPGetPC(ksp, &pc) != 0 || PCFactorGetMatrix(pc, &factor) != 0 ||
+          factor == nullptr)
+        return false;
+      MatFactorError error = MAT_FACTOR_NOERROR;
+      return MatFactorGetError(factor, &error) == 0 && error == MAT_FACTOR_OUTMEMORY;
+    }
+
+    /// Thrown when MUMPS ran out of memory factorising the tangent.
+    [[noreturn]] void throw_out_of_memory(const std::string &what)
+    {
+      throw LinearSolverFailure(
+          what + ": the direct solver (MUMPS) ran out of memory factorising the tangent",
+          "run on more nodes (MUMPS spreads its factors over the ranks' memory), use an "
+          "iterative solver ('Linear solver/Preconditioner = boomeramg', or 'Operator = "
+          "matrix-free' for elastic models) or a coarser mesh");
+    }
 
     /// ||b - A x|| / ||b||, recomputed: what we report is what we got.
     double true_relative_residual(SystemMatrix                     &A,
@@ -122,7 +155,9 @@ namespace roofspan
       PetscOptions   database = nullptr;
       KSP            ksp      = nullptr;
       PetscErrorCode code     = PetscOptionsCreate(&database);
-      const auto     step     = [&](const PetscErrorCode c) {
+      if (code != 0 || database == nullptr)
+        return "PETSc cannot create an options database (error " + std::to_string(code) + ")";
+      const auto step = [&](const PetscErrorCode c) {
         if (code == 0)
           code = c;
       };
@@ -265,6 +300,8 @@ namespace roofspan
 
   void LinearSolver::keep_petsc_errors_quiet()
   {
+    const char *traceback = std::getenv("ROOFSPAN_TRACEBACK");
+    petsc_traceback       = traceback != nullptr && std::string(traceback) == "1";
     PetscPushErrorHandler(remember_petsc_error, nullptr);
   }
 
@@ -449,7 +486,12 @@ namespace roofspan
     if (reason < 0 && !std::isfinite(stats.relative_residual))
       reason = KSP_DIVERGED_NANORINF;
     if (reason < 0 && direct)
-      direct_factorisation->release();
+      {
+        const bool out_of_memory = factorisation_out_of_memory(direct_factorisation->ksp);
+        direct_factorisation->release();
+        if (out_of_memory)
+          throw_out_of_memory("the linear solver (" + stats.method + ") did not solve");
+      }
     const std::string failure = "the linear solver (" + stats.method + " + " + preconditioner +
                                 ") did not converge (PETSc reason " + std::to_string(reason) +
                                 ") after " + std::to_string(its) +
@@ -495,7 +537,10 @@ namespace roofspan
     if (kept.ksp != nullptr && kept.matrix != mat)
       kept.release();
     const auto fail = [&](const std::string &what) {
+      const bool out_of_memory = factorisation_out_of_memory(kept.ksp);
       kept.release();
+      if (out_of_memory)
+        throw_out_of_memory("the linear solver (" + stats.method + ") " + what);
       throw LinearSolverFailure("the linear solver (" + stats.method + ") " + what);
     };
     const auto checked = [&](const PetscErrorCode code, const char *call) {
@@ -590,7 +635,10 @@ namespace roofspan
     stats.iterations    = 1;
     KSPConvergedReason reason;
     ROOFSPAN_PETSC(KSPGetConvergedReason(ksp, &reason));
+    const bool out_of_memory = reason < 0 && factorisation_out_of_memory(ksp);
     ROOFSPAN_PETSC(KSPDestroy(&ksp));
+    if (out_of_memory)
+      throw_out_of_memory("the fallback to the direct solver did not solve");
     Vec r;
     ROOFSPAN_PETSC(VecDuplicate(b, &r));
     ROOFSPAN_PETSC(MatMult(mat, x, r));

@@ -33,9 +33,10 @@ namespace roofspan
   std::string format_number(double value);
 
   /// Numbers larger than this in magnitude are outside anything roofspan
-  /// models (the largest physical value, steel's Young's modulus, is 2e11
-  /// Pa): refused at input, before they overflow in the analysis.
-  constexpr double largest_input_magnitude = 1e13;
+  /// models (steel's Young's modulus is 2e11 Pa; a "rigid" host for
+  /// verification 2e14): refused at input, before they overflow in the
+  /// analysis.
+  constexpr double largest_input_magnitude = 1e16;
 
   /// The number `text` spells (all of it: "3m" is refused), finite and at
   /// most `largest` in magnitude; otherwise InputError naming the file, the

@@ -19,7 +19,10 @@ namespace roofspan
    * watches every rank, the other ranks watch rank 0. A rank whose counter
    * has not changed for the timeout is declared lost: the watcher prints
    * which rank and since when, removes the staging folder (the previous
-   * result stays) and aborts the MPI job (exit code 1).
+   * result stays) and aborts the MPI job (exit code 1). A rank is watched
+   * from its first beat the watcher saw (ranks that do not share the folder
+   * are never declared lost), and a watcher that was itself held (the job
+   * suspended, the file system stalled) starts counting again.
    *
    * The thread runs beside the analysis and needs no MPI call, so a rank
    * that is busy (a long factorisation) or waiting in a collective call
