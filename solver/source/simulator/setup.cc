@@ -49,15 +49,18 @@ namespace roofspan
                                                  dim,
                                                  degree,
                                                  Utilities::MPI::n_mpi_processes(mpi_communicator));
+      // Without refinements the coarse mesh itself is too fine: its cell sizes.
       require(size.bytes <= memory_available,
               case_file,
-              "Discretization/Global refinements",
+              global_refinements > 0 ? "Discretization/Global refinements" :
+                                         "the cell sizes of the mesh (Geometry)",
               std::to_string(global_refinements) + " refinements of " +
                   format_number(coarse_cells) + " coarse cells give " + size.describe() +
                   " (estimate), more than the " +
                   format_number(std::round(memory_available / (1024. * 1024. * 1024.))) +
                   " GiB this run may use ('Discretization/Memory limit = " + memory_limit +
-                  "'); use fewer refinements or more nodes, or raise the limit");
+                  "'); use " + (global_refinements > 0 ? "fewer refinements" : "larger cells") +
+                  " or more nodes, or raise the limit");
     };
     // From the parameters alone, before the coarse mesh can exhaust the memory.
     if (geometry->estimated_coarse_cells() > 0)
