@@ -142,6 +142,17 @@ namespace roofspan
              here.st_dev != above.st_dev;
     }
 
+    /// The process ID a lock file holds (written by its owner), "?" if none.
+    std::string recorded_holder(const int fd)
+    {
+      char        owner[32] = {0};
+      const auto  n         = pread(fd, owner, sizeof(owner) - 1, 0);
+      std::string holder    = n > 0 ? std::string(owner, n) : "";
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
+        holder.pop_back();
+      return holder.empty() ? "?" : holder;
+    }
+
     /// The process holding the lock file `lock` exclusively, or "" if none.
     std::string lock_holder(const fs::path &lock)
     {
@@ -153,15 +164,7 @@ namespace roofspan
         return "";
       std::string holder;
       if (flock(fd, LOCK_SH | LOCK_NB) != 0)
-        {
-          char       owner[32] = {0};
-          const auto n         = pread(fd, owner, sizeof(owner) - 1, 0);
-          holder               = n > 0 ? std::string(owner, n) : "";
-          while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
-            holder.pop_back();
-          if (holder.empty())
-            holder = "?";
-        }
+        holder = recorded_holder(fd);
       else
         flock(fd, LOCK_UN);
       close(fd);
@@ -186,6 +189,23 @@ namespace roofspan
       return list;
     }
 
+    /// The entries a result's marker lists; false if `folder` holds no
+    /// marker of roofspan's.
+    bool read_marker(const fs::path &folder, std::set<std::string> &listed)
+    {
+      const fs::path  marker = folder / OutputDirectory::marker_name;
+      std::error_code ec;
+      std::ifstream   in(marker);
+      std::string     header;
+      if (!fs::is_regular_file(fs::symlink_status(marker, ec)) || !std::getline(in, header) ||
+          header != marker_header)
+        return false;
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+          listed.insert(line);
+      return true;
+    }
+
     /// Why an existing folder's contents may not be replaced ("" if they
     /// may): it is empty, or a roofspan result holding only what it lists.
     std::string contents_refusal(const fs::path &folder)
@@ -197,11 +217,8 @@ namespace roofspan
         return "it exists and is not a folder";
       if (fs::is_empty(folder, ec))
         return "";
-      const fs::path marker = folder / OutputDirectory::marker_name;
-      std::ifstream  in(marker);
-      std::string    header;
-      if (!fs::is_regular_file(fs::symlink_status(marker, ec)) || !std::getline(in, header) ||
-          header != marker_header)
+      std::set<std::string> listed;
+      if (!read_marker(folder, listed))
         {
           const auto first = entries(folder, 1);
           return "it is a folder that is not a roofspan result (no " +
@@ -210,9 +227,6 @@ namespace roofspan
                  " and maybe more); roofspan writes only into a new or empty folder or over a "
                  "result of its own: choose another --output-dir";
         }
-      std::set<std::string> listed;
-      for (std::string line; std::getline(in, line);)
-        listed.insert(line);
       for (const auto &name : entries(folder, 1000000))
         if (name != OutputDirectory::marker_name && listed.count(name) == 0 &&
             postprocess_outputs().count(name) == 0)
@@ -274,17 +288,15 @@ namespace roofspan
           fs::remove_all(folder, ec);
           return "";
         }
-      std::ifstream in(folder / OutputDirectory::marker_name);
-      std::string   header;
-      if (!std::getline(in, header) || header != marker_header)
+      std::set<std::string> marked;
+      if (!read_marker(folder, marked))
         return "";
       // Deepest first ("a/b" sorts after "a/"): files before their folders.
       std::set<std::string, std::greater<>> listed(postprocess_outputs().begin(),
                                                    postprocess_outputs().end());
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty() && line.find("..") == std::string::npos && line[0] != '/')
+      for (const auto &line : marked)
+        if (line.find("..") == std::string::npos && line[0] != '/')
           listed.insert(line);
-      in.close();
       for (const auto &name : listed)
         {
           const fs::path path = folder / name;
@@ -359,7 +371,6 @@ namespace roofspan
                                    MPI_Comm              comm,
                                    const ProtectedPaths &protected_paths)
       : directory(dir)
-      , protected_paths(protected_paths)
       , comm(comm)
   {
     std::string error;
@@ -393,15 +404,11 @@ namespace roofspan
               }
             if (!locked)
               {
-                char        owner[32] = {0};
-                const auto  n         = pread(lock_fd, owner, sizeof(owner) - 1, 0);
-                std::string who       = n > 0 ? std::string(owner, n) : "";
-                while (!who.empty() && (who.back() == '\n' || who.back() == ' '))
-                  who.pop_back();
+                const std::string who = recorded_holder(lock_fd);
                 close(lock_fd);
                 lock_fd = -1;
                 throw std::runtime_error("another run is writing to this folder" +
-                                         (who.empty() ? std::string() : " (process " + who + ")") +
+                                         (who == "?" ? std::string() : " (process " + who + ")") +
                                          "; wait for it to end or choose another --output-dir");
               }
             const std::string pid = std::to_string(getpid()) + "\n";

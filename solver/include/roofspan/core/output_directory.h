@@ -95,11 +95,10 @@ namespace roofspan
     void abandon();
 
   private:
-    std::string    directory;
-    std::string    staging;
-    ProtectedPaths protected_paths;
-    MPI_Comm       comm;
-    int            lock_fd   = -1;
-    bool           committed = false;
+    std::string directory;
+    std::string staging;
+    MPI_Comm    comm;
+    int         lock_fd   = -1;
+    bool        committed = false;
   };
 } // namespace roofspan
