@@ -62,7 +62,7 @@ violates the criterion in the r-z plane, so a finite-element model with the full
 three-dimensional criterion yields there too (corner sigma_z = sigma_theta) and departs
 from this solution. out_of_plane_margin() reports min(sigma_z - sigma_theta) and
 min(sigma_r - sigma_z) over the plastic zone (tension positive, both must be >= 0).
-At the wall this needs sigma_0 (1 - 2 nu) + nu sigma_theta <= sigma_theta (compressive
+At the wall this needs sigma_0 (1 - 2 nu) + nu (p_i + sigma_theta) <= sigma_theta (compressive
 magnitudes), i.e. with p_i = 0: sigma_cm >= sigma_0 (1 - 2 nu)/(1 - nu), sigma_cm = sigma_ci s^a.
 With nu = 0.3 and p_i = 0 no case we scanned (GSI 30-50, m_i 10, sigma_ci 5-80 MPa, sigma_0
 5-10 MPa) with R_pl/R >= 1.2 passes; hence the FE case below has p_i > 0.
