@@ -1,4 +1,5 @@
 #include <roofspan/materials/linear_elastic.h>
+#include <roofspan/materials/rock_unit.h>
 
 namespace roofspan
 {
@@ -26,4 +27,18 @@ namespace roofspan
     r.state   = old_state;
     return r;
   }
+
+  ROOFSPAN_REGISTER_ROCK_MODEL(
+      linear_elastic,
+      (RockModelRegistry::Entry{"linear elastic",
+                                "isotropic linear elasticity (Young's modulus and Poisson's "
+                                "ratio only).",
+                                nullptr,
+                                [](dealii::ParameterHandler &, RockUnit &unit) -> RockModelMaker {
+                                  const double lambda = unit.lame_lambda(),
+                                               mu     = unit.shear_modulus();
+                                  return [=](unsigned int) {
+                                    return std::make_unique<LinearElastic>(lambda, mu);
+                                  };
+                                }}))
 } // namespace roofspan

@@ -1,6 +1,7 @@
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/parameter_file_check.h>
 #include <roofspan/materials/material_library.h>
+#include <roofspan/materials/rock_model_registry.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
@@ -44,46 +45,11 @@ namespace roofspan
                       Anything(),
                       "Where the values come from; mark values chosen inside "
                       "a literature range as 'assumption'.");
-    prm.declare_entry("Constitutive model",
-                      "linear elastic",
-                      dealii::Patterns::Selection("linear elastic|mohr coulomb|ubiquitous joint"),
-                      "'linear elastic'; 'mohr coulomb': perfectly plastic "
-                      "Mohr-Coulomb with tension cut-off and non-associated "
-                      "flow (cohesion, friction and dilation angles, tensile "
-                      "strength below); 'ubiquitous joint': that rock plus a "
-                      "weak bedding plane everywhere (Bedding ... entries).");
     prm.declare_entry("Unit weight", "-1", Double(), "Unit weight [N/m^3].");
     prm.declare_entry("Young's modulus", "-1", Double(), "Rock-mass Young's modulus [Pa].");
     prm.declare_entry("Poisson's ratio", "-1", Double(), "Poisson's ratio [-].");
-    prm.declare_entry("Cohesion", "0", Double(), "Cohesion c' [Pa].");
-    prm.declare_entry("Friction angle", "0", Double(), "Friction angle phi' [degrees].");
-    prm.declare_entry("Dilation angle",
-                      "0",
-                      Double(),
-                      "Dilation angle psi [degrees], 0 <= psi <= phi.");
-    prm.declare_entry("Tensile strength",
-                      "0",
-                      Double(),
-                      "Tensile strength [Pa], at most the Mohr-Coulomb apex "
-                      "c / tan(phi).");
-    prm.declare_entry("Bedding dip",
-                      "0",
-                      Double(),
-                      "Ubiquitous joint: dip of the bedding plane from the "
-                      "horizontal, toward +x [degrees], in [0, 90].");
-    prm.declare_entry("Bedding cohesion", "0", Double(), "Cohesion of the bedding plane [Pa].");
-    prm.declare_entry("Bedding friction angle",
-                      "0",
-                      Double(),
-                      "Friction angle of the bedding plane [degrees].");
-    prm.declare_entry("Bedding dilation angle",
-                      "0",
-                      Double(),
-                      "Dilation angle of the bedding plane [degrees], <= its friction angle.");
-    prm.declare_entry("Bedding tensile strength",
-                      "0",
-                      Double(),
-                      "Tensile strength across the bedding plane [Pa].");
+    // The rock models' own parameters (each in its own subsection).
+    RockModelRegistry::declare_parameters(prm);
     prm.leave_subsection();
 
     prm.enter_subsection("Bolt product");
@@ -277,23 +243,13 @@ namespace roofspan
   {
     prm.enter_subsection("Rock unit");
     RockUnit u;
-    u.file                     = file;
-    u.name                     = prm.get("Name");
-    u.source                   = prm.get("Source");
-    u.model                    = prm.get("Constitutive model");
-    u.unit_weight              = prm.get_double("Unit weight");
-    u.youngs_modulus           = prm.get_double("Young's modulus");
-    u.poissons_ratio           = prm.get_double("Poisson's ratio");
-    u.cohesion                 = prm.get_double("Cohesion");
-    u.friction_angle           = prm.get_double("Friction angle");
-    u.dilation_angle           = prm.get_double("Dilation angle");
-    u.tensile_strength         = prm.get_double("Tensile strength");
-    u.bedding_dip              = prm.get_double("Bedding dip");
-    u.bedding_cohesion         = prm.get_double("Bedding cohesion");
-    u.bedding_friction_angle   = prm.get_double("Bedding friction angle");
-    u.bedding_dilation_angle   = prm.get_double("Bedding dilation angle");
-    u.bedding_tensile_strength = prm.get_double("Bedding tensile strength");
-    prm.leave_subsection();
+    u.file           = file;
+    u.name           = prm.get("Name");
+    u.source         = prm.get("Source");
+    u.model          = prm.get("Constitutive model");
+    u.unit_weight    = prm.get_double("Unit weight");
+    u.youngs_modulus = prm.get_double("Young's modulus");
+    u.poissons_ratio = prm.get_double("Poisson's ratio");
 
     const auto p = [](const std::string &key) { return "Rock unit/" + key; };
     require(!u.name.empty(), file, p("Name"), "a unit needs a name");
@@ -310,63 +266,17 @@ namespace roofspan
             file,
             p("Unit weight"),
             "expected 0 <= unit weight < 1e5 N/m^3, got " + format_number(u.unit_weight));
-    require(u.youngs_modulus > 0,
-            file,
-            p("Young's modulus"),
-            "expected E > 0 Pa, got " + format_number(u.youngs_modulus));
     require(u.poissons_ratio > -1 && u.poissons_ratio < 0.5,
             file,
             p("Poisson's ratio"),
             "expected -1 < nu < 0.5, got " + format_number(u.poissons_ratio));
-    // Mohr-Coulomb strength: the rock's ("Cohesion", ...), and the bedding
-    // plane's ("Bedding cohesion", ...).
-    const auto key = [&](const std::string &prefix, std::string name) {
-      if (!prefix.empty())
-        name[0] = std::tolower(name[0]);
-      return p(prefix + name);
-    };
-    const auto check_strength = [&](const std::string &prefix,
-                                    const double       c,
-                                    const double       phi,
-                                    const double       psi,
-                                    const double       T) {
-      require(c >= 0, file, key(prefix, "Cohesion"), "expected c >= 0, got " + format_number(c));
-      require(phi >= 0 && phi < 90,
-              file,
-              key(prefix, "Friction angle"),
-              "expected 0 <= phi < 90 degrees, got " + format_number(phi));
-      require(psi >= 0 && psi <= phi,
-              file,
-              key(prefix, "Dilation angle"),
-              "expected 0 <= psi <= phi (" + format_number(phi) + "), got " + format_number(psi));
-      require(T >= 0,
-              file,
-              key(prefix, "Tensile strength"),
-              "expected a tensile strength >= 0, got " + format_number(T));
-      if (phi > 0)
-        {
-          const double apex = c / std::tan(phi * M_PI / 180.);
-          require(T <= apex * (1 + 1e-12),
-                  file,
-                  key(prefix, "Tensile strength"),
-                  "tensile strength " + format_number(T) +
-                      " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + format_number(apex) +
-                      " Pa");
-        }
-    };
-    check_strength("", u.cohesion, u.friction_angle, u.dilation_angle, u.tensile_strength);
-    if (u.model == "ubiquitous joint")
-      {
-        require(u.bedding_dip >= 0 && u.bedding_dip <= 90,
-                file,
-                p("Bedding dip"),
-                "expected 0 <= dip <= 90 degrees, got " + format_number(u.bedding_dip));
-        check_strength("Bedding ",
-                       u.bedding_cohesion,
-                       u.bedding_friction_angle,
-                       u.bedding_dilation_angle,
-                       u.bedding_tensile_strength);
-      }
+    // The model's own parameters; a model may derive the unit's modulus.
+    u.make_model = RockModelRegistry::parse(prm, u);
+    prm.leave_subsection();
+    require(u.youngs_modulus > 0,
+            file,
+            p("Young's modulus"),
+            "expected E > 0 Pa, got " + format_number(u.youngs_modulus));
     units.emplace(u.name, u);
   }
 

@@ -1,5 +1,9 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/materials/linear_elastic.h>
 #include <roofspan/materials/mohr_coulomb.h>
+#include <roofspan/materials/rock_unit.h>
 
+#include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/tensor.h>
 #include <deal.II/lac/full_matrix.h>
 
@@ -93,9 +97,7 @@ namespace roofspan
                                    const StrengthFactor        &F) const
   {
     StressUpdate                result;
-    const SymmetricTensor<4, 3> C =
-        lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
-        2 * mu * identity_tensor<3>();
+    const SymmetricTensor<4, 3> C       = LinearElastic::tangent(lambda, mu);
     const SymmetricTensor<2, 3> trial   = initial_stress + C * (strain - old_state.plastic_strain);
     const auto                  reduced = F.reduce(cohesion, phi, psi, tensile);
     const Planes p = planes(reduced.cohesion, reduced.friction, reduced.dilation, reduced.tensile);
@@ -246,11 +248,103 @@ namespace roofspan
       n_tension += p.tension[j] ? 1 : 0;
     const unsigned int n_shear = active.size() - n_tension;
     result.state.mode          = n_tension > 0 ? YieldMode::tension : YieldMode::shear;
-    result.branch              = n_tension > 0 && n_shear > 0 ? StressBranch::shear_tension :
-                                 n_tension > 1                ? StressBranch::tension_edge :
-                                 n_tension == 1               ? StressBranch::tension_face :
-                                 n_shear > 1                  ? StressBranch::shear_edge :
-                                                                StressBranch::shear_face;
+    result.branch              = n_tension > 0 && n_shear > 0 ? shear_tension :
+                                 n_tension > 1                ? tension_edge :
+                                 n_tension == 1               ? tension_face :
+                                 n_shear > 1                  ? shear_edge :
+                                                                shear_face;
     return result;
   }
+
+  std::vector<std::string> MohrCoulomb::branch_names() const
+  {
+    return {"elastic",
+            "Mohr-Coulomb shear face",
+            "Mohr-Coulomb shear edge",
+            "tension cut-off face",
+            "tension cut-off edge/apex",
+            "shear + tension corner"};
+  }
+
+  void MohrCoulomb::declare_strength(dealii::ParameterHandler &prm)
+  {
+    using dealii::Patterns::Double;
+    prm.declare_entry("Cohesion", "0", Double(), "Cohesion c' [Pa].");
+    prm.declare_entry("Friction angle", "0", Double(), "Friction angle phi' [degrees].");
+    prm.declare_entry("Dilation angle",
+                      "0",
+                      Double(),
+                      "Dilation angle psi [degrees], 0 <= psi <= phi.");
+    prm.declare_entry("Tensile strength",
+                      "0",
+                      Double(),
+                      "Tensile strength [Pa], at most the Mohr-Coulomb apex "
+                      "c / tan(phi).");
+  }
+
+  MohrCoulomb::Strength MohrCoulomb::parse_strength(dealii::ParameterHandler &prm,
+                                                    const std::string        &file,
+                                                    const std::string        &path)
+  {
+    Strength s;
+    s.cohesion         = prm.get_double("Cohesion");
+    s.friction_angle   = prm.get_double("Friction angle");
+    s.dilation_angle   = prm.get_double("Dilation angle");
+    s.tensile_strength = prm.get_double("Tensile strength");
+    const auto   key   = [&](const std::string &name) { return path + "/" + name; };
+    const double c = s.cohesion, phi = s.friction_angle, psi = s.dilation_angle,
+                 T = s.tensile_strength;
+    require(c >= 0, file, key("Cohesion"), "expected c >= 0, got " + format_number(c));
+    require(phi >= 0 && phi < 90,
+            file,
+            key("Friction angle"),
+            "expected 0 <= phi < 90 degrees, got " + format_number(phi));
+    require(psi >= 0 && psi <= phi,
+            file,
+            key("Dilation angle"),
+            "expected 0 <= psi <= phi (" + format_number(phi) + "), got " + format_number(psi));
+    require(T >= 0,
+            file,
+            key("Tensile strength"),
+            "expected a tensile strength >= 0, got " + format_number(T));
+    if (phi > 0)
+      {
+        const double apex = c / std::tan(phi * M_PI / 180.);
+        require(T <= apex * (1 + 1e-12),
+                file,
+                key("Tensile strength"),
+                "tensile strength " + format_number(T) +
+                    " Pa exceeds the Mohr-Coulomb apex c/tan(phi) = " + format_number(apex) +
+                    " Pa");
+      }
+    return s;
+  }
+
+  namespace
+  {
+    RockModelMaker parse_mohr_coulomb(dealii::ParameterHandler &prm, RockUnit &unit)
+    {
+      prm.enter_subsection("Mohr-Coulomb");
+      const auto s = MohrCoulomb::parse_strength(prm, unit.file, "Rock unit/Mohr-Coulomb");
+      prm.leave_subsection();
+      const double lambda = unit.lame_lambda(), mu = unit.shear_modulus();
+      return [=](unsigned int) {
+        return std::make_unique<MohrCoulomb>(
+            lambda, mu, s.cohesion, s.friction_angle, s.dilation_angle, s.tensile_strength);
+      };
+    }
+  } // namespace
+
+  ROOFSPAN_REGISTER_ROCK_MODEL(
+      mohr_coulomb,
+      (RockModelRegistry::Entry{
+          "mohr coulomb",
+          "perfectly plastic Mohr-Coulomb with a tension cut-off and non-associated flow "
+          "(subsection Mohr-Coulomb).",
+          [](dealii::ParameterHandler &prm) {
+            prm.enter_subsection("Mohr-Coulomb");
+            MohrCoulomb::declare_strength(prm);
+            prm.leave_subsection();
+          },
+          parse_mohr_coulomb}))
 } // namespace roofspan

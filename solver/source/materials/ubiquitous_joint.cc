@@ -1,4 +1,9 @@
+#include <roofspan/core/input_error.h>
+#include <roofspan/materials/linear_elastic.h>
+#include <roofspan/materials/rock_unit.h>
 #include <roofspan/materials/ubiquitous_joint.h>
+
+#include <deal.II/base/parameter_handler.h>
 
 #include <cmath>
 
@@ -15,8 +20,7 @@ namespace roofspan
                                    const double        dilation_angle_degrees,
                                    const double        tensile_strength)
       : rock(rock)
-      , C(lambda * outer_product(unit_symmetric_tensor<3>(), unit_symmetric_tensor<3>()) +
-          2 * mu * identity_tensor<3>())
+      , C(LinearElastic::tangent(lambda, mu))
       , n(normal / normal.norm())
       , cohesion(cohesion)
       , phi(friction_angle_degrees * M_PI / 180)
@@ -106,7 +110,7 @@ namespace roofspan
     const double tan_psi = std::tan(plane.dilation);
     const double c_F = plane.cohesion, T_F = plane.tensile;
     const double scale        = r.stress.norm() + c_F + 1.0;
-    const bool   rock_yielded = r.branch != StressBranch::elastic;
+    const bool   rock_yielded = r.branch != MohrCoulomb::elastic;
 
     const SymmetricTensor<4, 3> I       = identity_tensor<3>();
     const SymmetricTensor<2, 3> N       = sym_outer(n, n);
@@ -157,11 +161,79 @@ namespace roofspan
       {
         r.state.plastic_strain = strain - invert(C) * (r.stress - initial_stress);
         r.state.mode           = YieldMode::bedding;
-        r.branch               = rock_yielded     ? StressBranch::bedding_and_rock :
-                                 tension && shear ? StressBranch::bedding_corner :
-                                 tension          ? StressBranch::bedding_tension :
-                                                    StressBranch::bedding_slip;
+        r.branch               = rock_yielded     ? bedding_and_rock :
+                                 tension && shear ? bedding_corner :
+                                 tension          ? bedding_tension :
+                                                    bedding_slip;
       }
     return r;
   }
+
+  std::vector<std::string> UbiquitousJoint::branch_names() const
+  {
+    std::vector<std::string> names = rock.branch_names();
+    names.insert(names.end(),
+                 {"bedding plane slip",
+                  "bedding plane tension",
+                  "bedding plane tension corner",
+                  "bedding plane and rock yielding"});
+    return names;
+  }
+
+  namespace
+  {
+    RockModelMaker parse_ubiquitous_joint(dealii::ParameterHandler &prm, RockUnit &unit)
+    {
+      prm.enter_subsection("Mohr-Coulomb");
+      const auto rock = MohrCoulomb::parse_strength(prm, unit.file, "Rock unit/Mohr-Coulomb");
+      prm.leave_subsection();
+      prm.enter_subsection("Bedding plane");
+      const double dip = prm.get_double("Dip");
+      require(dip >= 0 && dip <= 90,
+              unit.file,
+              "Rock unit/Bedding plane/Dip",
+              "expected 0 <= dip <= 90 degrees, got " + format_number(dip));
+      const auto plane = MohrCoulomb::parse_strength(prm, unit.file, "Rock unit/Bedding plane");
+      prm.leave_subsection();
+      const double lambda = unit.lame_lambda(), mu = unit.shear_modulus();
+      return [=](const unsigned int dim) -> std::unique_ptr<ConstitutiveModel> {
+        const MohrCoulomb rock_model(lambda,
+                                     mu,
+                                     rock.cohesion,
+                                     rock.friction_angle,
+                                     rock.dilation_angle,
+                                     rock.tensile_strength);
+        const double      angle = dip * M_PI / 180;
+        Tensor<1, 3>      normal;
+        normal[0]       = -std::sin(angle);
+        normal[dim - 1] = std::cos(angle);
+        return std::make_unique<UbiquitousJoint>(rock_model,
+                                                 lambda,
+                                                 mu,
+                                                 normal,
+                                                 plane.cohesion,
+                                                 plane.friction_angle,
+                                                 plane.dilation_angle,
+                                                 plane.tensile_strength);
+      };
+    }
+  } // namespace
+
+  ROOFSPAN_REGISTER_ROCK_MODEL(
+      ubiquitous_joint,
+      (RockModelRegistry::Entry{
+          "ubiquitous joint",
+          "the Mohr-Coulomb rock (subsection Mohr-Coulomb) plus a weak bedding plane "
+          "everywhere (subsection Bedding plane).",
+          [](dealii::ParameterHandler &prm) {
+            prm.enter_subsection("Bedding plane");
+            prm.declare_entry("Dip",
+                              "0",
+                              dealii::Patterns::Double(),
+                              "Dip of the bedding plane from the horizontal, toward +x "
+                              "[degrees], in [0, 90].");
+            MohrCoulomb::declare_strength(prm);
+            prm.leave_subsection();
+          },
+          parse_ubiquitous_joint}))
 } // namespace roofspan

@@ -94,7 +94,7 @@ namespace roofspan
         state.first_newton_iteration ? step_constraints : constraints;
     cell_branches.assign(mesh->n_active_cells(), 0);
     cell_branch_sequence.assign(mesh->n_active_cells(), 0);
-    branch_points.fill(0);
+    branch_points.assign(branches.size(), 0);
     local_failure_place.clear();
     system_rhs     = 0;
     internal_force = 0;
@@ -168,11 +168,11 @@ namespace roofspan
                       }
                     if (!update.ok)
                       local_failure = true;
-                    cell_branches[cell->active_cell_index()] |=
-                        std::uint16_t(1u << unsigned(update.branch));
-                    ++branch_points[unsigned(update.branch)];
+                    const unsigned int branch = branches.index(cell->material_id(), update.branch);
+                    cell_branches[cell->active_cell_index()] |= std::uint64_t(1) << branch;
+                    ++branch_points[branch];
                     auto &sequence            = cell_branch_sequence[cell->active_cell_index()];
-                    sequence                  = sequence * 31 + unsigned(update.branch) + 1;
+                    sequence                  = sequence * 31 + branch + 1;
                     state.trial_states[index] = update.state;
                     const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)

@@ -18,7 +18,7 @@ namespace roofspan
     // The tangent at the current trial state, and the branch of every
     // quadrature point and bolt element there.
     assemble_system(state, load, true);
-    const std::vector<std::uint16_t> branches_here = cell_branches;
+    const std::vector<std::uint64_t> branches_here = cell_branches;
     const std::vector<std::uint64_t> sequence_here = cell_branch_sequence;
     const auto                       points_here   = branch_points;
     std::map<std::string, std::vector<types::global_dof_index>> bolt_state_dofs;
@@ -27,9 +27,7 @@ namespace roofspan
 
     // One mask per branch (the same list on every rank: compress is
     // collective): 1 on the unknowns of cells / bolt elements in it.
-    std::vector<std::string> names;
-    for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
-      names.push_back(branch_name(StressBranch(b)));
+    std::vector<std::string>       names       = branches.names();
     const std::vector<std::string> bolt_states = {"bond elastic",
                                                   "bond slipping",
                                                   "steel elastic",
@@ -39,7 +37,7 @@ namespace roofspan
                                                   PETScWrappers::MPI::Vector(locally_owned_dofs,
                                                                              mpi_communicator));
     std::vector<double>                     counts(names.size(), 0.);
-    for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
+    for (unsigned int b = 0; b < branches.size(); ++b)
       counts[b] = points_here[b];
     std::vector<types::global_dof_index> dof_indices(fe->n_dofs_per_cell());
     for (const auto &cell : dof_handler.active_cell_iterators())
@@ -47,8 +45,8 @@ namespace roofspan
         {
           system_dof_indices(cell, dof_indices);
           const std::vector<double> ones(dof_indices.size(), 1.);
-          for (unsigned int b = 0; b < unsigned(StressBranch::n_branches); ++b)
-            if (branches_here[cell->active_cell_index()] & (1u << b))
+          for (unsigned int b = 0; b < branches.size(); ++b)
+            if (branches_here[cell->active_cell_index()] & (std::uint64_t(1) << b))
               masks[b].add(dof_indices, ones);
         }
     for (unsigned int k = 0; k < bolt_states.size(); ++k)
@@ -56,7 +54,7 @@ namespace roofspan
         const auto it = bolt_state_dofs.find(bolt_states[k]);
         if (it == bolt_state_dofs.end())
           continue;
-        const unsigned int index = unsigned(StressBranch::n_branches) + k;
+        const unsigned int index = branches.size() + k;
         masks[index].add(it->second, std::vector<double>(it->second.size(), 1.));
         counts[index] += it->second.size() / (fe->n_dofs_per_cell() + 2);
       }

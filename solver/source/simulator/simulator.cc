@@ -4,6 +4,7 @@
 #include <roofspan/core/output_directory.h>
 #include <roofspan/core/provenance.h>
 #include <roofspan/core/rank_liveness.h>
+#include <roofspan/materials/linear_elastic.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -233,11 +234,12 @@ namespace roofspan
 
     for (const auto &[id, region] : geometry->regions)
       {
-        RockUnit unit = library.unit(region.unit, file, "region " + region.label);
-        if (library.elastic_rock)
-          unit.model = "linear elastic";
-        elastic[id]       = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
-        models[id]        = ConstitutiveModel::create(unit, dim);
+        const RockUnit &unit = library.unit(region.unit, file, "region " + region.label);
+        elastic[id]          = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
+        models[id]           = library.elastic_rock ?
+                                   std::make_unique<LinearElastic>(unit.lame_lambda(), unit.shear_modulus()) :
+                                   unit.make_model(dim);
+        branches.add(id, *models[id]);
         plastic           = plastic || !models[id]->is_linear();
         symmetric_tangent = symmetric_tangent && models[id]->has_symmetric_tangent();
       }

@@ -4,13 +4,11 @@
 
 #include <deal.II/base/symmetric_tensor.h>
 
-#include <memory>
 #include <string>
+#include <vector>
 
 namespace roofspan
 {
-  struct RockUnit;
-
   /// What a material point is doing (output field `yield_state`).
   enum class YieldMode : unsigned char
   {
@@ -27,35 +25,18 @@ namespace roofspan
     YieldMode                     mode = YieldMode::elastic;
   };
 
-  /// Which branch of its return a material point took: the Jacobian test
-  /// (tests/nonlinear) checks the tangent on every one.
-  enum class StressBranch : unsigned char
-  {
-    elastic = 0,
-    shear_face,       ///< Mohr-Coulomb: one shear plane
-    shear_edge,       ///< two shear planes (triaxial compression/extension edge)
-    tension_face,     ///< one tension cut-off plane
-    tension_edge,     ///< two or three tension planes (edge, apex)
-    shear_tension,    ///< shear and tension planes together (corner)
-    bedding_slip,     ///< bedding plane slipping (rock elastic)
-    bedding_tension,  ///< bedding plane open in tension
-    bedding_corner,   ///< bedding plane at its tension corner (open and slipping)
-    bedding_and_rock, ///< rock and bedding plane yielding together
-    n_branches
-  };
-
-  /// Name of a branch, as the Jacobian test prints it.
-  const char *branch_name(StressBranch branch);
-
   /// Result of a stress update.
   struct StressUpdate
   {
     dealii::SymmetricTensor<2, 3> stress;  ///< total stress [Pa], tension positive
     dealii::SymmetricTensor<4, 3> tangent; ///< consistent (algorithmic) tangent
     MaterialState                 state;
-    StressBranch                  branch = StressBranch::elastic;
-    bool                          ok     = true; ///< false: the local update failed
-    std::string                   failure;       ///< why, when !ok
+    /// Which branch of its return the point took: an index into the
+    /// model's branch_names() (0 is "elastic"). The Jacobian test
+    /// (tests/nonlinear) checks the tangent on every branch that occurs.
+    unsigned int branch = 0;
+    bool         ok     = true; ///< false: the local update failed
+    std::string  failure;       ///< why, when !ok
   };
 
   /**
@@ -63,9 +44,10 @@ namespace roofspan
    * since the in-situ state, the in-situ stress and the point's history, the
    * total stress, the consistent tangent and the new history, or a report
    * that the local update failed. Knows nothing of meshes. Chosen by name
-   * per rock unit (`Rock unit/Constitutive model`). Strength parameters are
-   * divided by `strength_factor` (shear strength reduction: c/F, tan(phi)/F,
-   * tensile strength/F, psi <= reduced phi).
+   * per rock unit (`Rock unit/Constitutive model`) from RockModelRegistry,
+   * where each model registers itself with its own parameters. Each model
+   * reduces its own strength for the factor of safety (`strength_factor`)
+   * and says how in its documentation.
    */
   class ConstitutiveModel
   {
@@ -86,13 +68,16 @@ namespace roofspan
       return true;
     }
 
+    /// Names of the branches update() reports (index 0: "elastic"), as the
+    /// Jacobian test prints them.
+    virtual std::vector<std::string> branch_names() const
+    {
+      return {"elastic"};
+    }
+
     virtual StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                                 const dealii::SymmetricTensor<2, 3> &initial_stress,
                                 const MaterialState                 &old_state,
                                 const StrengthFactor                &strength_factor) const = 0;
-
-    /// The model a rock unit names, for a model of dimension `dim` (the
-    /// vertical axis is the last one; bedding dips toward +x).
-    static std::unique_ptr<ConstitutiveModel> create(const RockUnit &unit, unsigned int dim);
   };
 } // namespace roofspan

@@ -2,6 +2,13 @@
 
 #include <roofspan/materials/constitutive_model.h>
 
+#include <string>
+
+namespace dealii
+{
+  class ParameterHandler;
+}
+
 namespace roofspan
 {
   /**
@@ -16,6 +23,9 @@ namespace roofspan
    * in principal space, the return on a given set is a small linear solve and
    * the consistent tangent is exact. The tangent adds the rotation of the
    * principal directions (isotropic-function derivative).
+   *
+   * Library files: `subsection Mohr-Coulomb` inside `Rock unit`. Strength
+   * reduction: StrengthFactor::reduce (c/F, tan(phi)/F, T/F, psi <= phi_F).
    */
   class MohrCoulomb : public ConstitutiveModel
   {
@@ -27,6 +37,17 @@ namespace roofspan
                 double dilation_angle_degrees,
                 double tensile_strength);
 
+    /// The branches update() reports.
+    enum Branch : unsigned int
+    {
+      elastic = 0,
+      shear_face,   ///< one shear plane
+      shear_edge,   ///< two shear planes (triaxial compression/extension edge)
+      tension_face, ///< one tension cut-off plane
+      tension_edge, ///< two or three tension planes (edge, apex)
+      shear_tension ///< shear and tension planes together (corner)
+    };
+
     std::string name() const override
     {
       return "mohr coulomb";
@@ -37,6 +58,8 @@ namespace roofspan
       return psi == phi;
     }
 
+    std::vector<std::string> branch_names() const override;
+
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
@@ -46,6 +69,20 @@ namespace roofspan
     /// max over planes, <= 0 inside.
     double yield_function(const dealii::SymmetricTensor<2, 3> &stress,
                           const StrengthFactor                &strength_factor = 1) const;
+
+    /// Mohr-Coulomb strength values as a library file gives them.
+    struct Strength
+    {
+      double cohesion = 0, friction_angle = 0, dilation_angle = 0, tensile_strength = 0;
+    };
+
+    /// Declares Cohesion, Friction angle, Dilation angle and Tensile strength
+    /// in the current subsection (also the bedding plane's).
+    static void declare_strength(dealii::ParameterHandler &prm);
+
+    /// Reads and checks them; `path` names the subsection in errors.
+    static Strength
+    parse_strength(dealii::ParameterHandler &prm, const std::string &file, const std::string &path);
 
   private:
     double lambda, mu, cohesion, phi, psi, tensile;

@@ -17,6 +17,10 @@ namespace roofspan
    * The tangent on the plane is the continuum tangent of the active plane
    * (the turning of the slip direction is neglected), so Newton converges
    * linearly there.
+   *
+   * Library files: the rock in `subsection Mohr-Coulomb`, the plane in
+   * `subsection Bedding plane`. Strength reduction: both by
+   * StrengthFactor::reduce.
    */
   class UbiquitousJoint : public ConstitutiveModel
   {
@@ -31,10 +35,21 @@ namespace roofspan
                     double                      dilation_angle_degrees,
                     double                      tensile_strength);
 
+    /// Branches after the rock's own (MohrCoulomb::Branch).
+    enum Branch : unsigned int
+    {
+      bedding_slip = MohrCoulomb::shear_tension + 1, ///< bedding plane slipping (rock elastic)
+      bedding_tension,                               ///< bedding plane open in tension
+      bedding_corner,   ///< bedding plane at its tension corner (open and slipping)
+      bedding_and_rock, ///< rock and bedding plane yielding together
+    };
+
     std::string name() const override
     {
       return "ubiquitous joint";
     }
+
+    std::vector<std::string> branch_names() const override;
 
     bool has_symmetric_tangent() const override
     {

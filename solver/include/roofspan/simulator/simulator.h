@@ -7,6 +7,7 @@
 #include <roofspan/geometry/model_geometry.h>
 #include <roofspan/loads/boundary_conditions.h>
 #include <roofspan/loads/in_situ_stress.h>
+#include <roofspan/materials/branch_table.h>
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/output/vtu_piece.h>
@@ -395,13 +396,15 @@ namespace roofspan
     bool                      symmetric_tangent                                      = true;
     StrengthReduction         strength_reduction;
     StrengthReduction::Result factor_of_safety;
-    /// Branches (bit per StressBranch) taken by the points of each active
-    /// cell in the last assembly, and the number of points per branch.
-    std::vector<std::uint16_t> cell_branches;
+    /// The case's return branches, and the branches (a bit per branch of
+    /// `branches`) taken by the points of each active cell in the last
+    /// assembly, and the number of points per branch.
+    BranchTable                branches;
+    std::vector<std::uint64_t> cell_branches;
     /// The branch of each point of a cell in order, hashed: a point moving
     /// between two branches its cell already has changes it (not the mask).
     std::vector<std::uint64_t> cell_branch_sequence;
-    std::array<unsigned long, static_cast<unsigned int>(StressBranch::n_branches)> branch_points{};
+    std::vector<unsigned long> branch_points;
     /// Where a point's stress update last failed (empty if none), for messages.
     std::string local_failure_place;
     bool        jacobian_check_enabled = false;
