@@ -16,15 +16,14 @@ Numbers are for reading, not asserting; compare builds in the same hour.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "postprocess"))
+import launcher  # noqa: E402
+
+ROOT = launcher.ROOT
 CASE = os.path.join(ROOT, "cases", "intersection_4.5m.prm")
-MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
-EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
 # The 2D default case's product, 3 bolts per row at 1.5 m (the intersection's
 # rows run along both rooms and cross the intersection).
 BOLTS = ["Bolts/Product=resin rebar 19mm", "Bolts/Length=1.8", "Bolts/Bolts per row=3", "Bolts/Row spacing=1.5"]
@@ -32,21 +31,17 @@ BOLTS = ["Bolts/Product=resin rebar 19mm", "Bolts/Length=1.8", "Bolts/Bolts per 
 
 def run(sets, ranks, timeout):
     out = tempfile.mkdtemp(prefix="intersection_bolts_")
-    cmd = [MPIRUN, str(ranks), EXE, CASE, "--output-dir", out, "--set", "Output/Write VTU=false",
-           "--set", "Output/Write HDF5=false"]
-    for s in sets:
-        cmd += ["--set", s]
-    start = time.time()
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return time.time() - start, None
-    wall = time.time() - start
-    if proc.returncode != 0:
+    # Through mpirun.sh even on one rank (always=True), as this script always did.
+    cmd = launcher.on_ranks(launcher.roofspan_command(
+        CASE, out, ["Output/Write VTU=false", "Output/Write HDF5=false"] + list(sets)), ranks, always=True)
+    proc = launcher.run(cmd, timeout=timeout)
+    if proc.hung:
+        return proc.seconds, None
+    if proc.code != 0:
         sys.stdout.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        raise SystemExit(f"roofspan exited with {proc.returncode}")
+        raise SystemExit(f"roofspan exited with {proc.code}")
     with open(os.path.join(out, "summary.json")) as f:
-        return wall, json.load(f)
+        return proc.seconds, json.load(f)
 
 
 def main():

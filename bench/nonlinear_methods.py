@@ -14,15 +14,14 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
-MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "postprocess"))
+import launcher  # noqa: E402
+
+ROOT = launcher.ROOT
 MESHES = os.path.join(ROOT, "build", "meshes")
 NO_FOS = "Strength reduction/Compute factor of safety=false"
 ROOM = os.path.join(ROOT, "cases", "room_4.5m.prm")
@@ -58,21 +57,16 @@ METHODS = {
 
 def run(case, ranks, sets, method, out):
     name, options = METHODS[method]
-    cmd = [EXE, case, "--output-dir", out, "--set", f"Nonlinear solver/Method={name}"]
-    for s in sets:
-        cmd += ["--set", s]
-    if ranks > 1:
-        cmd = [MPIRUN, str(ranks)] + cmd
+    cmd = launcher.on_ranks(launcher.roofspan_command(case, out, [f"Nonlinear solver/Method={name}"] + list(sets)),
+                            ranks)
     env = dict(os.environ)
     if options:
         env["PETSC_OPTIONS"] = options
-    start = time.time()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    seconds = time.time() - start
-    row = {"exit": proc.returncode, "seconds": seconds, "load": None, "steps": 0, "cuts": 0,
+    proc = launcher.run(cmd, env=env)
+    row = {"exit": proc.code, "seconds": proc.seconds, "load": None, "steps": 0, "cuts": 0,
            "newton": 0, "linear_solves": 0}
     summary = os.path.join(out, "summary.json")
-    if proc.returncode == 0 and os.path.exists(summary):
+    if proc.code == 0 and os.path.exists(summary):
         with open(summary) as f:
             s = json.load(f)
         row["load"] = 1.0
@@ -87,7 +81,7 @@ def run(case, ranks, sets, method, out):
         row["load"] = float(m.group(1)) if m else None
         row["message"] = (proc.stderr.strip().splitlines() or ["?"])[0][:160]
     # Failed runs write no summary: count what the log shows.
-    if proc.returncode != 0:
+    if proc.code != 0:
         row["steps"] = len(re.findall(r"^    load [0-9.e-]+: \d+ Newton", proc.stdout, re.M))
         row["cuts"] = len(re.findall(r"^    load [0-9.e-]+: not converged", proc.stdout, re.M))
         row["newton"] = sum(int(n) for n in re.findall(r"^    load [0-9.e-]+: (\d+) Newton", proc.stdout, re.M))

@@ -18,9 +18,11 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
-MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "postprocess"))
+import launcher  # noqa: E402
+import output_files  # noqa: E402
+
+ROOT = launcher.ROOT
 
 H = 1.0 / 7.0
 LADDERS = {
@@ -63,12 +65,13 @@ PEER_PYTHON = "/usr/bin/python3"  # Debian's, with python3-dolfinx
 
 
 def drift_mesh(h):
-    """bench/drift.geo meshed at cell size h (Gmsh, format 2), cached."""
+    """bench/drift.geo meshed at cell size h (Gmsh, format 2), cached; written
+    under a temporary name and renamed into place (output_files)."""
     path = os.path.join(tempfile.gettempdir(), f"roofspan-bench-drift-h{h}.msh")
     if not os.path.exists(path):
-        subprocess.run(["gmsh", "-3", "-setnumber", "h", str(h), os.path.join(HERE, "drift.geo"),
-                        "-format", "msh2", "-v", "1", "-o", path + ".part"], check=True)
-        os.replace(path + ".part", path)
+        output_files.replace_file(path, lambda temporary: subprocess.run(
+            ["gmsh", "-3", "-setnumber", "h", str(h), os.path.join(HERE, "drift.geo"),
+             "-format", "msh2", "-v", "1", "-o", temporary], check=True))
     return path
 
 
@@ -82,11 +85,10 @@ def run_peer(sets, ranks):
     """The FEniCSx peer on the same drift mesh and degree; its JSON line."""
     degree = 1 if "Discretization/Polynomial degree=1" in sets else 2
     mesh = next(s.split("=", 1)[1] for s in expand(sets) if s.startswith("Geometry/Gmsh/Mesh file="))
-    cmd = [PEER_PYTHON, os.path.join(HERE, "peer_fenicsx_drift.py"), mesh, "--degree", str(degree)]
-    if ranks > 1:
-        cmd = [MPIRUN, str(ranks)] + cmd
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
+    cmd = launcher.on_ranks([PEER_PYTHON, os.path.join(HERE, "peer_fenicsx_drift.py"), mesh, "--degree", str(degree)],
+                            ranks)
+    proc = launcher.run(cmd)
+    if proc.code != 0:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
         raise SystemExit(f"peer run failed: {' '.join(cmd)}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -94,13 +96,10 @@ def run_peer(sets, ranks):
 
 def run(case, sets, ranks, preconditioner):
     with tempfile.TemporaryDirectory() as out:
-        cmd = [EXE, case, "--output-dir", out, "--set", f"Linear solver/Preconditioner={preconditioner}"]
-        for s in expand(sets):
-            cmd += ["--set", s]
-        if ranks > 1:
-            cmd = [MPIRUN, str(ranks)] + cmd
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
+        cmd = launcher.on_ranks(launcher.roofspan_command(
+            case, out, [f"Linear solver/Preconditioner={preconditioner}"] + expand(sets)), ranks)
+        proc = launcher.run(cmd)
+        if proc.code != 0:
             sys.stderr.write(proc.stdout + proc.stderr)
             raise SystemExit(f"benchmark run failed: {' '.join(cmd)}")
         with open(os.path.join(out, "summary.json")) as f:

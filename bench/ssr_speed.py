@@ -9,33 +9,33 @@ Before/after in the same hour: give each build, runs alternate between them.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "postprocess"))
+import launcher  # noqa: E402
+
+ROOT = launcher.ROOT
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
-MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
 
 
 def run(exe, ranks):
     out = tempfile.mkdtemp(prefix="ssr_speed_")
-    cmd = [MPIRUN, str(ranks), exe, CASE, "--output-dir", out, "--set",
-           "Strength reduction/Compute factor of safety=true"]
-    start = time.time()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.time() - start
-    if proc.returncode != 0:
+    # Through mpirun.sh even on one rank (always=True), as this script always did.
+    cmd = launcher.on_ranks(launcher.roofspan_command(CASE, out, ["Strength reduction/Compute factor of safety=true"],
+                                                      exe=exe), ranks, always=True)
+    proc = launcher.run(cmd)
+    if proc.code != 0:
         sys.stdout.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        raise SystemExit(f"{exe} exited with {proc.returncode}")
+        raise SystemExit(f"{exe} exited with {proc.code}")
     with open(os.path.join(out, "summary.json")) as f:
-        return wall, json.load(f)
+        return proc.seconds, json.load(f)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("roofspan", nargs="*", default=[os.path.join(ROOT, "build", "solver", "roofspan")])
+    # The build's roofspan by default ($ROOFSPAN is not read here: name builds as arguments).
+    parser.add_argument("roofspan", nargs="*", default=[launcher.BUILT_EXE])
     parser.add_argument("--ranks", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()

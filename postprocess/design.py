@@ -48,7 +48,6 @@ progress is ended and its staging folder removed. The solver ($ROOFSPAN)
 and the launcher are checked before any work, and so are the outputs
 (postprocess/output_files.py: only regular files are written).
 """
-import argparse
 import csv
 import fcntl
 import io
@@ -57,25 +56,21 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import cli_errors  # noqa: E402
+import launcher  # noqa: E402
 import output_files  # noqa: E402
 import production  # noqa: E402
 
+ROOT = launcher.ROOT
 log_line = partial(print, flush=True)  # progress shows up in batch logs at once
-
-EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
-MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
 
 # Documented defaults of the requirement (ASSUMPTIONS, typical mine practice):
 #  - factor of safety 1.3: a common minimum for short-term mine roofs by shear
@@ -91,11 +86,11 @@ REQUIREMENT_RANGES = [("min_factor_of_safety", 1, 10, ""), ("max_bolt_utilisatio
 CANDIDATE_KEYS = {"bolts_per_row": int, "row_spacing": float, "length": float, "product": str}
 
 
-# roofspan's exit codes (roofspan --help): only NO_EQUILIBRIUM is a verdict on
-# the roof; the others stop the search.
-NO_EQUILIBRIUM = 3
-RUN_FAILURES = {1: "internal error", 4: "Newton stalled", 5: "linear solver failure",
-                6: "non-finite values"}
+# roofspan's exit codes (launcher.py, roofspan --help): only NO_EQUILIBRIUM is
+# a verdict on the roof; the others stop the search.
+NO_EQUILIBRIUM = launcher.NO_EQUILIBRIUM
+RUN_FAILURES = {code: launcher.EXIT_CODES[code] for code in (launcher.INTERNAL_ERROR, launcher.NEWTON_STALLED,
+                                                             launcher.LINEAR_SOLVER_FAILURE, launcher.NON_FINITE)}
 
 
 class AnalysisError(Exception):
@@ -274,74 +269,20 @@ def enumerate_candidates(design):
 
 
 def run_streaming(cmd, label, out_dir=None):
-    """Runs cmd; its stdout lines are passed through as they come, prefixed
-    by `label` (None: kept quiet), so a batch log shows the solver's
-    progress. Returns a CompletedProcess with the whole stdout and stderr.
+    """Runs cmd (launcher.stream); its stdout lines are passed through as
+    they come, prefixed by `label` (None: kept quiet), so a batch log shows
+    the solver's progress. Returns the launcher's Result with the whole
+    stdout and stderr.
 
     The run gets a session (process group) of its own, so Ctrl-C at the
     terminal reaches this script only; on Ctrl-C or SIGTERM the script ends
-    the run itself (stop_run): SIGTERM, which roofspan and mpirun answer by
-    removing the run's staging folder and ending every rank, then SIGKILL if
-    it has not ended within a grace period; then it removes any staging
-    folder the run left beside `out_dir`."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, errors="replace", start_new_session=True)
-    errors = []
-    reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
-    reader.start()
-    output = []
-    try:
-        for line in proc.stdout:
-            output.append(line)
-            if label is not None:
-                log_line(f"    [{label}] {line.rstrip()}")
-        proc.wait()
-    except BaseException:
-        stop_run(proc, out_dir)
-        raise
-    reader.join()
-    return subprocess.CompletedProcess(cmd, proc.returncode, "".join(output), "".join(errors))
-
-
-STOP_GRACE_S = 20  # after SIGTERM, the run's time to end before SIGKILL
-
-
-def signal_run(proc, signum):
-    try:
-        os.killpg(proc.pid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def stop_run(proc, out_dir, grace=STOP_GRACE_S):
-    """Ends an interrupted run (its process group: SIGTERM, SIGKILL after
-    `grace` seconds or at a second Ctrl-C) and waits for it; then removes
-    the staging folders it left (remove_dead_staging)."""
-    def drain():
-        try:
-            for _ in proc.stdout:
-                pass
-        except (OSError, ValueError):
-            pass
-    threading.Thread(target=drain, daemon=True).start()
-    previous = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):  # a second one: SIGKILL at once, the clean-up goes on
-        try:
-            previous[signum] = signal.signal(signum, lambda *_: signal_run(proc, signal.SIGKILL))
-        except ValueError:  # not the main thread
-            pass
-    try:
-        signal_run(proc, signal.SIGTERM)
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            signal_run(proc, signal.SIGKILL)
-            proc.wait()
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if out_dir:
-        remove_dead_staging(out_dir)
+    the run itself (launcher.stop): SIGTERM, which roofspan and mpirun answer
+    by removing the run's staging folder and ending every rank, then SIGKILL
+    if it has not ended within a grace period; then it removes any staging
+    folder the run left beside `out_dir` (remove_dead_staging)."""
+    on_line = None if label is None else (lambda line: log_line(f"    [{label}] {line.rstrip()}"))
+    on_stop = (lambda: remove_dead_staging(out_dir)) if out_dir else None
+    return launcher.stream(cmd, on_line, on_stop)
 
 
 def remove_dead_staging(out_dir, wait=10):
@@ -403,41 +344,6 @@ def failure_reason(stderr, limit=300):
     return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
-def launch_command(launcher, ranks):
-    """The words before roofspan's: ROOFSPAN_MPIRUN (e.g. "srun" on a
-    cluster; Debian's Open MPI reaches Slurm through PMIx, so srun gets
-    --mpi=pmix unless the setting names an --mpi), else scripts/mpirun.sh
-    for more than one rank, else nothing."""
-    words = launcher.split()
-    if words:
-        if os.path.basename(words[0]) == "srun" and not any(w.startswith("--mpi") for w in words):
-            words.append("--mpi=pmix")
-        return words + ["-n", str(ranks)]
-    return [MPIRUN, str(ranks)] if ranks > 1 else []
-
-
-def solver_problem(ranks):
-    """Why the solver cannot be started on `ranks` ranks (one line), or None:
-    checked before any work, whatever the rank count."""
-    where = "environment variable ROOFSPAN" if os.environ.get("ROOFSPAN") else \
-        "the default; ROOFSPAN=<path> names another"
-    exe = EXE if os.sep in EXE else (shutil.which(EXE) or EXE)
-    if not os.path.exists(exe):
-        return (f"input error: the solver executable {EXE} ({where}) does not exist; expected the built "
-                "roofspan (scripts/build.sh)")
-    if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
-        return f"input error: the solver {EXE} ({where}) is not an executable file; expected the built roofspan"
-    setting = os.environ.get("ROOFSPAN_MPIRUN", "")
-    launcher = launch_command(setting, ranks)
-    if launcher and setting and not shutil.which(launcher[0]):
-        return (f"input error: the launcher {launcher[0]} (environment variable ROOFSPAN_MPIRUN={setting!r}) "
-                "is not found; expected an executable such as srun or mpirun")
-    if launcher and not setting and not shutil.which("mpirun"):
-        return (f"input error: {ranks} MPI ranks need mpirun (scripts/mpirun.sh runs Open MPI's), which is not "
-                "on PATH; install Open MPI, set ROOFSPAN_MPIRUN, or use --ranks 1")
-    return None
-
-
 def output_problem(out, figures=True):
     """Why the search cannot write into `out` (one line), or None: checked
     before any work. `out` must be a folder or not exist yet, and no output
@@ -455,34 +361,32 @@ def output_problem(out, figures=True):
 
 def run_case(design, sets, out_dir, ranks):
     """One roofspan run; returns (exit code, summary or None, last lines of output)."""
-    cmd = [EXE, design["case"], "--output-dir", out_dir]
-    for s in design["sets"] + sets:
-        cmd += ["--set", s]
-    launcher = launch_command(os.environ.get("ROOFSPAN_MPIRUN", ""), ranks)
+    cmd = launcher.roofspan_command(design["case"], out_dir, design["sets"] + sets)
+    prefix = launcher.launch_prefix(ranks, launcher.launcher_setting())
     label = os.path.basename(out_dir) if design.get("progress", True) else None
-    if label is not None and launcher:
-        log_line(f"    [{label}] launched with: {' '.join(launcher)}")
-    proc = run_streaming(launcher + cmd, label, out_dir)
+    if label is not None and prefix:
+        log_line(f"    [{label}] launched with: {' '.join(prefix)}")
+    proc = run_streaming(prefix + cmd, label, out_dir)
     summary = None
-    if proc.returncode == 0:
+    if proc.code == 0:
         with open(os.path.join(out_dir, "summary.json")) as f:
             summary = json.load(f)
         return 0, summary, ""
     said = [line for line in proc.stderr.splitlines() if line.startswith("roofspan: ")]
     message = failure_reason(proc.stderr)
     started = said or proc.stdout.startswith("roofspan ")
-    if proc.returncode == 2 and started:
+    if proc.code == launcher.INPUT_ERROR and started:
         raise DesignInputError(said[0] if said else message or f"roofspan rejected the case {design['case']}")
-    if proc.returncode == NO_EQUILIBRIUM and started:
+    if proc.code == NO_EQUILIBRIUM and started:
         # The physical verdict: the first clause says where (load reached).
-        return proc.returncode, None, message.split(" (increment")[0]
+        return proc.code, None, message.split(" (increment")[0]
     # Anything else (Newton stalled, linear solver, non-finite values, an
     # internal error, a launcher that failed) says nothing about the roof.
-    kind = RUN_FAILURES.get(proc.returncode, "launcher or internal failure")
+    kind = RUN_FAILURES.get(proc.code, "launcher or internal failure")
     if not started:
         # Neither roofspan's first line nor its error line: it never started.
         kind = "launcher failure: the solver never started"
-    raise AnalysisError(f"roofspan run {out_dir} ended with exit code {proc.returncode} ({kind}), "
+    raise AnalysisError(f"roofspan run {out_dir} ended with exit code {proc.code} ({kind}), "
                         f"which is not a verdict on the roof: {message or '(nothing on stderr)'}")
 
 
@@ -1042,7 +946,7 @@ def main(argv=None):
             raise DesignInputError(f"design input error: --ranks {args.ranks}: expected >= 1")
         out = os.path.abspath(args.out or os.path.join(
             ROOT, "output", "design_" + os.path.splitext(os.path.basename(args.design))[0]))
-        problem = output_problem(out, not args.no_figures) or solver_problem(args.ranks or design["ranks"])
+        problem = output_problem(out, not args.no_figures) or launcher.solver_problem(args.ranks or design["ranks"])
         if problem:
             raise DesignInputError(problem)
         result = run_design(design, out, args.ranks or design["ranks"], args.exhaustive,

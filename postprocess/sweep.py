@@ -20,7 +20,6 @@ nothing). Exit codes: 0, 2 bad input (also a task's design.json that is not
 a design search result, named), 3 merge found missing tasks, 4 a run ended
 for a reason that is not a verdict on the roof (see design.py).
 """
-import argparse
 import csv
 import io
 import json
@@ -29,13 +28,14 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import cli_errors  # noqa: E402
 import design as design_search  # noqa: E402
+import launcher  # noqa: E402
 import output_files  # noqa: E402
 import production  # noqa: E402
 
+ROOT = launcher.ROOT
 DesignInputError = design_search.DesignInputError
 
 
@@ -95,7 +95,7 @@ def check_task(sweep, index, out, ranks):
         raise DesignInputError(f"sweep input error: task {index} does not exist; "
                                f"{sweep['path']} has tasks 0 to {len(sweep['tasks']) - 1}")
     problem = design_search.output_problem(task_dir(out, sweep["tasks"][index]), figures=False) or \
-        design_search.solver_problem(ranks or sweep["base"]["ranks"])
+        launcher.solver_problem(ranks or sweep["base"]["ranks"])
     if problem:
         raise DesignInputError(problem)
 

@@ -36,7 +36,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import EXE, MPIRUN, ROOT, Checks, earlier_result, scratch  # noqa: E402
+from harness import ROOT, Checks, earlier_result, launcher, scratch  # noqa: E402
 
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 # Fast variants of the default room (assumption for the test only: elastic
@@ -47,25 +47,14 @@ HANG_LIMIT = 120  # s: far above any run here (the watchdog ends a lone failure 
 
 
 def command(out, ranks=1, sets=(), extra=()):
-    cmd = [EXE, CASE, "--output-dir", out]
-    for s in sets:
-        cmd += ["--set", s]
-    cmd += list(extra)
-    return ([MPIRUN, str(ranks)] if ranks > 1 else []) + cmd
+    return launcher.on_ranks(launcher.roofspan_command(CASE, out, sets, extra), ranks)
 
 
 def run(out, ranks=1, sets=(), env=None, limit=HANG_LIMIT):
     """(exit code or 'hang', stderr, seconds)."""
-    start = time.time()
-    proc = subprocess.Popen(command(out, ranks, sets), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True, env=dict(os.environ, **(env or {})))
-    try:
-        _, err = proc.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        return "hang", "", time.time() - start
-    return proc.returncode, err, time.time() - start
+    result = launcher.finish(launcher.start(command(out, ranks, sets), env=dict(os.environ, **(env or {}))),
+                             timeout=limit)
+    return result.code, result.stderr, result.seconds
 
 
 def listing(folder):
@@ -120,14 +109,13 @@ def main():
     # folder part of the path is empty): relative library paths resolve
     # against the case's folder and are written out absolute.
     bare = os.path.join(work, "bare_name")
-    proc = subprocess.run([EXE, os.path.basename(CASE), "--output-dir", bare] +
-                          [w for s in FAST for w in ("--set", s)],
-                          cwd=os.path.dirname(CASE), capture_output=True, text=True, timeout=HANG_LIMIT)
-    written = open(os.path.join(bare, "parameters.prm")).read() if proc.returncode == 0 else ""
+    proc = launcher.run(launcher.roofspan_command(os.path.basename(CASE), bare, FAST),
+                        cwd=os.path.dirname(CASE), timeout=HANG_LIMIT)
+    written = open(os.path.join(bare, "parameters.prm")).read() if proc.code == 0 else ""
     library = os.path.join(ROOT, "materials")
     c.condition("a bare case file name run from the case's folder: exit 0, library path absolute",
-                proc.returncode == 0 and f"Library directories = {library}" in written,
-                f"exit {proc.returncode}: {proc.stderr.strip()[:200]}")
+                proc.code == 0 and f"Library directories = {library}" in written,
+                f"exit {proc.code}: {proc.stderr.strip()[:200]}")
 
     # 2. An exception on one rank only.
     out = os.path.join(work, "result")
@@ -176,8 +164,7 @@ def main():
     run(out, 1, FAST)
     before = listing(out)
     stamp = summary_of(out)["times"]
-    first = subprocess.Popen(command(out, 1, PLASTIC), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
+    first = launcher.start(command(out, 1, PLASTIC), stdout=subprocess.DEVNULL)
     parent, name = os.path.dirname(out), os.path.basename(out)
     deadline = time.time() + 60
     while time.time() < deadline and not any(f.startswith(f".{name}.incoming-") for f in os.listdir(parent)):
@@ -201,8 +188,7 @@ def main():
         tag = f"liveness-{os.getpid()}-{stopped_rank}"
         env = dict(os.environ, ROOFSPAN_LIVENESS_TIMEOUT="8", ROOFSPAN_TEST_TAG=tag)
         start = time.time()
-        proc = subprocess.Popen(command(out, 2, PLASTIC), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True, env=env)
+        proc = launcher.start(command(out, 2, PLASTIC), stdout=subprocess.DEVNULL, env=env)
         victim = None
         while time.time() - start < 60 and victim is None and proc.poll() is None:
             time.sleep(0.2)
@@ -233,7 +219,7 @@ def main():
                     victim is not None and code not in (0, "hang") and secs < 60
                     and f"rank {stopped_rank} of 2 has not answered" in err, f"exit {code}, {secs:.0f} s")
         time.sleep(1)
-        c.condition(f"  previous result intact, no staging folder left",
+        c.condition("  previous result intact, no staging folder left",
                     listing(out) == before and summary_of(out)["times"] == stamp, str(listing(out)))
 
     # 5c. A rank out of memory inside HDF5's collective write (every

@@ -23,13 +23,11 @@ Every run is bounded by a timeout that catches a hang.
 """
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import EXE, MPIRUN, ROOT, Checks, scratch  # noqa: E402
+from harness import ROOT, Checks, launcher, scratch  # noqa: E402
 
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 # Fast variants of the default room (for the test only: elastic rock, no
@@ -42,23 +40,13 @@ LIMIT = 120  # s: far above any run here; a run that outlives it hangs
 
 
 def start(out, ranks=1, sets=FAST, case=CASE, cwd=None):
-    cmd = [EXE, case, "--output-dir", out]
-    for s in sets:
-        cmd += ["--set", s]
-    cmd = ([MPIRUN, str(ranks)] if ranks > 1 else []) + cmd
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=cwd)
+    return launcher.start(launcher.on_ranks(launcher.roofspan_command(case, out, sets), ranks), cwd=cwd)
 
 
 def finish(proc, limit=LIMIT):
     """(exit code or 'hang', stderr)."""
-    try:
-        _, err = proc.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        return "hang", ""
-    return proc.returncode, err
+    result = launcher.finish(proc, timeout=limit)
+    return result.code, result.stderr
 
 
 def run(out, ranks=1, sets=FAST, case=CASE, cwd=None):

@@ -5,12 +5,11 @@ the run folder holds the effective parameters, which rerun to the same
 result; summary.json carries the versions. 1 rank, about 20 s.
 """
 import os
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import EXE, ROOT, Checks, compare, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import ROOT, Checks, compare, launcher, load_summary, run_roofspan, scratch  # noqa: E402
 
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 SETS = ["Strength reduction/Compute factor of safety=false", "Output/Write VTU=false",
@@ -20,11 +19,9 @@ SETS = ["Strength reduction/Compute factor of safety=false", "Output/Write VTU=f
 def main():
     c = Checks("Progress through a pipe, process name, provenance")
     out = scratch("progress")
-    cmd = [EXE, CASE, "--output-dir", out]
-    for s in SETS:
-        cmd += ["--set", s]
+    cmd = launcher.roofspan_command(CASE, out, SETS)
     start = time.time()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = launcher.start(cmd, new_session=False)
     name = ""
     first_progress = None
     lines = []

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from harness import ROOT, Checks, scratch  # noqa: E402
+from harness import ROOT, Checks, launcher, scratch  # noqa: E402
 
 PY = "/usr/bin/python3"
 SWEEP = os.path.join(ROOT, "postprocess", "sweep.py")
@@ -77,14 +77,12 @@ def main():
 
     # The solver's launcher: srun gets --mpi=pmix (Open MPI reaches Slurm
     # through PMIx) unless told otherwise; mpirun.sh for more than one rank.
-    sys.path.insert(0, os.path.join(ROOT, "postprocess"))
-    import design  # noqa: E402
-    checks.condition("srun gets --mpi=pmix", design.launch_command("srun", 4) == ["srun", "--mpi=pmix", "-n", "4"],
-                     str(design.launch_command("srun", 4)))
+    checks.condition("srun gets --mpi=pmix", launcher.launch_prefix(4, "srun") == ["srun", "--mpi=pmix", "-n", "4"],
+                     str(launcher.launch_prefix(4, "srun")))
     checks.condition("an --mpi of the user is kept",
-                     design.launch_command("srun --mpi=pmi2", 2) == ["srun", "--mpi=pmi2", "-n", "2"])
+                     launcher.launch_prefix(2, "srun --mpi=pmi2") == ["srun", "--mpi=pmi2", "-n", "2"])
     checks.condition("mpirun.sh for 2 ranks, nothing for 1",
-                     design.launch_command("", 2)[1:] == ["2"] and design.launch_command("", 1) == [])
+                     launcher.launch_prefix(2, "")[1:] == ["2"] and launcher.launch_prefix(1, "") == [])
     proc = sweep(sweep_file, "merge", "--out", out)
     checks.condition("merge exits 0", proc.returncode == 0, f"exit {proc.returncode}")
     with open(os.path.join(out, "design_table.csv")) as f:

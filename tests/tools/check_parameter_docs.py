@@ -2,13 +2,12 @@
 test fails when it is out of date. Regenerate with
     build/solver/roofspan --print-parameters > doc/parameters.prm"""
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import EXE, ROOT  # noqa: E402
+from harness import ROOT, launcher  # noqa: E402
 
-generated = subprocess.run([EXE, "--print-parameters"], capture_output=True, text=True, check=True).stdout
+generated = launcher.run(launcher.roofspan_command(extra=["--print-parameters"])).check().stdout
 with open(os.path.join(ROOT, "doc", "parameters.prm")) as f:
     committed = f.read()
 if generated != committed:

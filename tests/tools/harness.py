@@ -3,17 +3,24 @@
 Every driver gets the roofspan executable from $ROOFSPAN and a scratch
 directory from $ROOFSPAN_TEST_DIR (set by CTest), runs cases through
 run_roofspan(), and fails by raising SystemExit with a readable message.
+How roofspan is found and launched is postprocess/launcher.py's (ROOT and
+EXE are its, re-exported here); drivers that start runs themselves use it
+directly (`launcher`).
 """
 import json
 import math
 import re
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXE = os.environ.get("ROOFSPAN", os.path.join(ROOT, "build", "solver", "roofspan"))
-MPIRUN = os.path.join(ROOT, "scripts", "mpirun.sh")
+_POSTPROCESS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            "postprocess")
+if _POSTPROCESS not in sys.path:
+    sys.path.insert(0, _POSTPROCESS)
+import launcher  # noqa: E402
+
+ROOT, EXE = launcher.ROOT, launcher.EXE  # for the drivers
+
 SCRATCH = os.environ.get("ROOFSPAN_TEST_DIR", os.path.join(ROOT, "build", "test-output"))
 
 
@@ -38,26 +45,15 @@ def earlier_result(folder, files):
 def run_roofspan(case, output_dir=None, ranks=1, sets=(), extra=(), check=True, timeout=None):
     """Runs roofspan on `case`; returns (exit code, stdout, stderr). With a
     timeout, a run that outlives it is killed and reported as exit code
-    "hang" (a multi-rank run that hangs is the failure being tested)."""
-    cmd = [EXE, case]
-    if output_dir:
-        cmd += ["--output-dir", output_dir]
-    for s in sets:
-        cmd += ["--set", s]
-    cmd += list(extra)
-    if ranks > 1:
-        cmd = [MPIRUN, str(ranks)] + cmd
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as e:
-        def text(b):
-            return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
-        return "hang", text(e.stdout), text(e.stderr)
-    if check and proc.returncode != 0:
-        sys.stdout.write(proc.stdout)
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"FAILED: {' '.join(cmd)} exited with {proc.returncode}")
-    return proc.returncode, proc.stdout, proc.stderr
+    "hang" (launcher.HANG: a multi-rank run that hangs is the failure being
+    tested)."""
+    cmd = launcher.on_ranks(launcher.roofspan_command(case, output_dir, sets, extra), ranks)
+    result = launcher.run(cmd, timeout=timeout)
+    if check and not result.hung and result.code != 0:
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"FAILED: {' '.join(cmd)} exited with {result.code}")
+    return result.code, result.stdout, result.stderr
 
 
 # cases/room_4.5m.prm as a long drift in 3D: a slice of half its 1.2 m row
