@@ -19,6 +19,7 @@ packages=(
   gmsh                    # .geo -> .msh
   python3                 # test drivers (standard library only)
   python3-numpy python3-matplotlib   # postprocess/: production model, charts
+  python3-scipy           # closed-form references that need quadrature or ODEs (tests/verification)
   # ParaView 5.11 with its Python (pvpython, postprocess/paraview/) and its
   # own VTK, which postprocess/render_section.py and the output tests use.
   # Not python3-vtk9: it conflicts with python3-paraview (apt removes it).

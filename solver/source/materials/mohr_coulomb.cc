@@ -2,6 +2,7 @@
 #include <roofspan/materials/linear_elastic.h>
 #include <roofspan/materials/mohr_coulomb.h>
 #include <roofspan/materials/rock_unit.h>
+#include <roofspan/materials/spectral_tangent.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/tensor.h>
@@ -221,25 +222,12 @@ namespace roofspan
 
     // Back to tensors: stress, and the tangent with the rotation of the
     // principal directions.
-    std::array<SymmetricTensor<2, 3>, 3> E;
-    for (unsigned int a = 0; a < 3; ++a)
-      E[a] = symmetrize(outer_product(eig[a].second, eig[a].second));
-    result.stress = s[0] * E[0] + s[1] * E[1] + s[2] * E[2];
-    SymmetricTensor<4, 3> T;
-    for (unsigned int a = 0; a < 3; ++a)
-      for (unsigned int b = 0; b < 3; ++b)
-        T += Dep(a, b) * outer_product(E[a], E[b]);
-    for (unsigned int a = 0; a < 3; ++a)
-      for (unsigned int b = a + 1; b < 3; ++b)
-        {
-          const double d_trial = s_tr[a] - s_tr[b];
-          const double coefficient =
-              std::abs(d_trial) > 1e-10 * scale ? 2 * mu * (s[a] - s[b]) / d_trial : 2 * mu;
-          const SymmetricTensor<2, 3> Mab =
-              symmetrize(outer_product(eig[a].second, eig[b].second)) * 2.;
-          T += 0.5 * coefficient * outer_product(Mab, Mab);
-        }
-    result.tangent = T;
+    std::array<std::array<double, 3>, 3> principal_tangent;
+    for (unsigned int r = 0; r < 3; ++r)
+      for (unsigned int c = 0; c < 3; ++c)
+        principal_tangent[r][c] = Dep(r, c);
+    spectral_stress_and_tangent(
+        eig, s, principal_tangent, lambda, mu, scale, result.stress, result.tangent);
 
     const SymmetricTensor<4, 3> S = invert(C);
     result.state.plastic_strain   = strain - S * (result.stress - initial_stress);
