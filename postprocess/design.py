@@ -530,17 +530,24 @@ def fmt(v, spec):
 
 
 def read_prm(path):
-    """{'Section/Key': value} of a deal.II parameter file (comments dropped)."""
-    values, sections = {}, []
+    """{'Section/Subsection/Key': value} of a deal.II parameter file: nested
+    subsections joined by '/', comments dropped, lines continued with a
+    trailing backslash joined."""
+    values, sections, pending = {}, [], ""
     with open(path) as f:
         for line in f:
             words = line.split("#", 1)[0].strip()
-            if words.startswith("subsection "):
-                sections.append(words[len("subsection "):].strip())
-            elif words == "end" and sections:
+            if words.endswith("\\"):
+                pending += words[:-1] + " "
+                continue
+            words, pending = (pending + words).strip(), ""
+            first = words.split(None, 1)[0].lower() if words else ""
+            if first == "subsection":
+                sections.append(" ".join(words.split()[1:]))
+            elif first == "end" and words.lower() == "end" and sections:
                 sections.pop()
-            elif words.startswith("set ") and "=" in words:
-                key, _, value = words[4:].partition("=")
+            elif first == "set" and "=" in words:
+                key, _, value = words[3:].partition("=")
                 values["/".join(sections + [key.strip()])] = value.strip()
     return values
 
@@ -576,9 +583,68 @@ CASE_SETTINGS = [("Stratigraphy/Depth of floor", "depth of the room floor [m]"),
                  ("Nonlinear solver/Method", "Newton iteration"),
                  ("Nonlinear solver/Maximum iterations", "Newton iterations per step (cap)"),
                  ("Linear solver/Preconditioner", "linear solver")]
-UNIT_KEYS = ["Constitutive model", "Unit weight", "Young's modulus", "Poisson's ratio", "Cohesion", "Friction angle",
-             "Dilation angle", "Tensile strength"]
+# Every rock unit gives these directly in `Rock unit`; each rock model reads
+# its own values from nested subsections (doc/parameters.prm, end).
+UNIT_KEYS = ["Constitutive model", "Unit weight", "Young's modulus", "Poisson's ratio"]
+# The subsections each shipped rock model reads. A model not listed here (a
+# new plugin) shows every subsection its file gives.
+MODEL_SUBSECTIONS = {"linear elastic": [], "mohr coulomb": ["Mohr-Coulomb"],
+                     "ubiquitous joint": ["Mohr-Coulomb", "Bedding plane"], "hoek brown": ["Hoek-Brown"]}
+# Short names of the model parameters in the table, in the order shown;
+# a key not listed keeps its own name and comes last.
+PARAMETER_SYMBOLS = {"Intact compressive strength": "sigma_ci", "GSI": "GSI", "mi": "mi", "Disturbance factor": "D",
+                     "Dip": "dip", "Cohesion": "c", "Friction angle": "phi", "Dilation angle": "psi",
+                     "Tensile strength": "T", "Rock-mass modulus": "modulus", "Intact modulus": "Ei"}
 PRODUCT_KEYS = ["Type", "Diameter", "Yield force", "Ultimate force", "Bond stiffness", "Bond strength"]
+
+
+def rock_unit_defaults():
+    """{'Subsection/Key': default} of `Rock unit` from the generated reference
+    doc/parameters.prm (what roofspan took for a key a library file omits);
+    empty if the reference is missing."""
+    path = os.path.join(ROOT, "doc", "parameters.prm")
+    if not os.path.isfile(path):
+        return {}
+    return {k.split("/", 1)[1]: v for k, v in read_prm(path).items() if k.startswith("Rock unit/")}
+
+
+def unit_model_columns(unit, defaults):
+    """(Young's modulus, model parameters) of one rock unit ({'Key' or
+    'Subsection/Key': value} of its library file) as table text: the values of
+    the subsections its model reads (defaults filled in), e.g. "Mohr-Coulomb:
+    c 50e3, phi 20, psi 0, T 10e3"; for Hoek-Brown also the criterion's m_b,
+    s, a, and a rock-mass modulus derived from the intact one."""
+    model = unit.get("Constitutive model", defaults.get("Constitutive model", ""))
+    given = sorted({k.split("/", 1)[0] for k in unit if "/" in k})
+    subsections = MODEL_SUBSECTIONS.get(model, given)
+    youngs = unit.get("Young's modulus", "")
+    parts = []
+    for sub in subsections:
+        values = {k.split("/", 1)[1]: v for k, v in defaults.items() if k.startswith(sub + "/")}
+        values.update({k.split("/", 1)[1]: v for k, v in unit.items() if k.startswith(sub + "/")})
+        if sub == "Hoek-Brown" and values.get("Rock-mass modulus", "given") == "given":
+            values.pop("Rock-mass modulus", None)
+            values.pop("Intact modulus", None)
+        order = list(PARAMETER_SYMBOLS)
+        keys = sorted(values, key=lambda k: order.index(k) if k in order else len(order))
+        text = ", ".join(f"{PARAMETER_SYMBOLS.get(k, k)} {values[k]}" for k in keys)
+        if sub == "Hoek-Brown":
+            try:
+                gsi, mi, d = (float(values[k]) for k in ("GSI", "mi", "Disturbance factor"))
+                m_b, s, a = (mi * math.exp((gsi - 100) / (28 - 14 * d)), math.exp((gsi - 100) / (9 - 3 * d)),
+                             0.5 + (math.exp(-gsi / 15) - math.exp(-20 / 3)) / 6)
+                text += f" (m_b {m_b:.4g}, s {s:.3g}, a {a:.4g})"
+                if values.get("Rock-mass modulus") == "Hoek-Diederichs 2006":
+                    e_rm = float(values["Intact modulus"]) * (0.02 + (1 - d / 2) / (1 + math.exp((60 + 15 * d - gsi) / 11)))
+                    youngs = f"{e_rm:.4g} (Hoek-Diederichs 2006)"
+            except (KeyError, ValueError, ZeroDivisionError, OverflowError):
+                pass  # a value the solver would have refused: shown as given
+        parts.append(f"{sub}: {text}" if text else sub)
+    unused = [sub for sub in given if sub not in subsections]
+    params = "; ".join(parts) or "none"
+    if unused:
+        params += f" (the file's {', '.join(unused)} values are not used by '{model}')"
+    return youngs, params
 
 
 def assumptions_section(design, run_dir):
@@ -608,10 +674,18 @@ def assumptions_section(design, run_dir):
                 found_units.append({k.split("/", 1)[1]: v for k, v in entry.items()})
             elif product and entry.get("Bolt product/Name") == product:
                 found_product = {k.split("/", 1)[1]: v for k, v in entry.items()}
-    lines += ["", "Rock units (SI units: N/m3, Pa, degrees):", "",
-              "| unit | " + " | ".join(UNIT_KEYS) + " | source |", "|---" * (len(UNIT_KEYS) + 2) + "|"]
-    lines += [f"| {u.get('Name')} | " + " | ".join(u.get(k, "") for k in UNIT_KEYS) + f" | {u.get('Source', '')} |"
-              for u in found_units]
+    defaults = rock_unit_defaults()
+    hoek_brown = any(u.get("Constitutive model") == "hoek brown" for u in found_units)
+    lines += ["", "Rock units (SI units: N/m3, Pa, degrees; model parameters: c cohesion, phi friction angle, "
+              "psi dilation angle, T tensile strength, dip bedding dip"
+              + ("; Hoek-Brown: sigma_ci intact compressive strength, GSI, mi, D disturbance factor, "
+                 "Ei intact modulus; m_b, s, a the criterion's constants" if hoek_brown else "") + "):", "",
+              "| unit | " + " | ".join(UNIT_KEYS) + " | model parameters | source |",
+              "|---" * (len(UNIT_KEYS) + 3) + "|"]
+    for u in found_units:
+        youngs, params = unit_model_columns(u, defaults)
+        common = [youngs if k == "Young's modulus" else u.get(k, defaults.get(k, "")) for k in UNIT_KEYS]
+        lines.append(f"| {u.get('Name')} | " + " | ".join(common) + f" | {params} | {u.get('Source', '')} |")
     if found_product:
         lines += ["", "Bolt product (SI units: m, N, N/m/m, N/m):", "",
                   "| product | " + " | ".join(PRODUCT_KEYS) + " | source |", "|---" * (len(PRODUCT_KEYS) + 2) + "|",
@@ -747,9 +821,12 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
               "- **Peak force**: the largest axial force along any bolt, per bolt (in 2D the bolts of a row "
               "are smeared over the row spacing and the force given back per bolt; in 3D every bolt is its "
               "own line of elements). **Utilisation**: peak force / the product's yield force.",
-              "- **Factor of safety**: strength reduction: cohesion and tan(friction angle) of every "
-              "plastic unit (and the bolts' bond) divided by F until the roof has no equilibrium or its "
-              "largest displacement jumps; the value is the largest stable F, to the stated tolerance. "
+              "- **Factor of safety**: strength reduction: cohesion, tan(friction angle) and tensile strength "
+              "of every Mohr-Coulomb unit and bedding plane (and the bolts' bond) divided by F until the roof "
+              "has no equilibrium or its largest displacement jumps; the value is the largest stable F, to the "
+              "stated tolerance. A Hoek-Brown unit has its intact compressive strength sigma_ci divided by F "
+              "instead (m_b, s, a unchanged): its compressive and tensile strengths fall by F, its shear "
+              "strength under confinement by less, so its F is not the same reduction as c, tan(phi). "
               "**FoS >= target**: one strength-reduction path to the target F (yes, no, or not run when "
               "the candidate failed earlier).",
               "- **Bolting min/m**: bolter minutes per metre of advance for the pattern (production model)."]
