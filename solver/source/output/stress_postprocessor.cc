@@ -54,11 +54,9 @@ namespace roofspan
     const auto cell = inputs.template get_cell<dim>();
     for (unsigned int q = 0; q < computed.size(); ++q)
       {
-        const SymmetricTensor<2, 3> s = stress(cell->material_id(),
-                                               cell->active_cell_index(),
-                                               inputs.solution_gradients[q],
-                                               inputs.evaluation_points[q]);
-        unsigned int                k = 0;
+        const SymmetricTensor<2, 3> s =
+            stress(cell, inputs.solution_gradients[q], inputs.evaluation_points[q]);
+        unsigned int k = 0;
         for (unsigned int a = 0; a < dim; ++a)
           for (unsigned int b = 0; b < dim; ++b)
             computed[q](k++) = s[a][b];

@@ -174,6 +174,7 @@ namespace roofspan
                     auto &sequence            = cell_branch_sequence[cell->active_cell_index()];
                     sequence                  = sequence * 31 + branch + 1;
                     state.trial_states[index] = update.state;
+                    state.trial_states[index].stress   = update.stress;
                     const SymmetricTensor<2, 3> dsigma = update.stress - sigma0;
                     for (unsigned int i = 0; i < dofs_per_cell; ++i)
                       cell_internal(i) += (dsigma * B[i]) * JxW;

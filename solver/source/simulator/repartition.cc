@@ -14,14 +14,18 @@ namespace roofspan
 
   namespace
   {
-    // A material state as numbers: plastic strain (6 components), yield mode.
-    constexpr unsigned int state_width = 7;
+    // A material state as numbers: plastic strain and stress (6 components
+    // each), yield mode.
+    constexpr unsigned int state_width = 13;
 
     void pack(const MaterialState &s, std::vector<double> &to)
     {
       for (unsigned int i = 0; i < 3; ++i)
         for (unsigned int j = i; j < 3; ++j)
           to.push_back(s.plastic_strain[i][j]);
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = i; j < 3; ++j)
+          to.push_back(s.stress[i][j]);
       to.push_back(static_cast<double>(s.mode));
     }
 
@@ -32,6 +36,9 @@ namespace roofspan
       for (unsigned int i = 0; i < 3; ++i)
         for (unsigned int j = i; j < 3; ++j)
           s.plastic_strain[i][j] = from[k++];
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = i; j < 3; ++j)
+          s.stress[i][j] = from[k++];
       s.mode = static_cast<YieldMode>(static_cast<int>(from[k]));
       return s;
     }

@@ -18,10 +18,12 @@ namespace roofspan
     bedding = 3
   };
 
-  /// History of one material point.
+  /// History of one material point, and the stress its model returned for
+  /// it (outputs sample this stress; they never run the model again).
   struct MaterialState
   {
     dealii::SymmetricTensor<2, 3> plastic_strain;
+    dealii::SymmetricTensor<2, 3> stress; ///< total stress [Pa] (zero until first updated)
     YieldMode                     mode = YieldMode::elastic;
   };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/dofs/dof_handler.h>
 #include <deal.II/numerics/data_postprocessor.h>
 
 #include <functional>
@@ -18,11 +19,11 @@ namespace roofspan
   class StressPostprocessor : public dealii::DataPostprocessor<dim>
   {
   public:
-    using StressFunction =
-        std::function<dealii::SymmetricTensor<2, 3>(dealii::types::material_id,
-                                                    unsigned int, // active cell index
-                                                    const std::vector<dealii::Tensor<1, dim>> &,
-                                                    const dealii::Point<dim> &)>;
+    /// The total stress at a point of a cell from the displacement gradient there.
+    using StressFunction = std::function<
+        dealii::SymmetricTensor<2, 3>(const typename dealii::DoFHandler<dim>::cell_iterator &,
+                                      const std::vector<dealii::Tensor<1, dim>> &,
+                                      const dealii::Point<dim> &)>;
 
     /// With `tensor_as_scalars` the stress components are written as
     /// scalars stress_xx, stress_xy, ... (for HDF5/XDMF, which stores

@@ -110,14 +110,14 @@ namespace roofspan
     /// Runs the whole analysis and writes the output directory. (simulator.cc)
     void run();
 
-    /// Total stress (in-situ + change) at a point of a cell with material
-    /// `material`, from the displacement gradient and the cell's mean plastic
-    /// history: in plastic cells the history of the nearest quadrature point,
-    /// through the constitutive model (so the stress is admissible). Full
-    /// 3x3 tensor: in 2D
+    /// Total stress (in-situ + change) at a point of a cell (`unit_point`
+    /// in its reference cell): in plastic units the stresses the model
+    /// returned at the cell's quadrature points, interpolated; elsewhere
+    /// Hooke's law from the displacement gradient. Full 3x3 tensor: in 2D
     /// the out-of-plane stress follows from plane strain. (output.cc)
     dealii::SymmetricTensor<2, 3> total_stress(dealii::types::material_id material,
                                                unsigned int               cell_index,
+                                               const dealii::Point<dim>  &unit_point,
                                                const std::vector<dealii::Tensor<1, dim>> &gradient,
                                                const dealii::Point<dim> &point) const;
 
@@ -298,19 +298,13 @@ namespace roofspan
                            const dealii::Vector<float>              *yield_state,
                            const dealii::Vector<float>              *plastic_strain) const;
 
-    /// Total stress as total_stress(), in `state` (its histories and
-    /// strengths); `cell_q_points`: where the cell's history points are.
-    /// (output.cc)
-    dealii::SymmetricTensor<2, 3> stress_in(const AnalysisState<dim>  &state,
-                                            const dealii::Point<dim>  *cell_q_points,
-                                            dealii::types::material_id material,
-                                            unsigned int               cell_index,
+    /// Total stress as total_stress(), in `state`. (output.cc)
+    dealii::SymmetricTensor<2, 3> stress_in(const AnalysisState<dim>                  &state,
+                                            dealii::types::material_id                 material,
+                                            unsigned int                               cell_index,
+                                            const dealii::Point<dim>                  &unit_point,
                                             const std::vector<dealii::Tensor<1, dim>> &gradient,
                                             const dealii::Point<dim>                  &point) const;
-
-    /// The history points' positions of every owned cell (active cell index
-    /// x points per cell). (output.cc)
-    std::vector<dealii::Point<dim>> history_point_positions() const;
 
     /// Writes mechanism.pvd with one pvtu per factor of safety's limit
     /// (nothing when no continuation reached one). (output.cc)
@@ -414,8 +408,7 @@ namespace roofspan
       /// per branch: points (or bolt elements) checked, worst relative difference
       std::map<std::string, std::pair<unsigned long, double>> branches;
     } jacobian_record;
-    unsigned int                    n_q_points = 0;    ///< per cell, of the material histories
-    std::vector<dealii::Point<dim>> quadrature_points; ///< per point of owned cells, for output
+    unsigned int n_q_points = 0; ///< per cell, of the material histories
     /// The mechanism at a factor of safety's limit, for ParaView: the last
     /// stable increment's displacement (the mechanism forming) and the yield
     /// state there. continue_strength_reduction fills `limit_fields`; run()
