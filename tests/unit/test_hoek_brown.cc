@@ -12,33 +12,19 @@
 #include <random>
 #include <set>
 
+#include "unit_checks.h"
+
 using namespace dealii;
 using roofspan::HoekBrown;
 using roofspan::MaterialState;
 using roofspan::StrengthFactor;
 using roofspan::YieldMode;
+using unit_checks::check;
+using unit_checks::failures;
+using unit_checks::random_tensor;
 
 namespace
 {
-  int failures = 0;
-
-  void check(const char *what, const double value, const double limit)
-  {
-    const bool ok = value <= limit;
-    std::printf("%-62s %12.3e  (limit %8.1e) %s\n", what, value, limit, ok ? "ok" : "FAIL");
-    failures += !ok;
-  }
-
-  SymmetricTensor<2, 3> random_tensor(std::mt19937 &gen, const double size)
-  {
-    std::uniform_real_distribution<double> u(-1, 1);
-    SymmetricTensor<2, 3>                  t;
-    for (unsigned int i = 0; i < 3; ++i)
-      for (unsigned int j = i; j < 3; ++j)
-        t[i][j] = size * u(gen);
-    return t;
-  }
-
   /// Peak axial compressive stress of a triaxial test at confining stress
   /// `confining` (compression positive): lateral stresses held by Newton
   /// on the lateral strain, axial strain driven in steps.
