@@ -14,7 +14,7 @@ about 4 minutes for the four runs).
 2. Bolted, each 3D bolt is a line that pulls on the rock at its own
    y-position, while 2D spreads it evenly along the drift (a plane of
    bolts). Sags are compared as the mean along the drift (Simpson over
-   the slice, exact for its Q2 cells). Measured (session 12): mid-span
+   the slice, exact for its Q2 cells). Measured: mid-span
    sag 0.4 %, rib-top settlement 0.9 %, yielded-zone height equal, the
    mean sag where 2D sags most (0.3 m from the rib, just past the tilted
    rib bolt's collar) 6.6 % more in 3D, peak bolt forces 2.5 % (rib bolt)

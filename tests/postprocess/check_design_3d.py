@@ -39,8 +39,8 @@ def narrowed_3d():
         text = f.read()
     text = text.replace('case = "intersection_4.5m.prm"',
                         f'case = "{os.path.join(ROOT, "cases", "intersection_4.5m.prm")}"')
-    # 2 x 2.4 m at 2 m: the candidate whose check at F = 1.3 stalled in
-    # session 14 (Newton at F = 1.228 with the l2 line search, no verdict,
+    # 2 x 2.4 m at 2 m: the candidate whose check at F = 1.3 once stalled
+    # (Newton at F = 1.228 with the l2 line search, no verdict,
     # the search stopped with exit 4); the path now steps past such a stall
     # with the other line search and ends on a verdict.
     for key, value in (("bolts_per_row", "[2]"), ("row_spacing", "[2.0]"), ("length", "[2.4]")):
