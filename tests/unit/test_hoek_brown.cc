@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <random>
 #include <set>
 
@@ -148,9 +149,10 @@ int main()
           strains.push_back(extension);
           strains.push_back(t * unit_symmetric_tensor<3>());
         }
-      std::set<unsigned int> branches;
-      double                 worst_inside = 0, worst_consistency = 0, worst_tangent = 0;
-      unsigned int           n_plastic = 0, n_failed = 0;
+      std::set<unsigned int>               branches;
+      std::map<unsigned int, unsigned int> compared; // tangent columns compared per branch
+      double       worst_inside = 0, worst_consistency = 0, worst_tangent = 0;
+      unsigned int n_plastic = 0, n_failed = 0;
       for (const auto &strain : strains)
         {
           const auto r = model.update(strain, sigma0, MaterialState(), 1.0);
@@ -180,6 +182,7 @@ int main()
                 // Skip differences across a branch change (a kink).
                 if (plus.branch != r.branch || minus.branch != r.branch)
                   continue;
+                ++compared[r.branch];
                 const auto            column = (plus.stress - minus.stress) / (2 * h);
                 SymmetricTensor<2, 3> unit;
                 unit[a][b]                        = 1;
@@ -200,6 +203,16 @@ int main()
       check("  consistency |f(returned)| / |sigma| (plastic points)", worst_consistency, 1e-10);
       check("  tangent vs central difference, max |error| / 2G", worst_tangent, 1e-5);
       check("  branches not reached (of face, two edges, apex)", 5. - branches.size(), 0);
+      check("  plastic branches whose tangent was never compared",
+            double(!compared[HoekBrown::face] + !compared[HoekBrown::edge_major] +
+                   !compared[HoekBrown::edge_minor]),
+            0);
+      // A strain that is not finite is a failed update, never a stress.
+      SymmetricTensor<2, 3> not_finite;
+      not_finite[0][0] = std::nan("");
+      check("  non-finite strain not reported as a failed update",
+            model.update(not_finite, sigma0, MaterialState(), 1.0).ok ? 1 : 0,
+            0);
     }
 
   std::printf(failures ? "FAILED: %d checks\n" : "all checks passed\n", failures);

@@ -158,6 +158,14 @@ namespace roofspan
       return -a * m_b * std::pow(base, a - 1);
     };
 
+    if (!std::isfinite(trial.norm()))
+      {
+        result.ok      = false;
+        result.failure = "Hoek-Brown: the trial stress is not finite";
+        result.stress  = trial;
+        result.tangent = C;
+        return result;
+      }
     const auto   eig  = eigenvectors(trial, SymmetricTensorEigenvectorMethod::jacobi);
     const Vec3   s_tr = {eig[0].first, eig[1].first, eig[2].first};
     const double scale =
@@ -227,9 +235,12 @@ namespace roofspan
         const Vec3   dp    = on_major ? Vec3{1, 1, 1 + slope} : Vec3{1, 1 + slope, 1 + slope};
         return std::make_pair(n_tr - dot(n, point(x)), -dot(n, dp));
       };
-      // phi has one sign at the apex; step down until it changes.
+      // phi is monotone, positive far below on the major edge and negative
+      // on the minor one: no root if it has that sign at the apex already.
       const double at_apex = phi(tension).first;
-      double       lo      = std::min(s_tr[2], tension) - scale;
+      if ((at_apex > 0) == on_major)
+        return false;
+      double lo = std::min(s_tr[2], tension) - scale;
       for (unsigned int k = 0; k < 60 && (phi(lo).first > 0) == (at_apex > 0); ++k)
         lo -= 2 * (tension - lo);
       double x = 0;
@@ -253,7 +264,19 @@ namespace roofspan
       found = edge(major_edge) || edge(!major_edge);
     if (!found)
       {
-        // Apex: hydrostatic tension at the tensile strength.
+        // Apex: hydrostatic tension at the tensile strength. Every flow
+        // direction has a trace >= 0, so a return only lowers the mean
+        // stress: a trial below the apex (or not finite) reaching here is a
+        // failed update, not the apex.
+        const double mean = (s_tr[0] + s_tr[1] + s_tr[2]) / 3;
+        if (!std::isfinite(mean) || mean < tension - tol)
+          {
+            result.ok      = false;
+            result.failure = "Hoek-Brown return mapping found no face, edge or apex return";
+            result.stress  = trial;
+            result.tangent = C;
+            return result;
+          }
         sr     = {tension, tension, tension};
         branch = apex;
         found  = true;

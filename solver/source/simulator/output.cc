@@ -422,10 +422,15 @@ namespace roofspan
             const auto stress_function = [&](const typename DoFHandler<dim>::cell_iterator &cell,
                                              const std::vector<Tensor<1, dim>>             &g,
                                              const Point<dim>                              &p) {
+              // The reference point only where the quadrature points' stress is
+              // sampled (plastic units): inverting the mapping costs a Newton
+              // solve per point.
+              const bool sampled = plastic && !models.at(cell->material_id())->is_linear();
               return stress_in(state,
                                cell->material_id(),
                                cell->active_cell_index(),
-                               mapping->transform_real_to_unit_cell(cell, p),
+                               sampled ? mapping->transform_real_to_unit_cell(cell, p) :
+                                         Point<dim>(),
                                g,
                                p);
             };

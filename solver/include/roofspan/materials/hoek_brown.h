@@ -65,8 +65,8 @@ namespace roofspan
     {
       elastic = 0,
       face,       ///< sigma_1 > sigma_2 > sigma_3 on the surface
-      edge_major, ///< sigma_1 = sigma_2 (triaxial extension, compression positive)
-      edge_minor, ///< sigma_2 = sigma_3 (triaxial compression)
+      edge_major, ///< sigma_1 = sigma_2 (triaxial compression: the two least compressive equal)
+      edge_minor, ///< sigma_2 = sigma_3 (triaxial extension)
       apex        ///< hydrostatic tension at the tensile strength
     };
 
