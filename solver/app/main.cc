@@ -168,8 +168,8 @@ namespace
    */
   int end_with(const MPI_Comm failures, const int code, const std::string &message)
   {
-    constexpr double grace_seconds = 10;
-    MPI_Request      all_failed;
+    const double grace_seconds = roofspan::failure_grace_seconds();
+    MPI_Request  all_failed;
     MPI_Ibarrier(failures, &all_failed);
     const double start = MPI_Wtime();
     int          done  = 0;

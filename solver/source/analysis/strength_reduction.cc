@@ -3,6 +3,8 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <sstream>
 
@@ -229,5 +231,68 @@ namespace roofspan
     result.upper     = hi;
     result.criterion = upper_why;
     return result;
+  }
+  nlohmann::json StrengthReduction::summary_entry(const Result &r, const bool bolted) const
+  {
+    nlohmann::json trials = nlohmann::json::array();
+    for (const auto &[F, trial] : r.trials)
+      trials.push_back({{"factor", F},
+                        {"converged", trial.converged},
+                        {"max_displacement", trial.max_displacement},
+                        {"load_reached", trial.load_reached},
+                        {"note", trial.note}});
+    nlohmann::json curve = nlohmann::json::array();
+    for (const auto &p : r.curve)
+      curve.push_back({{"factor", p.factor},
+                       {"max_displacement", p.max_displacement},
+                       {"roof_sag", p.roof_sag}});
+    nlohmann::json failures_passed = nlohmann::json::array();
+    for (const auto &[reached, passed] : r.failures_passed)
+      failures_passed.push_back({{"failed_after", reached}, {"converged_at", passed}});
+    nlohmann::json mechanism;
+    if (r.mechanism.present)
+      {
+        const auto &m = r.mechanism;
+        mechanism     = {{"factor", m.factor},
+                         {"yielded_points", m.yielded_points},
+                         {"last_increment_max_displacement", m.last_increment},
+                         {"bolts_yielded", m.bolts_yielded},
+                         {"bolts_pulled_out", m.bolts_pulled_out}};
+        if (m.yielded_zone_height >= 0)
+          mechanism["yielded_zone_height_above_roof"] = m.yielded_zone_height;
+      }
+    return nlohmann::json{{"value", r.factor},
+                          {"mechanism", mechanism},
+                          {"bracket", {r.lower, r.upper}},
+                          {"tolerance", tolerance},
+                          {"bounded", r.bounded},
+                          {"failure_criterion", r.criterion},
+                          {"displacement_jump_ratio", jump_ratio},
+                          {"bolted", bolted},
+                          {"method", r.method},
+                          {"curve", curve},
+                          {"failures_passed", failures_passed},
+                          {"trials", trials}};
+  }
+
+  std::string StrengthReduction::describe(const Result &r, const bool bolted)
+  {
+    std::ostringstream out;
+    out << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
+        << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
+    if (r.mechanism.present)
+      {
+        const auto &m = r.mechanism;
+        out << "    at the limit (F = " << m.factor << "): " << m.yielded_points
+            << " yielded points";
+        if (m.yielded_zone_height >= 0)
+          out << " reaching " << m.yielded_zone_height << " m above the roof";
+        out << "; last increment moved up to " << m.last_increment << " m";
+        if (bolted)
+          out << "; bolts yielded " << m.bolts_yielded.size() << ", pulled out "
+              << m.bolts_pulled_out.size();
+        out << '\n';
+      }
+    return out.str();
   }
 } // namespace roofspan

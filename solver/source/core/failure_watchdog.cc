@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 #include <string>
@@ -70,6 +71,16 @@ namespace roofspan
       }).detach();
     }
   } // namespace
+
+  double failure_grace_seconds()
+  {
+    const char *setting = std::getenv("ROOFSPAN_FAILURE_GRACE");
+    if (setting == nullptr || *setting == '\0')
+      return 10;
+    char        *end   = nullptr;
+    const double value = std::strtod(setting, &end);
+    return end != setting && *end == '\0' && value > 0 ? value : 10;
+  }
 
   void arm_failure_watchdog(std::exception_ptr error, const double seconds)
   {

@@ -308,18 +308,25 @@ namespace roofspan
     return s;
   }
 
+  MohrCoulomb MohrCoulomb::parse_rock(dealii::ParameterHandler &prm, const RockUnit &unit)
+  {
+    prm.enter_subsection("Mohr-Coulomb");
+    const auto s = parse_strength(prm, unit.file, "Rock unit/Mohr-Coulomb");
+    prm.leave_subsection();
+    return MohrCoulomb(unit.lame_lambda(),
+                       unit.shear_modulus(),
+                       s.cohesion,
+                       s.friction_angle,
+                       s.dilation_angle,
+                       s.tensile_strength);
+  }
+
   namespace
   {
     RockModelMaker parse_mohr_coulomb(dealii::ParameterHandler &prm, RockUnit &unit)
     {
-      prm.enter_subsection("Mohr-Coulomb");
-      const auto s = MohrCoulomb::parse_strength(prm, unit.file, "Rock unit/Mohr-Coulomb");
-      prm.leave_subsection();
-      const double lambda = unit.lame_lambda(), mu = unit.shear_modulus();
-      return [=](unsigned int) {
-        return std::make_unique<MohrCoulomb>(
-            lambda, mu, s.cohesion, s.friction_angle, s.dilation_angle, s.tensile_strength);
-      };
+      const MohrCoulomb model = MohrCoulomb::parse_rock(prm, unit);
+      return [=](unsigned int) { return std::make_unique<MohrCoulomb>(model); };
     }
   } // namespace
 

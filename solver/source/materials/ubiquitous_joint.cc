@@ -184,9 +184,7 @@ namespace roofspan
   {
     RockModelMaker parse_ubiquitous_joint(dealii::ParameterHandler &prm, RockUnit &unit)
     {
-      prm.enter_subsection("Mohr-Coulomb");
-      const auto rock = MohrCoulomb::parse_strength(prm, unit.file, "Rock unit/Mohr-Coulomb");
-      prm.leave_subsection();
+      const MohrCoulomb rock_model = MohrCoulomb::parse_rock(prm, unit);
       prm.enter_subsection("Bedding plane");
       const double dip = prm.get_double("Dip");
       require(dip >= 0 && dip <= 90,
@@ -197,14 +195,8 @@ namespace roofspan
       prm.leave_subsection();
       const double lambda = unit.lame_lambda(), mu = unit.shear_modulus();
       return [=](const unsigned int dim) -> std::unique_ptr<ConstitutiveModel> {
-        const MohrCoulomb rock_model(lambda,
-                                     mu,
-                                     rock.cohesion,
-                                     rock.friction_angle,
-                                     rock.dilation_angle,
-                                     rock.tensile_strength);
-        const double      angle = dip * M_PI / 180;
-        Tensor<1, 3>      normal;
+        const double angle = dip * M_PI / 180;
+        Tensor<1, 3> normal;
         normal[0]       = -std::sin(angle);
         normal[dim - 1] = std::cos(angle);
         return std::make_unique<UbiquitousJoint>(rock_model,

@@ -1,6 +1,7 @@
 #include <roofspan/output/vtk_xml_data.h>
 #include <roofspan/output/vtu_piece.h>
 
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -82,5 +83,23 @@ namespace roofspan
     f.close();
     if (!f)
       throw std::runtime_error("cannot write " + file);
+  }
+  void VtuPiece::write_parallel(const std::string &folder,
+                                const std::string &stem,
+                                const MPI_Comm     comm) const
+  {
+    int rank = 0, size = 1;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    const auto path = [&](const std::string &name) {
+      return (std::filesystem::path(folder) / name).string();
+    };
+    write(path(stem + "." + std::to_string(rank) + ".vtu"));
+    if (rank != 0)
+      return;
+    std::vector<std::string> pieces;
+    for (int r = 0; r < size; ++r)
+      pieces.push_back(stem + "." + std::to_string(r) + ".vtu");
+    write_pvtu(path(stem + ".pvtu"), pieces);
   }
 } // namespace roofspan

@@ -73,6 +73,7 @@ namespace roofspan
     std::uniform_real_distribution<double> uniform(-1, 1);
 
     std::vector<double> worst(names.size(), 0.);
+    constexpr double    settled_difference = 1e-8;
     for (unsigned int direction = 0; direction < 2; ++direction)
       {
         // A random direction that satisfies the homogeneous constraints and
@@ -151,6 +152,14 @@ namespace roofspan
             for (unsigned int b = 0; b < names.size(); ++b)
               if (sums[2 * b + 1] > 0)
                 best[b] = std::min(best[b], std::sqrt(sums[2 * b] / sums[2 * b + 1]));
+            // Every branch present already agrees far below any tolerance a
+            // test sets: smaller steps would only add round-off.
+            bool settled = true;
+            for (unsigned int b = 0; b < names.size(); ++b)
+              if (counts[b] > 0 && !(best[b] <= settled_difference))
+                settled = false;
+            if (settled)
+              break;
           }
         for (unsigned int b = 0; b < names.size(); ++b)
           if (counts[b] > 0 && std::isfinite(best[b]))

@@ -384,7 +384,6 @@ namespace roofspan
     internal_force.reinit(locally_owned_dofs, mpi_communicator);
     external_force.reinit(locally_owned_dofs, mpi_communicator);
     n_q_points = Utilities::fixed_power<dim>(degree + 1);
-    rock_solution.reinit(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
 
     timer.stop();
     setup_seconds += timer.last_wall_time(); // again after each repartitioning

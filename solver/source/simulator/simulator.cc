@@ -5,7 +5,12 @@
 #include <roofspan/core/provenance.h>
 #include <roofspan/core/rank_liveness.h>
 #include <roofspan/materials/linear_elastic.h>
+#include <roofspan/simulator/bolt_postprocessor.h>
+#include <roofspan/simulator/factor_of_safety_analysis.h>
+#include <roofspan/simulator/field_series_recorder.h>
+#include <roofspan/simulator/rock_results_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
+#include <roofspan/simulator/staged_excavation.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
@@ -53,31 +58,10 @@ namespace roofspan
     prm.enter_subsection("Loads");
     prm.declare_entry("Gravity", "true", Patterns::Bool(), "Body force from the unit weights.");
     prm.leave_subsection();
+    FieldSeriesRecorder<dim>::declare_parameters(prm);
     prm.enter_subsection("Output");
     prm.declare_entry("Write VTU", "true", Patterns::Bool(), "pvd + pvtu/vtu for ParaView.");
     prm.declare_entry("Write HDF5", "true", Patterns::Bool(), "HDF5 + XDMF with the same fields.");
-    prm.declare_entry("Time series",
-                      "stage ends",
-                      Patterns::Selection("stage ends|load steps"),
-                      "Steps of solution.pvd (and solution.xdmf): the fields at each "
-                      "stage end of the analysis (before support, after support), or at "
-                      "each converged load step. Time = step number; each step's label, "
-                      "load factor and strength reduction factor are in its field data "
-                      "and in summary.json ('fields').");
-    prm.declare_entry("Strength reduction steps",
-                      "true",
-                      Patterns::Bool(),
-                      "Add steps to the series from the strength-reduction "
-                      "continuations (F raised, bolted and unbolted), to watch the "
-                      "mechanism form: the first converged step (F = 1) and then each "
-                      "one at least 'Strength reduction step spacing' past the last "
-                      "one written.");
-    prm.declare_entry("Strength reduction step spacing",
-                      "0.1",
-                      Patterns::Double(0),
-                      "Smallest increase of F between two strength-reduction steps of "
-                      "the series (0: every converged continuation step; a 2D default "
-                      "case has about 90, 2 MB each).");
     prm.declare_entry("Compare with displacement function",
                       "false",
                       Patterns::Bool(),
@@ -181,13 +165,11 @@ namespace roofspan
     prm.enter_subsection("Output");
     write_vtu                          = prm.get_bool("Write VTU");
     write_hdf5                         = prm.get_bool("Write HDF5");
-    series_load_steps                  = prm.get("Time series") == "load steps";
-    series_strength_reduction          = prm.get_bool("Strength reduction steps");
-    series_strength_spacing            = prm.get_double("Strength reduction step spacing");
     compare_with_displacement_function = prm.get_bool("Compare with displacement function");
     const std::string probe_points     = prm.get("Probe points");
     prm.leave_subsection();
 
+    field_series = FieldSeriesRecorder<dim>::parse_settings(prm);
     library.parse_parameters(prm, file);
     stratigraphy.parse_parameters(prm, file);
     stratigraphy.resolve(library);
@@ -319,11 +301,9 @@ namespace roofspan
             pcout << "  warning: " << w << "\n";
         }
         setup_system();
-        analysis         = make_state(1., true);
-        series_directory = &out;
-        run_stages(analysis, true);
-        update_rock_solution();
-        collect_plastic_fields();
+        analysis = make_state(1., true);
+        FieldSeriesRecorder<dim> field_series(*this, out, this->field_series);
+        StagedExcavation<dim>(*this).run(analysis, true, &field_series);
 
         nlohmann::json summary;
         {
@@ -339,185 +319,21 @@ namespace roofspan
                 throw OutputFailure(out.write_failure(e.what()));
               }
           };
-          evaluate_results(summary);
-          writing([&]() { write_bolts(out, summary); });
+          RockResultsPostprocessor<dim>(*this).execute(analysis, out, summary);
+          writing([&]() { BoltPostprocessor<dim>(*this).execute(analysis, out, summary); });
           timer.stop();
           output_seconds += timer.last_wall_time();
         }
-        if (strength_reduction.enabled() || strength_reduction.check_factor() > 0)
-          {
-            TimerOutput::Scope t(*computing_timer, "strength reduction");
-            const double       reference = max_displacement(analysis);
-            const auto         log       = [&](const std::string &line) { pcout << line << '\n'; };
-            const auto to_json = [&](const StrengthReduction::Result &r, const bool bolted) {
-              nlohmann::json trials = nlohmann::json::array();
-              for (const auto &[F, trial] : r.trials)
-                trials.push_back({{"factor", F},
-                                  {"converged", trial.converged},
-                                  {"max_displacement", trial.max_displacement},
-                                  {"load_reached", trial.load_reached},
-                                  {"note", trial.note}});
-              nlohmann::json curve = nlohmann::json::array();
-              for (const auto &p : r.curve)
-                curve.push_back({{"factor", p.factor},
-                                 {"max_displacement", p.max_displacement},
-                                 {"roof_sag", p.roof_sag}});
-              pcout << "  factor of safety" << (bolted ? " (bolted) " : " (unbolted) ") << r.factor
-                    << " (bracket " << r.lower << " - " << r.upper << ", " << r.criterion << ")\n";
-              nlohmann::json failures_passed = nlohmann::json::array();
-              for (const auto &[reached, passed] : r.failures_passed)
-                failures_passed.push_back({{"failed_after", reached}, {"converged_at", passed}});
-              nlohmann::json mechanism;
-              if (r.mechanism.present)
-                {
-                  const auto &m = r.mechanism;
-                  mechanism     = {{"factor", m.factor},
-                                   {"yielded_points", m.yielded_points},
-                                   {"last_increment_max_displacement", m.last_increment},
-                                   {"bolts_yielded", m.bolts_yielded},
-                                   {"bolts_pulled_out", m.bolts_pulled_out}};
-                  if (m.yielded_zone_height >= 0)
-                    mechanism["yielded_zone_height_above_roof"] = m.yielded_zone_height;
-                  pcout << "    at the limit (F = " << m.factor << "): " << m.yielded_points
-                        << " yielded points";
-                  if (m.yielded_zone_height >= 0)
-                    pcout << " reaching " << m.yielded_zone_height << " m above the roof";
-                  pcout << "; last increment moved up to " << m.last_increment << " m";
-                  if (bolted)
-                    pcout << "; bolts yielded " << m.bolts_yielded.size() << ", pulled out "
-                          << m.bolts_pulled_out.size();
-                  pcout << '\n';
-                }
-              return nlohmann::json{{"value", r.factor},
-                                    {"mechanism", mechanism},
-                                    {"bracket", {r.lower, r.upper}},
-                                    {"tolerance", strength_reduction.tolerance},
-                                    {"bounded", r.bounded},
-                                    {"failure_criterion", r.criterion},
-                                    {"displacement_jump_ratio", strength_reduction.jump_ratio},
-                                    {"bolted", bolted},
-                                    {"method", r.method},
-                                    {"curve", curve},
-                                    {"failures_passed", failures_passed},
-                                    {"trials", trials}};
-            };
-            // A trial at F: Davis' parameters (or the units' own) all along
-            // the replayed excavation.
-            const auto trial_strength = [&](const double F) {
-              return StrengthFactor(F, strength_reduction.davis ? 1 : 0);
-            };
-            const auto analyse = [&](const double F) {
-              return analyse_reduced(trial_strength(F), true);
-            };
-            // Continuation needs a stable state at F = 1 to start from: the
-            // analysis itself, or the unbolted roof's own excavation. Without
-            // one (factor below 1, for the units' own parameters or for
-            // Davis') the bisection searches downward.
-            // The fields of a factor's limit state, when its continuation
-            // found one (limit_fields holds the last continuation's).
-            const auto keep_mechanism = [&](const StrengthReduction::Result &r,
-                                            const std::string               &name,
-                                            nlohmann::json                  &entry) {
-              if (r.mechanism.present && r.method == "continuation" &&
-                  limit_fields.factor == r.mechanism.factor && write_vtu)
-                {
-                  mechanisms.push_back(std::move(limit_fields));
-                  mechanisms.back().name       = name;
-                  entry["mechanism"]["fields"] = "mechanism_" + name + "_00.pvtu";
-                }
-              limit_fields = MechanismFields();
-            };
-            const auto reduce = [&](const bool with_support, const double to) {
-              series_context = with_support && bolts ? "bolted" : "unbolted";
-              if (strength_reduction.continuation)
-                {
-                  const auto below_one = [](const StrengthReduction::Result &r) {
-                    return r.bounded && r.upper <= 1;
-                  };
-                  if (with_support || !bolts)
-                    {
-                      auto r = continue_strength_reduction(analysis, to, reference);
-                      if (!below_one(r))
-                        return r;
-                    }
-                  else
-                    {
-                      AnalysisState<dim> unsupported;
-                      if (analyse_reduced(1., false, &unsupported).converged)
-                        {
-                          auto r =
-                              continue_strength_reduction(std::move(unsupported), to, reference);
-                          if (!below_one(r))
-                            return r;
-                        }
-                    }
-                }
-              return strength_reduction.run(
-                  [&](const double F) { return analyse_reduced(trial_strength(F), with_support); },
-                  reference,
-                  log);
-            };
-            if (strength_reduction.check_factor() > 0)
-              {
-                const double F = strength_reduction.check_factor();
-                series_context = "check";
-                auto check     = strength_reduction.continuation ?
-                                     continue_strength_reduction(analysis, F, reference) :
-                                     strength_reduction.check(analyse, F, reference, log);
-                if (strength_reduction.continuation)
-                  {
-                    // Stable at F when the path reached it.
-                    if (!check.bounded)
-                      check.criterion.clear();
-                    check.factor = F;
-                  }
-                const auto &last = check.trials.back().second;
-                pcout << "  strength check at F = " << check.factor << ": "
-                      << (check.criterion.empty() ? "stable" : "fails (" + check.criterion + ")")
-                      << '\n';
-                summary["strength_check"] = {{"factor", check.factor},
-                                             {"method", check.method},
-                                             {"stable", check.criterion.empty()},
-                                             {"failure_criterion", check.criterion},
-                                             {"bolted", bolts != nullptr},
-                                             {"max_displacement", last.max_displacement},
-                                             {"note", last.note}};
-              }
-            if (strength_reduction.enabled())
-              {
-                factor_of_safety            = reduce(true, strength_reduction.maximum_factor);
-                summary["factor_of_safety"] = to_json(factor_of_safety, bolts != nullptr);
-                keep_mechanism(factor_of_safety,
-                               bolts ? "bolted" : "unbolted",
-                               summary["factor_of_safety"]);
-              }
-            if (bolts && strength_reduction.enabled() && strength_reduction.include_unbolted)
-              {
-                // The same roof without its bolts (they stay idle).
-                const auto unbolted = reduce(false, strength_reduction.maximum_factor);
-                summary["factor_of_safety_unbolted"] = to_json(unbolted, false);
-                keep_mechanism(unbolted, "unbolted", summary["factor_of_safety_unbolted"]);
-              }
-            // The limit states, beside the solution (mechanism.pvd).
-            try
-              {
-                write_mechanisms(out);
-              }
-            catch (const std::exception &e)
-              {
-                throw OutputFailure(out.write_failure(e.what()));
-              }
-          }
+        FactorOfSafetyAnalysis<dim>(*this, field_series).run(out, summary);
         // The field series over the stages and strength-reduction steps.
         try
           {
-            write_field_series(out, summary);
+            field_series.write(summary);
           }
         catch (const std::exception &e)
           {
             throw OutputFailure(out.write_failure(e.what()));
           }
-        series_directory = nullptr;
         total.stop();
 
         const auto memory = [] {
@@ -555,21 +371,7 @@ namespace roofspan
             nlohmann::json steps = nlohmann::json::array();
             for (unsigned int i = 0; i < stage.steps.size(); ++i)
               {
-                const auto &step = stage.steps[i];
-                // Per Newton iteration: [relative residual before it, step
-                // length, linear iterations] (-1: not yet measurable).
-                nlohmann::json newton = nlohmann::json::array();
-                for (const auto &it : step.iterations)
-                  newton.push_back({it.residual, it.step_length, it.linear_iterations});
-                steps.push_back({{"load_factor", step.load},
-                                 {"increment", step.increment},
-                                 {"cuts", step.cuts},
-                                 {"watchdog_steps", step.watchdog_steps},
-                                 {"newton_iterations", step.newton_iterations},
-                                 {"linear_iterations", step.linear_iterations},
-                                 {"relative_residual", step.residual},
-                                 {"max_displacement", step.displacement},
-                                 {"newton", newton}});
+                steps.push_back(NonlinearSolver::summary_entry(stage.steps[i]));
                 if (i < stage.collar_forces.size())
                   steps.back()["bolt_collar_forces"] = stage.collar_forces[i];
               }
@@ -581,20 +383,7 @@ namespace roofspan
               stage_list.back()["roof_sag_mid_span"] = stage.roof_sag;
           }
         summary["stages"]           = stage_list;
-        summary["nonlinear_solver"] = {
-            {"method",
-             nonlinear_solver.method == NonlinearSolver::Method::petsc_snes ?
-                 "PETSc SNES newtonls, consistent tangent, line search " +
-                     nonlinear_solver.snes_line_search :
-                 std::string("Newton, consistent tangent, backtracking "
-                             "line search (Armijo, quadratic "
-                             "interpolation), watchdog")},
-            {"tolerance", nonlinear_solver.tolerance},
-            {"minimum_step_length", nonlinear_solver.minimum_step_length},
-            {"softening_ratio", nonlinear_solver.softening_ratio},
-            {"initial_load_steps", nonlinear_solver.load_steps},
-            {"maximum_step_cuts", nonlinear_solver.max_cuts},
-            {"maximum_iterations", nonlinear_solver.max_iterations}};
+        summary["nonlinear_solver"] = nonlinear_solver.summary_entry();
         {
           nlohmann::json list = nlohmann::json::array();
           for (const RepartitionRecord &r : repartitions)

@@ -176,14 +176,6 @@ namespace roofspan
     VecRestoreArray(to, &out);
   }
 
-  template <int dim>
-  void Simulator<dim>::update_rock_solution()
-  {
-    PETScWrappers::MPI::Vector rock(rock_owned_dofs, mpi_communicator);
-    copy_leading_owned(analysis.solution, rock, rock_owned_dofs.n_elements());
-    rock_solution = rock;
-  }
-
   template unsigned int        Simulator<2>::solve(AnalysisState<2> &);
   template unsigned int        Simulator<2>::solve_correction(const AnalysisState<2> &,
                                                        const PETScWrappers::MPI::Vector &,
@@ -192,8 +184,6 @@ namespace roofspan
                                                        const PETScWrappers::MPI::Vector &,
                                                        PETScWrappers::MPI::Vector &);
   template unsigned int        Simulator<3>::solve(AnalysisState<3> &);
-  template void                Simulator<2>::update_rock_solution();
-  template void                Simulator<3>::update_rock_solution();
   template std::vector<double> Simulator<2>::node_coordinates_of_owned_rows() const;
   template std::vector<double> Simulator<3>::node_coordinates_of_owned_rows() const;
 } // namespace roofspan

@@ -1,9 +1,14 @@
 #include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/input_error.h>
+#include <roofspan/simulator/factor_of_safety_analysis.h>
+#include <roofspan/simulator/field_series_recorder.h>
+#include <roofspan/simulator/mechanics_problem.h>
 #include <roofspan/simulator/simulator.h>
+#include <roofspan/simulator/step_observer.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -15,11 +20,6 @@ namespace roofspan
 
   namespace
   {
-    /// A stable state whose largest displacement exceeds the jump ratio.
-    struct DisplacementJump
-    {
-    };
-
     /**
      * Raises F along the path from the curve's last point to `to`. Where
      * Newton fails on the smallest increment, the failure may belong to that
@@ -41,7 +41,7 @@ namespace roofspan
      */
     void advance_past_failures(NonlinearSolver                                 path,
                                const double                                    largest_increment,
-                               const NonlinearSolver::Problem                 &problem,
+                               NonlinearProblem                               &problem,
                                const double                                    to,
                                const std::function<void(const std::string &)> &log,
                                StrengthReduction::Result                      &result)
@@ -110,6 +110,8 @@ namespace roofspan
                   try
                     {
                       single.advance(problem, reached, target, log);
+                      if (problem.path_ended())
+                        return;
                       passed = true;
                     }
                   catch (const NewtonStalled &)
@@ -136,90 +138,129 @@ namespace roofspan
   } // namespace
 
   template <int dim>
-  StrengthReduction::Result Simulator<dim>::continue_strength_reduction(AnalysisState<dim> s,
-                                                                        const double       to,
-                                                                        const double reference)
+  StrengthReduction::Result FactorOfSafetyAnalysis<dim>::continuation(AnalysisState<dim> s,
+                                                                      const double       to,
+                                                                      const double       reference)
   {
-    using Result = StrengthReduction::Result;
+    StepObserver<dim>    *observer = &field_series;
+    MechanismFields<dim> *limit    = &last_limit;
+    using Result                   = StrengthReduction::Result;
     Result result;
-    result.computed                 = true;
-    result.method                   = "continuation";
-    double     last_recorded_factor = 0;
-    const auto add_point            = [&]() {
-      result.curve.push_back({s.strength.factor, max_displacement(s), roof_sag_now(s)});
-      // The first point (F = 1), then one at least the spacing past the last
-      // recorded one.
-      const bool first = result.curve.size() == 1;
-      if (series_strength_reduction &&
-          (first || s.strength.factor >= last_recorded_factor + series_strength_spacing - 1e-12))
-        {
-          last_recorded_factor = s.strength.factor;
-          std::ostringstream label;
-          label << "strength reduction (" << series_context << "), F = " << s.strength.factor;
-          record_field_step(s, label.str());
-        }
+    result.computed                       = true;
+    result.method                         = "continuation";
+    const std::function<void()> add_point = [&]() {
+      result.curve.push_back({s.strength.factor, model.max_displacement(s), model.roof_sag_now(s)});
+      if (observer)
+        observer->strength_step(s, result.curve.size() == 1);
     };
 
-    // The same problem as the stages, with F as the path parameter and the
-    // load held at full excavation: each increment of F starts from the
-    // last stable state (its solution and histories), so the excavation is
-    // not replayed and the curve is continuous.
-    ProblemScratch           scratch;
-    NonlinearSolver::Problem problem = nonlinear_problem(s, scratch);
-    problem.linear                   = false;
-    const auto evaluate              = problem.evaluate;
-    // The path parameter: F, or during the switch to Davis' parameters at
+    // The path parameter p: F, or during the switch to Davis' parameters at
     // F = 1 their weight (0: the units' own, 1: Davis').
-    bool switching   = strength_reduction.davis;
-    problem.evaluate = [this, &s, &switching, evaluate](const double p, const bool with_tangent) {
-      if (switching)
-        s.strength = StrengthFactor(1, p);
-      else
-        s.strength = StrengthFactor(p, strength_reduction.davis ? 1 : 0);
-      if (bolts)
-        s.bolts.bond_factor = s.strength.factor;
-      return evaluate(1., with_tangent);
+    struct StrengthPath : MechanicsProblem<dim>
+    {
+      StrengthPath(Simulator<dim>                  &model,
+                   AnalysisState<dim>              &state,
+                   const StrengthReduction::Result &result,
+                   const std::function<void()>     &add_point,
+                   const double                     jump_limit)
+          : MechanicsProblem<dim>(model, state)
+          , result(result)
+          , add_point(add_point)
+          , jump_limit(jump_limit)
+          , switching(model.strength_reduction.davis)
+          , before_last(state.committed_solution)
+      {
+      }
+
+      /// The strength at p, the load held at full excavation.
+      void reduce_strength(const double p)
+      {
+        const bool davis     = this->model.strength_reduction.davis;
+        this->state.strength = switching ? StrengthFactor(1, p) : StrengthFactor(p, davis ? 1 : 0);
+        if (this->model.bolts)
+          this->state.bolts.bond_factor = this->state.strength.factor;
+      }
+      std::pair<double, double> residual(const double p) override
+      {
+        reduce_strength(p);
+        return MechanicsProblem<dim>::residual(1.);
+      }
+      void jacobian(const double p) override
+      {
+        reduce_strength(p);
+        MechanicsProblem<dim>::jacobian(1.);
+      }
+      std::pair<double, double> residual_and_jacobian(const double p) override
+      {
+        reduce_strength(p);
+        return MechanicsProblem<dim>::residual_and_jacobian(1.);
+      }
+
+      // Secant predictor: Newton starts an increment of F from the path
+      // extrapolated along its last increment, u_n + (dF / dF_n)(u_n -
+      // u_n-1). Near the limit the displacement per unit F grows fast, and
+      // starting from u_n leaves Newton to find the new plastic zone in 15-30
+      // damped iterations (measured). Both states satisfy the same
+      // constraints, so the extrapolation does too; the histories stay those
+      // of u_n.
+      void prepare_step(const double F) override
+      {
+        MechanicsProblem<dim>::prepare_step(1.);
+        const auto &c = result.curve;
+        if (!this->model.strength_reduction.secant_predictor || switching || c.size() < 2)
+          return;
+        const double last_increment = c.back().factor - c[c.size() - 2].factor;
+        if (last_increment <= 0)
+          return;
+        const double ratio = (F - c.back().factor) / last_increment;
+        this->state.solution.add(ratio, this->state.committed_solution, -ratio, before_last);
+        this->state.locally_relevant_solution = this->state.solution;
+      }
+
+      std::string parameter_name() const override
+      {
+        return switching ? "weight of Davis' parameters" : "F =";
+      }
+
+      /// A point of the curve; a jump of the largest displacement beyond
+      /// the limit ends the path.
+      void commit() override
+      {
+        before_last = this->state.committed_solution;
+        MechanicsProblem<dim>::commit();
+        if (switching)
+          return;
+        add_point();
+        jumped = result.curve.back().max_displacement > jump_limit;
+      }
+      bool path_ended() const override
+      {
+        return jumped;
+      }
+
+      const StrengthReduction::Result &result;
+      const std::function<void()>      add_point;
+      const double                     jump_limit;
+      bool                             switching;
+      bool                             jumped = false;
+      /// The stable state before the last one: the last increment's
+      /// displacement field is the mechanism forming.
+      PETScWrappers::MPI::Vector before_last;
     };
-    // The stable state before the last one: the last increment's
-    // displacement field is the mechanism forming.
-    PETScWrappers::MPI::Vector before_last = s.committed_solution;
-    // Secant predictor: Newton starts an increment of F from the path
-    // extrapolated along its last increment, u_n + (dF / dF_n)(u_n - u_n-1).
-    // Near the limit the displacement per unit F grows fast, and starting
-    // from u_n leaves Newton to find the new plastic zone in 15-30 damped
-    // iterations (measured). Both states satisfy the same constraints, so
-    // the extrapolation does too; the histories stay those of u_n.
-    problem.prepare_step = [this, &s, &before_last, &result, &switching](const double F) {
-      prepare_step(s, 1.);
-      const auto &c = result.curve;
-      if (!strength_reduction.secant_predictor || switching || c.size() < 2)
-        return;
-      const double last_increment = c.back().factor - c[c.size() - 2].factor;
-      if (last_increment <= 0)
-        return;
-      const double ratio = (F - c.back().factor) / last_increment;
-      s.solution.add(ratio, s.committed_solution, -ratio, before_last);
-      s.locally_relevant_solution = s.solution;
-    };
-    const auto commit = problem.commit;
-    problem.commit    = [&, commit]() {
-      before_last = s.committed_solution;
-      commit();
-      if (switching)
-        return;
-      add_point();
-      if (result.curve.back().max_displacement > strength_reduction.jump_ratio * reference)
-        throw DisplacementJump();
-    };
+    StrengthPath problem(
+        model, s, result, add_point, model.strength_reduction.jump_ratio * reference);
+    bool                       &switching   = problem.switching;
+    PETScWrappers::MPI::Vector &before_last = problem.before_last;
 
     // Increments of F: at most the initial one, cut near the limit down to
     // a quarter of the tolerance (and of the initial increment): the failed
     // increment, the bracket's width, is then below tolerance x F (F >= 1),
     // and a step that stalls far from the limit has cuts left to recover.
-    NonlinearSolver path = nonlinear_solver;
-    path.load_steps      = std::max(1., std::ceil((to - 1) / strength_reduction.initial_increment));
-    const double largest = (to - 1) / path.load_steps;
-    const double smallest = 0.25 * std::min(strength_reduction.tolerance, largest);
+    NonlinearSolver path = model.nonlinear_solver;
+    path.load_steps =
+        std::max(1., std::ceil((to - 1) / model.strength_reduction.initial_increment));
+    const double largest  = (to - 1) / path.load_steps;
+    const double smallest = 0.25 * std::min(model.strength_reduction.tolerance, largest);
     path.max_cuts         = std::ceil(std::log2(largest / smallest) - 1e-9);
     // Newton budgets along the path (measured on the default room, 2 ranks,
     // with the secant predictor): a converging increment takes 4-9
@@ -237,21 +278,11 @@ namespace roofspan
     // Davis' associated material: measured on the default room, the l2 and
     // cp line searches stall from F = 1.04 on, backtracking reaches 1.24
     // (see the README, "Where the factor comes from").
-    if (strength_reduction.davis && path.method == NonlinearSolver::Method::petsc_snes)
+    if (model.strength_reduction.davis && path.method == NonlinearSolver::Method::petsc_snes)
       path.snes_line_search = "bt";
-    const bool was_active = pcout.is_active();
-    pcout.set_condition(was_active && strength_reduction.log_trials);
-    // The solver's step lines name the path parameter "load": say which.
-    const auto log_as = [&](const std::string &parameter) {
-      return [&, parameter](const std::string &line) {
-        std::string l  = line;
-        const auto  at = l.find("load ");
-        if (at != std::string::npos && at < 8)
-          l.replace(at, 5, parameter);
-        pcout << l << '\n';
-      };
-    };
-    const auto log = log_as("F = ");
+    const bool was_active = model.pcout.is_active();
+    model.pcout.set_condition(was_active && model.strength_reduction.log_trials);
+    const auto log = [&](const std::string &line) { model.pcout << line << '\n'; };
 
     std::string note;
     if (switching)
@@ -261,11 +292,10 @@ namespace roofspan
         // to the other. Without equilibrium there the factor is below 1.
         NonlinearSolver to_davis = path;
         to_davis.load_steps      = 2;
-        const auto  log_switch   = log_as("weight of Davis' parameters ");
         std::string failure;
         try
           {
-            to_davis.advance(problem, 0., 1., log_switch);
+            to_davis.advance(problem, 0., 1., log);
           }
         catch (const NoEquilibrium &e)
           {
@@ -279,12 +309,12 @@ namespace roofspan
           }
         catch (...)
           {
-            pcout.set_condition(was_active);
+            model.pcout.set_condition(was_active);
             throw;
           }
         if (!failure.empty())
           {
-            pcout.set_condition(was_active);
+            model.pcout.set_condition(was_active);
             result.lower     = 0;
             result.upper     = 1;
             result.factor    = 0;
@@ -303,10 +333,27 @@ namespace roofspan
     try
       {
         advance_past_failures(path, largest, problem, to, log, result);
-        result.bounded   = false;
-        result.lower     = to;
-        result.upper     = to;
-        result.criterion = "none: stable up to the maximum factor";
+        if (problem.jumped)
+          {
+            const auto &c    = result.curve;
+            result.upper     = c.back().factor;
+            result.lower     = c.size() >= 2 ? c[c.size() - 2].factor : 1.;
+            result.criterion = "displacement jump";
+            note = "largest displacement " + format_number(c.back().max_displacement) + " m > " +
+                   format_number(model.strength_reduction.jump_ratio) + " x " +
+                   format_number(reference) + " m at F = " + format_number(c.back().factor);
+            result.curve.pop_back(); // not counted as stable
+            if (observer)
+              observer->strength_step_rejected(
+                  s, "beyond the displacement-jump limit: not counted as stable");
+          }
+        else
+          {
+            result.bounded   = false;
+            result.lower     = to;
+            result.upper     = to;
+            result.criterion = "none: stable up to the maximum factor";
+          }
       }
     catch (const NoEquilibrium &e)
       {
@@ -322,59 +369,52 @@ namespace roofspan
         result.criterion = "Newton stalled";
         note             = e.what();
       }
-    catch (const DisplacementJump &)
-      {
-        const auto &c    = result.curve;
-        result.upper     = c.back().factor;
-        result.lower     = c.size() >= 2 ? c[c.size() - 2].factor : 1.;
-        result.criterion = "displacement jump";
-        note = "largest displacement " + format_number(c.back().max_displacement) + " m > " +
-               format_number(strength_reduction.jump_ratio) + " x " + format_number(reference) +
-               " m at F = " + format_number(c.back().factor);
-        result.curve.pop_back(); // not counted as stable
-        if (!field_steps.empty() && field_steps.back().strength_factor == s.strength.factor)
-          field_steps.back().note = "beyond the displacement-jump limit: not counted as stable";
-      }
     catch (...)
       {
-        pcout.set_condition(was_active);
+        model.pcout.set_condition(was_active);
         throw;
       }
-    pcout.set_condition(was_active);
+    model.pcout.set_condition(was_active);
     result.factor = result.lower;
 
     // The mechanism at the limit: the last stable state (the failed trial is
-    // reverted), evaluated again at its own F for the bolts' forces.
+    // reverted), evaluated again at its own F for the model.bolts' forces.
     auto &m           = result.mechanism;
     m.present         = true;
     m.factor          = result.curve.back().factor;
     s.strength.factor = m.factor;
-    if (bolts)
+    if (model.bolts)
       s.bolts.bond_factor = m.factor;
     s.solution                  = s.committed_solution;
     s.locally_relevant_solution = s.solution;
-    assemble_system(s, 1., false);
-    const auto [n_yielded, top] = yielded_extent(s);
+    model.assemble_system(s, 1., false);
+    const auto [n_yielded, top] = model.yielded_extent(s);
     m.yielded_points            = n_yielded;
-    if (geometry->roof.present)
-      m.yielded_zone_height = n_yielded > 0 ? std::max(0., top - geometry->roof.elevation) : 0.;
+    if (model.geometry->roof.present)
+      m.yielded_zone_height =
+          n_yielded > 0 ? std::max(0., top - model.geometry->roof.elevation) : 0.;
     PETScWrappers::MPI::Vector increment = s.committed_solution;
     increment -= before_last;
     {
       // The rock's part: what mechanism_*.pvtu shows.
-      PETScWrappers::MPI::Vector rock(rock_owned_dofs, mpi_communicator);
-      copy_leading_owned(increment, rock, rock_owned_dofs.n_elements());
-      m.last_increment    = rock.linfty_norm();
-      limit_fields.factor = m.factor;
-      limit_fields.last_increment.reinit(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
-      limit_fields.last_increment = rock;
-      limit_fields.yield_state    = yield_state_of(s);
+      PETScWrappers::MPI::Vector rock(model.rock_owned_dofs, model.mpi_communicator);
+      copy_leading_owned(increment, rock, model.rock_owned_dofs.n_elements());
+      m.last_increment = rock.linfty_norm();
+      if (limit)
+        {
+          limit->factor = m.factor;
+          limit->last_increment.reinit(model.rock_owned_dofs,
+                                       model.rock_relevant_dofs,
+                                       model.mpi_communicator);
+          limit->last_increment = rock;
+          limit->yield_state    = model.yield_state_of(s);
+        }
     }
-    if (bolts)
+    if (model.bolts)
       {
         std::vector<typename BoltSet<dim>::BoltResult>    list;
         std::vector<typename BoltSet<dim>::ElementResult> elements;
-        bolts->gather_results(s.bolts, s.locally_relevant_solution, list, elements);
+        model.bolts->gather_results(s.bolts, s.locally_relevant_solution, list, elements);
         for (unsigned int b = 0; b < list.size(); ++b)
           {
             if (list[b].yielded)
@@ -405,7 +445,7 @@ namespace roofspan
   }
 
   template StrengthReduction::Result
-  Simulator<2>::continue_strength_reduction(AnalysisState<2>, double, double);
+  FactorOfSafetyAnalysis<2>::continuation(AnalysisState<2>, double, double);
   template StrengthReduction::Result
-  Simulator<3>::continue_strength_reduction(AnalysisState<3>, double, double);
+  FactorOfSafetyAnalysis<3>::continuation(AnalysisState<3>, double, double);
 } // namespace roofspan

@@ -3,6 +3,8 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -119,8 +121,39 @@ namespace roofspan
     prm.leave_subsection();
   }
 
+  nlohmann::json NonlinearSolver::summary_entry() const
+  {
+    return {{"method",
+             method == Method::petsc_snes ?
+                 "PETSc SNES newtonls, consistent tangent, line search " + snes_line_search :
+                 std::string("Newton, consistent tangent, backtracking line search (Armijo, "
+                             "quadratic interpolation), watchdog")},
+            {"tolerance", tolerance},
+            {"minimum_step_length", minimum_step_length},
+            {"softening_ratio", softening_ratio},
+            {"initial_load_steps", load_steps},
+            {"maximum_step_cuts", max_cuts},
+            {"maximum_iterations", max_iterations}};
+  }
+
+  nlohmann::json NonlinearSolver::summary_entry(const Step &step)
+  {
+    nlohmann::json newton = nlohmann::json::array();
+    for (const auto &it : step.iterations)
+      newton.push_back({it.residual, it.step_length, it.linear_iterations});
+    return {{"load_factor", step.load},
+            {"increment", step.increment},
+            {"cuts", step.cuts},
+            {"watchdog_steps", step.watchdog_steps},
+            {"newton_iterations", step.newton_iterations},
+            {"linear_iterations", step.linear_iterations},
+            {"relative_residual", step.residual},
+            {"max_displacement", step.displacement},
+            {"newton", newton}};
+  }
+
   NonlinearSolver::Step
-  NonlinearSolver::equilibrate(const Problem                                  &problem,
+  NonlinearSolver::equilibrate(NonlinearProblem                               &problem,
                                const double                                    load,
                                const std::function<void(const std::string &)> &log) const
   {
@@ -132,14 +165,14 @@ namespace roofspan
     return single.advance(problem, load, load, log).back();
   }
 
-  std::string NonlinearSolver::newton(const Problem &problem,
-                                      const double   target,
-                                      Step          &s,
-                                      bool          &linear_failure,
+  std::string NonlinearSolver::newton(NonlinearProblem &problem,
+                                      const double      target,
+                                      Step             &s,
+                                      bool             &linear_failure,
                                       const std::function<void(const std::string &)> &log) const
   {
     problem.prepare_step(target);
-    auto [residual, reference] = problem.evaluate(target, true);
+    auto [residual, reference] = problem.residual_and_jacobian(target);
     // Watchdog (Chamberlain et al. 1982): where many points sit on kinks of
     // the return mapping (edges, apex, tension corners), ||R|| need not fall
     // along the Newton direction except for tiny lengths, although the full
@@ -151,12 +184,12 @@ namespace roofspan
     // whose residual rose.
     double       watchdog_reference = -1;
     unsigned int watchdog_left      = 0;
-    bool         watchdog_allowed   = problem.save_iterate && problem.restore_iterate;
+    bool         watchdog_allowed   = problem.can_restore_iterate();
     if (residual >= 0 && !std::isfinite(residual))
       {
         // At the committed state nothing can be backtracked: the values
         // themselves are broken.
-        const std::string place = problem.non_finite_place ? problem.non_finite_place() : "";
+        const std::string place = problem.non_finite_place();
         throw NonFiniteValues("the residual at the start of the load step to " +
                               format_number(target) + " is not finite" +
                               (place.empty() ? "" : " (" + place + ")"));
@@ -171,7 +204,7 @@ namespace roofspan
           return "";
         if (it == max_iterations)
           return "no convergence in " + std::to_string(max_iterations) + " iterations";
-        if (method == Method::petsc_snes && measurable && !problem.linear)
+        if (method == Method::petsc_snes && measurable && !problem.is_linear())
           return snes(problem, target, relative, reference, s, linear_failure, log);
         if (watchdog_left > 0 && measurable)
           {
@@ -182,7 +215,7 @@ namespace roofspan
                 // Back to where the full step was taken; from there the line
                 // search alone, for the rest of this attempt.
                 problem.restore_iterate();
-                std::tie(residual, reference) = problem.evaluate(target, true);
+                std::tie(residual, reference) = problem.residual_and_jacobian(target);
                 watchdog_allowed              = false;
                 continue;
               }
@@ -203,7 +236,7 @@ namespace roofspan
         try
           {
             iteration.linear_iterations = problem.solve_and_update();
-            if (!problem.linear && problem.after_correction)
+            if (!problem.is_linear())
               problem.after_correction();
           }
         catch (const LinearSolverFailure &e)
@@ -222,7 +255,7 @@ namespace roofspan
           }
         s.linear_iterations += iteration.linear_iterations;
         ++s.newton_iterations;
-        if (problem.linear)
+        if (problem.is_linear())
           {
             s.residual = 0;
             s.iterations.push_back(iteration);
@@ -230,7 +263,7 @@ namespace roofspan
           }
 
         // Full correction first, with the tangent (accepted most of the time).
-        auto [trial, trial_reference] = problem.evaluate(target, true);
+        auto [trial, trial_reference] = problem.residual_and_jacobian(target);
         if (measurable)
           {
             const double phi0  = residual * residual;
@@ -274,13 +307,13 @@ namespace roofspan
                   }
                 alpha = next;
                 problem.set_step_length(alpha);
-                value = problem.evaluate(target, false).first;
+                value = problem.residual(target).first;
                 ++iteration.residual_evaluations;
                 backtracked = true;
               }
             iteration.step_length = alpha;
             if (backtracked)
-              std::tie(trial, trial_reference) = problem.evaluate(target, true);
+              std::tie(trial, trial_reference) = problem.residual_and_jacobian(target);
           }
         residual  = trial;
         reference = trial_reference;
@@ -302,7 +335,7 @@ namespace roofspan
   }
 
   std::vector<NonlinearSolver::Step>
-  NonlinearSolver::advance(const Problem                                  &problem,
+  NonlinearSolver::advance(NonlinearProblem                               &problem,
                            const double                                    from,
                            const double                                    to,
                            const std::function<void(const std::string &)> &log) const
@@ -318,7 +351,7 @@ namespace roofspan
     const double    smallest = full_step / std::pow(2., max_cuts);
     FailureEvidence evidence;
     evidence.path = earlier_path;
-    evidence.path.push_back({from, problem.displacement ? problem.displacement() : 0.});
+    evidence.path.push_back({from, problem.displacement()});
     while (force || load < to - end_tolerance)
       {
         force = false;
@@ -345,11 +378,11 @@ namespace roofspan
         const std::string  failure = solver->newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
-        line << "    load " << target << ": ";
+        line << "    " << problem.parameter_name() << ' ' << target << ": ";
         if (failure.empty())
           {
             problem.commit();
-            s.displacement = problem.displacement ? problem.displacement() : 0.;
+            s.displacement = problem.displacement();
             evidence.path.push_back({target, s.displacement});
             load = target;
             line << s.newton_iterations << " Newton iterations, " << s.linear_iterations
@@ -369,6 +402,8 @@ namespace roofspan
               }
             log(line.str());
             steps.push_back(s);
+            if (problem.path_ended())
+              return steps;
             cuts = 0;
             // The next increment follows how hard this one was: doubled after
             // an easy step, kept after a moderate one, halved after a hard

@@ -16,20 +16,20 @@ namespace roofspan
     /// SNESSolve.
     struct SnesContext
     {
-      const NonlinearSolver::Problem *problem        = nullptr;
-      double                          load           = 0;
-      double                          reference      = 0; ///< of the last evaluation
-      double                          tolerance      = 0;
-      unsigned int                    max_iterations = 0;
-      NonlinearSolver::Step          *step           = nullptr;
-      unsigned int                    linear_its     = 0;     ///< of the current correction
-      std::string                     linear_failure;         ///< at the step's first iterate
-      std::string                     iterate_linear_failure; ///< at a later one
-      std::string                     solver_remedy;          ///< the failed solve's remedy
-      SNES                            snes = nullptr;
-      std::string                     non_finite;
-      bool                            cycling = false; ///< the iterates repeat two states
-      std::string                     rank_failure; ///< RankFailure met in a callback (all ranks)
+      NonlinearProblem      *problem        = nullptr;
+      double                 load           = 0;
+      double                 reference      = 0; ///< of the last evaluation
+      double                 tolerance      = 0;
+      unsigned int           max_iterations = 0;
+      NonlinearSolver::Step *step           = nullptr;
+      unsigned int           linear_its     = 0;     ///< of the current correction
+      std::string            linear_failure;         ///< at the step's first iterate
+      std::string            iterate_linear_failure; ///< at a later one
+      std::string            solver_remedy;          ///< the failed solve's remedy
+      SNES                   snes = nullptr;
+      std::string            non_finite;
+      bool                   cycling = false; ///< the iterates repeat two states
+      std::string            rank_failure;    ///< RankFailure met in a callback (all ranks)
     };
 
     /// Makes X the problem's trial solution.
@@ -49,7 +49,7 @@ namespace roofspan
       try
         {
           take_iterate(c, x);
-          const auto [norm, reference] = c.problem->evaluate(c.load, false);
+          const auto [norm, reference] = c.problem->residual(c.load);
           c.reference                  = reference;
           if (!std::isfinite(norm))
             {
@@ -83,9 +83,9 @@ namespace roofspan
           SNESGetIterationNumber(snes, &iteration);
           // The same points as roofspan's Newton checks: every iterate a
           // correction reached (not the step's start, the last equilibrium).
-          if (iteration > 0 && c.problem->after_correction)
+          if (iteration > 0)
             c.problem->after_correction();
-          c.reference = c.problem->evaluate(c.load, true).second;
+          c.problem->jacobian(c.load);
         }
       catch (const RankFailure &e)
         {
@@ -212,7 +212,7 @@ namespace roofspan
     }
   } // namespace
 
-  std::string NonlinearSolver::snes(const Problem                                  &problem,
+  std::string NonlinearSolver::snes(NonlinearProblem                               &problem,
                                     const double                                    target,
                                     const double                                    residual,
                                     const double                                    reference,
@@ -284,7 +284,7 @@ namespace roofspan
       throw RankFailure(c.rank_failure);
     problem.solution_changed();
     if (code == 0 && reason > 0)
-      problem.evaluate(target, false);
+      problem.residual(target);
 
     if (verbose)
       for (std::size_t k = 0; k < s.iterations.size(); ++k)

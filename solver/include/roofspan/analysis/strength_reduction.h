@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -106,6 +108,15 @@ namespace roofspan
     Result run(const std::function<Trial(double)>             &analyse,
                double                                          reference,
                const std::function<void(const std::string &)> &log) const;
+
+    /// A result as summary.json holds it ("factor_of_safety", ...):
+    /// value, bracket, criterion, curve, trials, mechanism, this method's
+    /// tolerance and jump ratio.
+    nlohmann::json summary_entry(const Result &result, bool bolted) const;
+
+    /// The log's lines for a result: the factor, its bracket and criterion,
+    /// and the mechanism at the limit.
+    static std::string describe(const Result &result, bool bolted);
 
     double tolerance = 0.01, maximum_factor = 5, jump_ratio = 10;
     /// Continuation (raise F from the converged F = 1 state) rather than

@@ -11,6 +11,8 @@ namespace dealii
 
 namespace roofspan
 {
+  struct RockUnit;
+
   /**
    * Mohr-Coulomb with a tension cut-off and non-associated flow (dilation
    * angle psi <= phi), perfectly plastic. Return mapping in principal stress
@@ -83,6 +85,11 @@ namespace roofspan
     /// Reads and checks them; `path` names the subsection in errors.
     static Strength
     parse_strength(dealii::ParameterHandler &prm, const std::string &file, const std::string &path);
+
+    /// A unit's rock: its elastic constants and the strength of its library
+    /// file's `subsection Mohr-Coulomb` (also the rock between the bedding
+    /// planes of the ubiquitous-joint model).
+    static MohrCoulomb parse_rock(dealii::ParameterHandler &prm, const RockUnit &unit);
 
   private:
     double lambda, mu, cohesion, phi, psi, tensile;

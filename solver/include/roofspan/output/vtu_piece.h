@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mpi.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,5 +46,9 @@ namespace roofspan
     /// declaring the arrays as this part has them: every rank's part must
     /// have the same arrays.
     void write_pvtu(const std::string &file, const std::vector<std::string> &pieces) const;
+
+    /// This rank's part as <folder>/<stem>.<rank>.vtu and, on rank 0,
+    /// <folder>/<stem>.pvtu naming every rank's part.
+    void write_parallel(const std::string &folder, const std::string &stem, MPI_Comm comm) const;
   };
 } // namespace roofspan

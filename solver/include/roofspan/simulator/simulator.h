@@ -12,7 +12,9 @@
 #include <roofspan/materials/material_library.h>
 #include <roofspan/output/vtu_piece.h>
 #include <roofspan/simulator/analysis_state.h>
+#include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/load_balancing.h>
+#include <roofspan/simulator/mechanism_fields.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/matrix_free_elasticity.h>
 #include <roofspan/solvers/nonlinear_solver.h>
@@ -46,6 +48,18 @@
 namespace roofspan
 {
   class OutputDirectory;
+  template <int dim>
+  class MechanicsProblem;
+  template <int dim>
+  class StepObserver;
+  template <int dim>
+  class FactorOfSafetyAnalysis;
+  template <int dim>
+  class BoltPostprocessor;
+  template <int dim>
+  class StagedExcavation;
+  template <int dim>
+  class RockResultsPostprocessor;
 
   /// Copies the first n locally owned entries of `from` into `to`: the rock
   /// unknowns come first in every rank's owned range, bolt unknowns after
@@ -73,7 +87,12 @@ namespace roofspan
    *
    * The class is split over files by phase, as named at each declaration:
    * simulator.cc (parameters, run), setup.cc, assembly.cc, solve.cc,
-   * stages.cc, repartition.cc, output.cc, bolt_output.cc, jacobian_check.cc.
+   * stages.cc, repartition.cc, output.cc,
+   * jacobian_check.cc. Around it, in files of their own: MechanicsProblem
+   * (the nonlinear problem of a state), the analyses (StagedExcavation,
+   * FactorOfSafetyAnalysis),
+   * FieldSeriesRecorder (a StepObserver of the analysis) and the
+   * postprocessors (RockResultsPostprocessor, BoltPostprocessor).
    */
   template <int dim>
   class Simulator
@@ -110,17 +129,6 @@ namespace roofspan
     /// Runs the whole analysis and writes the output directory. (simulator.cc)
     void run();
 
-    /// Total stress (in-situ + change) at a point of a cell (`unit_point`
-    /// in its reference cell): in plastic units the stresses the model
-    /// returned at the cell's quadrature points, interpolated; elsewhere
-    /// Hooke's law from the displacement gradient. Full 3x3 tensor: in 2D
-    /// the out-of-plane stress follows from plane strain. (output.cc)
-    dealii::SymmetricTensor<2, 3> total_stress(dealii::types::material_id material,
-                                               unsigned int               cell_index,
-                                               const dealii::Point<dim>  &unit_point,
-                                               const std::vector<dealii::Tensor<1, dim>> &gradient,
-                                               const dealii::Point<dim> &point) const;
-
     /// Checks the assembled tangent against central differences of the
     /// assembled residual after every Newton correction, per branch of the
     /// return mappings and bolt laws; results in summary.json
@@ -131,6 +139,14 @@ namespace roofspan
     }
 
   private:
+    /// The mechanics on a state reads the model and its workspace.
+    friend class MechanicsProblem<dim>;
+    friend class FieldSeriesRecorder<dim>;
+    friend class FactorOfSafetyAnalysis<dim>;
+    friend class BoltPostprocessor<dim>;
+    friend class StagedExcavation<dim>;
+    friend class RockResultsPostprocessor<dim>;
+
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
 
@@ -159,7 +175,8 @@ namespace roofspan
 
     /// At the current trial state: the assembled tangent times two random
     /// directions against central differences of the assembled residual
-    /// (five step sizes, the best kept), the relative difference per branch
+    /// (steps of 1e-4 down to 1e-9 of the solution, the best kept, stopping
+    /// once every branch agrees to 1e-8), the relative difference per branch
     /// over the unknowns of the cells / bolt elements on it, accumulated in
     /// jacobian_record. Leaves the trial solution as it was.
     /// (jacobian_check.cc)
@@ -175,37 +192,6 @@ namespace roofspan
     unsigned int solve_correction(const AnalysisState<dim>                 &state,
                                   const dealii::PETScWrappers::MPI::Vector &rhs,
                                   dealii::PETScWrappers::MPI::Vector       &delta);
-
-    /// Runs the stages (excavation, bolt installation, rest of the
-    /// relaxation) with the nonlinear solver on `state`, from where it
-    /// stands (make_state: the in-situ state). `may_repartition`: the
-    /// analysis that owns the partition (Load balancing) repartitions at
-    /// installation; a trial leaves the model as it is. (stages.cc)
-    void run_stages(AnalysisState<dim> &state, bool may_repartition);
-
-    /// What the nonlinear problem of a state keeps between its calls: the
-    /// load of the last evaluation, the committed collar forces of a stage,
-    /// the watchdog's iterate.
-    struct ProblemScratch
-    {
-      double                             trial_load = 0;
-      std::vector<std::vector<double>>   collar_forces;
-      dealii::PETScWrappers::MPI::Vector watchdog_iterate;
-    };
-
-    /// The nonlinear problem of `state` for NonlinearSolver: residual and
-    /// tangent at the state's trial solution, commit, revert, the linear
-    /// solve. The problem refers to `state` and `scratch`, which must
-    /// outlive it. (stages.cc)
-    NonlinearSolver::Problem nonlinear_problem(AnalysisState<dim> &state, ProblemScratch &scratch);
-
-    /// Strength reduction by continuation (strength_continuation.cc): from
-    /// `state`, converged at full excavation and F = 1, raises F in adaptive
-    /// increments (each from the last stable state, the load held at 1) up
-    /// to `to`; stops at the first F without equilibrium. Returns the
-    /// result with its curve (F, largest displacement, roof sag).
-    StrengthReduction::Result
-    continue_strength_reduction(AnalysisState<dim> state, double to, double reference);
 
     /// Repartitions the mesh by cell cost (LoadBalancing) and moves the
     /// committed state with the cells: quadrature-point history, displacement,
@@ -243,14 +229,6 @@ namespace roofspan
                             bool                      bolt_stage,
                             double                    load) const;
 
-    /// Copies the rock part of the analysis' solution into rock_solution.
-    /// (solve.cc)
-    void update_rock_solution();
-
-    /// Writes bolts.vtp, bolts.csv, bolt_profiles.csv and the bolt part of
-    /// the summary. (bolt_output.cc)
-    void write_bolts(OutputDirectory &out, nlohmann::json &summary) const;
-
     /// Why the matrix-free operator cannot solve this case, or "" when it
     /// can (Linear solver/Operator). (simulator.cc)
     std::string matrix_free_obstacle() const;
@@ -262,11 +240,6 @@ namespace roofspan
     /// node blocks of dim. (solve.cc)
     std::vector<double> node_coordinates_of_owned_rows() const;
 
-    /// The history points' positions (for total_stress) and the yielded
-    /// points and their highest, from the analysis' committed material
-    /// states. (output.cc)
-    void collect_plastic_fields();
-
     /// Per active cell: the largest plastic strain norm of its points in
     /// `state`. (output.cc)
     dealii::Vector<float> plastic_strain_of(const AnalysisState<dim> &state) const;
@@ -274,19 +247,6 @@ namespace roofspan
     /// Yielded points of a state's committed material states and the
     /// highest of them (collective; -max double when none). (output.cc)
     std::pair<unsigned int, double> yielded_extent(const AnalysisState<dim> &state) const;
-
-    /// One step of the field series: the rock fields of `state` (its
-    /// committed solution and histories, at its strength factor) as
-    /// solution_NNN.pvtu and in the HDF5 file, its bolts (once installed) as
-    /// bolts_NNN.vtp. Collective. Called at each stage end (or load step) of
-    /// the analysis and at each step of a strength-reduction continuation,
-    /// while run() has set series_directory. (output.cc)
-    void record_field_step(const AnalysisState<dim> &state, const std::string &label);
-
-    /// Writes solution.pvd and solution.xdmf over the recorded steps (time =
-    /// step number; each step's label, load factor and F in its field data
-    /// and in the summary's "fields"). (output.cc)
-    void write_field_series(OutputDirectory &out, nlohmann::json &summary) const;
 
     /// The rock on linear sub-cells for VtuPiece: points, `vector` (rock
     /// DoFs, ghosted) under `vector_name`, with `state` the total stress and
@@ -298,7 +258,12 @@ namespace roofspan
                            const dealii::Vector<float>              *yield_state,
                            const dealii::Vector<float>              *plastic_strain) const;
 
-    /// Total stress as total_stress(), in `state`. (output.cc)
+    /// Total stress (in-situ + change) in `state` at a point of a cell
+    /// (`unit_point` in its reference cell): in plastic units the stress
+    /// the model returned at the cell's nearest quadrature point (a state
+    /// it computed, never extrapolated past the points); elsewhere Hooke's
+    /// law from the displacement gradient. Full 3x3 tensor: in 2D the
+    /// out-of-plane stress follows from plane strain. (output.cc)
     dealii::SymmetricTensor<2, 3> stress_in(const AnalysisState<dim>                  &state,
                                             dealii::types::material_id                 material,
                                             unsigned int                               cell_index,
@@ -308,14 +273,12 @@ namespace roofspan
 
     /// Writes mechanism.pvd with one pvtu per factor of safety's limit
     /// (nothing when no continuation reached one). (output.cc)
-    void write_mechanisms(OutputDirectory &out) const;
+    void write_mechanisms(OutputDirectory                         &out,
+                          const std::vector<MechanismFields<dim>> &mechanisms) const;
 
     /// Per active cell: the yield mode of its points in `state` (0 elastic;
     /// shear wins over tension). (output.cc)
     dealii::Vector<float> yield_state_of(const AnalysisState<dim> &state) const;
-
-    /// Fills the results part of the summary. (output.cc)
-    void evaluate_results(nlohmann::json &summary) const;
 
     MPI_Comm                             mpi_communicator;
     dealii::ConditionalOStream           pcout;
@@ -335,22 +298,9 @@ namespace roofspan
     std::vector<std::string> warnings;
     bool                     gravity   = true;
     bool                     write_vtu = true, write_hdf5 = true;
-    /// The field series (Output/Time series): a step per load step instead
-    /// of per stage end; the strength-reduction steps too.
-    bool   series_load_steps = false, series_strength_reduction = true;
-    double series_strength_spacing = 0.1; ///< smallest F increase between two recorded steps
-    /// One recorded step of the field series.
-    struct FieldStep
-    {
-      std::string label, rock_file, hdf5_file, bolts_file;
-      std::string note; ///< e.g. a strength-reduction step past the failure criterion
-      double      load_factor = 0, strength_factor = 1;
-    };
-    std::vector<FieldStep>         field_steps;
-    std::vector<dealii::XDMFEntry> xdmf_entries;
-    OutputDirectory               *series_directory = nullptr; ///< set while run() records
-    std::string series_context; ///< the strength reduction running: "bolted", "unbolted", "check"
-    bool        compare_with_displacement_function = false;
+    /// The field series' settings (Output/Time series, ...).
+    typename FieldSeriesRecorder<dim>::Settings field_series;
+    bool                                        compare_with_displacement_function = false;
     std::vector<std::pair<std::string, dealii::Point<dim>>> probes;
 
     MaterialLibrary                     library;
@@ -387,9 +337,8 @@ namespace roofspan
     /// GMRES, on either operator).
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
     bool                                                                     plastic = false;
-    bool                      symmetric_tangent                                      = true;
-    StrengthReduction         strength_reduction;
-    StrengthReduction::Result factor_of_safety;
+    bool              symmetric_tangent                                              = true;
+    StrengthReduction strength_reduction;
     /// The case's return branches, and the branches (a bit per branch of
     /// `branches`) taken by the points of each active cell in the last
     /// assembly, and the number of points per branch.
@@ -409,23 +358,6 @@ namespace roofspan
       std::map<std::string, std::pair<unsigned long, double>> branches;
     } jacobian_record;
     unsigned int n_q_points = 0; ///< per cell, of the material histories
-    /// The mechanism at a factor of safety's limit, for ParaView: the last
-    /// stable increment's displacement (the mechanism forming) and the yield
-    /// state there. continue_strength_reduction fills `limit_fields`; run()
-    /// files it under the analysis it belongs to; write_mechanisms writes
-    /// them (mechanism.pvd, F as the time).
-    struct MechanismFields
-    {
-      std::string                        name; ///< "bolted" or "unbolted"
-      double                             factor = 0;
-      dealii::PETScWrappers::MPI::Vector last_increment; ///< rock DoFs, ghosted
-      dealii::Vector<float>              yield_state;    ///< per active cell
-    };
-    MechanismFields              limit_fields;
-    std::vector<MechanismFields> mechanisms;
-    double       yielded_zone_top       = 0; ///< highest yielded point (global), elevation
-    unsigned int n_yielded_points       = 0; ///< global
-    bool         any_yielded_above_roof = false;
 
     // Discretisation (setup.cc).
     /// The mesh is either fully distributed (each rank builds the serial mesh,
@@ -438,7 +370,7 @@ namespace roofspan
     std::unique_ptr<dealii::Mapping<dim>>                  mapping;
     std::unique_ptr<dealii::FESystem<dim>>                 fe;
     dealii::DoFHandler<dim>                                dof_handler;
-    /// FE unknowns, as deal.II numbers them (rock_solution, output).
+    /// FE unknowns, as deal.II numbers them (output).
     dealii::IndexSet rock_owned_dofs, rock_relevant_dofs;
     /// The linear system's unknowns: each rank's rock rows, then its bolts'.
     SystemNumbering  numbering;
@@ -460,8 +392,7 @@ namespace roofspan
     dealii::PETScWrappers::MPI::Vector internal_force; ///< unconstrained, for norms
     dealii::PETScWrappers::MPI::Vector external_force; ///< unconstrained, for norms
     /// The analysis of the case at F = 1: what the output shows.
-    AnalysisState<dim>                 analysis;
-    dealii::PETScWrappers::MPI::Vector rock_solution; ///< ghosted, FE unknowns of `analysis`
+    AnalysisState<dim> analysis;
 
     // Measurements for the summary.
     LinearSolver::Statistics solver_statistics; ///< summed over all solves

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <roofspan/core/analysis_failure.h>
+#include <roofspan/solvers/nonlinear_problem.h>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <functional>
 #include <string>
@@ -11,17 +14,13 @@ namespace dealii
   class ParameterHandler;
 }
 
-// PETSc's vector and matrix handles (Vec, Mat), opaque here.
-struct _p_Vec;
-struct _p_Mat;
-
 namespace roofspan
 {
   /**
    * Newton's method with a backtracking line search, load stepping and step
    * cutting, for any problem that can evaluate its residual (and, separately,
    * its consistent tangent) at a trial state. It knows nothing of meshes: the
-   * problem is reached through the callbacks below.
+   * problem is reached through NonlinearProblem.
    *
    * Globalisation: the merit function is phi = ||R||^2 / 2. A Newton
    * correction is accepted at the largest length alpha that decreases phi
@@ -75,48 +74,6 @@ namespace roofspan
   class NonlinearSolver
   {
   public:
-    struct Problem
-    {
-      /// Start a step at load factor `load` from the committed state (impose
-      /// prescribed values at that load).
-      std::function<void(double load)> prepare_step;
-      /// Evaluate the residual at the current trial state, and the tangent if
-      /// `with_tangent`; returns {||R_free||, reference force norm};
-      /// ||R_free|| < 0 when it cannot be judged yet (the first correction
-      /// still carries prescribed values), NaN when a point's update failed.
-      std::function<std::pair<double, double>(double load, bool with_tangent)> evaluate;
-      /// Solve for the correction with the last tangent and add it; returns
-      /// linear iterations. Throws LinearSolverFailure.
-      std::function<unsigned int()> solve_and_update;
-      /// Move the last correction to a fraction of its length (1 = as solved).
-      std::function<void(double)> set_step_length;
-      /// Keep the iterate before the last correction / go back to it (the
-      /// line search's watchdog); optional: without them no watchdog.
-      std::function<void()> save_iterate, restore_iterate;
-      /// Accept / drop the trial state.
-      std::function<void()> commit, revert;
-      /// Largest displacement of the trial state (for the load path); optional.
-      std::function<double()> displacement;
-      /// Where a non-finite value was met, if the problem knows; optional.
-      std::function<std::string()> non_finite_place;
-      /// Called at every iterate a correction reached, before its tangent is
-      /// assembled (the Jacobian check); optional.
-      std::function<void()> after_correction;
-      /// A linear problem converges in one solve: no residual check.
-      bool linear = false;
-
-      /// For Method = PETSc SNES: the trial solution's owned vector (SNES
-      /// iterates on it), a call after SNES changed it (ghost update), the
-      /// last evaluated residual R, the last tangent times a vector, and a
-      /// solve with the last tangent (rhs -> correction, constraints
-      /// applied; returns linear iterations, throws LinearSolverFailure).
-      std::function<_p_Vec *()>                       solution_vector;
-      std::function<void()>                           solution_changed;
-      std::function<_p_Vec *()>                       residual_vector;
-      std::function<void(_p_Vec *x, _p_Vec *y)>       apply_tangent;
-      std::function<unsigned int(_p_Vec *, _p_Vec *)> solve_correction;
-    };
-
     enum class Method
     {
       newton,    ///< this class's own monotone line-search Newton with the watchdog
@@ -149,10 +106,19 @@ namespace roofspan
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm, const std::string &file);
 
+    /// The method and its settings as summary.json holds them.
+    nlohmann::json summary_entry() const;
+
+    /// A converged load step as summary.json holds it: its load, increment,
+    /// cuts, iterations, residual, displacement and per Newton iteration
+    /// [relative residual before it, step length, linear iterations] (-1:
+    /// not yet measurable).
+    static nlohmann::json summary_entry(const Step &step);
+
     /// Takes the problem from load factor `from` to `to` in `load_steps`
-    /// equal steps (cut as needed). `log` receives one line per step (and
-    /// per Newton iteration when `verbose`). Throws an AnalysisFailure.
-    std::vector<Step> advance(const Problem                                  &problem,
+    /// equal steps (cut as needed), or until the problem ends its path. `log` receives one line per
+    /// step (and per Newton iteration when `verbose`). Throws an AnalysisFailure.
+    std::vector<Step> advance(NonlinearProblem                               &problem,
                               double                                          from,
                               double                                          to,
                               const std::function<void(const std::string &)> &log) const;
@@ -160,7 +126,7 @@ namespace roofspan
     /// Brings the problem into equilibrium at a fixed load factor (after a
     /// change that is not a load step, e.g. tensioning bolts): one step, no
     /// cuts.
-    Step equilibrate(const Problem                                  &problem,
+    Step equilibrate(NonlinearProblem                               &problem,
                      double                                          load,
                      const std::function<void(const std::string &)> &log) const;
 
@@ -186,7 +152,7 @@ namespace roofspan
     /// Newton on one step to `target`; returns an empty string on success,
     /// else how it failed. Throws LinearSolverFailure / NonFiniteValues only
     /// through `linear_failure` / `non_finite` flags set for the caller.
-    std::string newton(const Problem                                  &problem,
+    std::string newton(NonlinearProblem                               &problem,
                        double                                          target,
                        Step                                           &step,
                        bool                                           &linear_failure,
@@ -195,7 +161,7 @@ namespace roofspan
     /// The same with PETSc SNES from the current trial state, whose residual
     /// (relative `residual`, reference force `reference`) was just
     /// evaluated with its tangent. (nonlinear_solver_snes.cc)
-    std::string snes(const Problem                                  &problem,
+    std::string snes(NonlinearProblem                               &problem,
                      double                                          target,
                      double                                          residual,
                      double                                          reference,

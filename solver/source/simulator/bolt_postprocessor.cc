@@ -1,5 +1,6 @@
 #include <roofspan/core/output_directory.h>
 #include <roofspan/output/bolt_writer.h>
+#include <roofspan/simulator/bolt_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/mpi.h>
@@ -14,18 +15,26 @@ namespace roofspan
   using namespace dealii;
 
   template <int dim>
-  void Simulator<dim>::write_bolts(OutputDirectory &out, nlohmann::json &summary) const
+  BoltPostprocessor<dim>::BoltPostprocessor(const Simulator<dim> &model)
+      : model(model)
   {
-    if (!bolts)
+  }
+
+  template <int dim>
+  void BoltPostprocessor<dim>::execute(const AnalysisState<dim> &state,
+                                       OutputDirectory          &out,
+                                       nlohmann::json           &summary)
+  {
+    if (!model.bolts)
       return;
     std::vector<typename BoltSet<dim>::BoltResult>    results;
     std::vector<typename BoltSet<dim>::ElementResult> elements;
-    bolts->gather_results(analysis.bolts, analysis.locally_relevant_solution, results, elements);
-    if (Utilities::MPI::this_mpi_process(mpi_communicator) != 0)
+    model.bolts->gather_results(state.bolts, state.locally_relevant_solution, results, elements);
+    if (Utilities::MPI::this_mpi_process(model.mpi_communicator) != 0)
       return;
 
-    const BoltProduct &product = bolt_pattern.product;
-    if (write_vtu)
+    const BoltProduct &product = model.bolt_pattern.product;
+    if (model.write_vtu)
       BoltWriter<dim>::write_vtp(out.staging_path("bolts.vtp"),
                                  results,
                                  elements,
@@ -104,16 +113,16 @@ namespace roofspan
       }
     summary["bolts"] = {{"product", product.name},
                         {"type", product.type_name()},
-                        {"pattern", bolt_pattern.description},
-                        {"length", bolt_pattern.length},
-                        {"row_spacing", bolt_pattern.row_spacing},
-                        {"installation_relaxation", bolt_pattern.installation_relaxation},
-                        {"pretension", bolt_pattern.pretension},
+                        {"pattern", model.bolt_pattern.description},
+                        {"length", model.bolt_pattern.length},
+                        {"row_spacing", model.bolt_pattern.row_spacing},
+                        {"installation_relaxation", model.bolt_pattern.installation_relaxation},
+                        {"pretension", model.bolt_pattern.pretension},
                         {"smeared_out_of_plane", dim == 2},
                         {"yield_force", product.yield_force},
                         {"count", results.size()},
-                        {"elements", bolts->n_elements()},
-                        {"unknowns_per_rank", bolt_unknowns_per_rank()},
+                        {"elements", model.bolts->n_elements()},
+                        {"unknowns_per_rank", model.bolt_unknowns_per_rank()},
                         {"max_axial_force", max_force},
                         {"max_utilisation", max_utilisation},
                         {"yielded", n_yielded},
@@ -122,6 +131,6 @@ namespace roofspan
                         {"list", list}};
   }
 
-  template void Simulator<2>::write_bolts(OutputDirectory &, nlohmann::json &) const;
-  template void Simulator<3>::write_bolts(OutputDirectory &, nlohmann::json &) const;
+  template class BoltPostprocessor<2>;
+  template class BoltPostprocessor<3>;
 } // namespace roofspan

@@ -1,0 +1,320 @@
+#include <roofspan/simulator/rock_results_postprocessor.h>
+#include <roofspan/simulator/simulator.h>
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+
+namespace roofspan
+{
+  using namespace dealii;
+
+  namespace
+  {
+    // A value and where it occurs, reduced over all ranks (largest value
+    // wins; on equal values the smallest coordinates, so the answer does not
+    // depend on the partition).
+    template <int dim>
+    struct Extreme
+    {
+      double     value = -std::numeric_limits<double>::infinity();
+      Point<dim> where;
+
+      void offer(const double v, const Point<dim> &p)
+      {
+        if (!std::isfinite(v))
+          return;
+        // Values within 1e-6 (the solver tolerance between rank counts) are
+        // ties, broken by position: points on a tension cut-off all carry
+        // the tensile strength, and the location must not depend on ranks.
+        if (!std::isfinite(value) || v > value + 1e-6 * std::abs(value) ||
+            (std::abs(v - value) <= 1e-6 * std::abs(value) &&
+             std::lexicographical_compare(&p[0], &p[0] + dim, &where[0], &where[0] + dim)))
+          {
+            value = v;
+            where = p;
+          }
+      }
+
+      Extreme reduce(MPI_Comm comm) const
+      {
+        Extreme best;
+        for (const auto &e : Utilities::MPI::all_gather(comm, std::make_pair(value, where)))
+          best.offer(e.first, e.second);
+        return best;
+      }
+    };
+
+    template <int dim>
+    nlohmann::json to_json(const Point<dim> &p)
+    {
+      std::vector<double> v(&p[0], &p[0] + dim);
+      return v;
+    }
+
+    nlohmann::json to_json(const SymmetricTensor<2, 3> &s)
+    {
+      return {{"xx", s[0][0]},
+              {"yy", s[1][1]},
+              {"zz", s[2][2]},
+              {"xy", s[0][1]},
+              {"xz", s[0][2]},
+              {"yz", s[1][2]}};
+    }
+  } // namespace
+
+  template <int dim>
+  RockResultsPostprocessor<dim>::RockResultsPostprocessor(const Simulator<dim> &model)
+      : model(model)
+  {
+  }
+
+  template <int dim>
+  void RockResultsPostprocessor<dim>::execute(const AnalysisState<dim> &state,
+                                              OutputDirectory &,
+                                              nlohmann::json &summary)
+  {
+    // The rock part of the state's solution, with ghosts.
+    PETScWrappers::MPI::Vector owned(model.rock_owned_dofs, model.mpi_communicator);
+    copy_leading_owned(state.solution, owned, model.rock_owned_dofs.n_elements());
+    PETScWrappers::MPI::Vector rock_solution(model.rock_owned_dofs,
+                                             model.rock_relevant_dofs,
+                                             model.mpi_communicator);
+    rock_solution           = owned;
+    const auto total_stress = [&](const types::material_id           material,
+                                  const unsigned int                 cell_index,
+                                  const Point<dim>                  &unit_point,
+                                  const std::vector<Tensor<1, dim>> &gradient,
+                                  const Point<dim>                  &point) {
+      return model.stress_in(state, material, cell_index, unit_point, gradient, point);
+    };
+    unsigned int n_yielded_points = 0;
+    double       yielded_zone_top = 0;
+    if (model.plastic)
+      std::tie(n_yielded_points, yielded_zone_top) = model.yielded_extent(state);
+
+    const unsigned int               n_points = model.degree + 1;
+    const QGaussLobatto<dim>         lobatto(n_points);
+    FEValues<dim>                    fe_values(*model.mapping,
+                            *model.fe,
+                            lobatto,
+                            update_values | update_gradients | update_quadrature_points);
+    const FEValuesExtractors::Vector u(0);
+    std::vector<Tensor<1, dim>>      displacement(lobatto.size());
+    std::vector<Tensor<2, dim>>      gradient(lobatto.size());
+
+    Extreme<dim>                               max_displacement;
+    std::map<types::material_id, Extreme<dim>> max_principal;
+    const auto                                &roof = model.geometry->roof;
+    for (const auto &cell : model.dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          fe_values[u].get_function_values(rock_solution, displacement);
+          fe_values[u].get_function_gradients(rock_solution, gradient);
+          const bool above_roof = roof.present &&
+                                  model.geometry->regions.at(cell->material_id()).in_roof &&
+                                  cell->center()[dim - 1] > roof.elevation;
+          for (unsigned int q = 0; q < lobatto.size(); ++q)
+            {
+              const Point<dim> &p = fe_values.quadrature_point(q);
+              max_displacement.offer(displacement[q].norm(), p);
+              if (above_roof)
+                {
+                  std::vector<Tensor<1, dim>> g(dim);
+                  for (unsigned int a = 0; a < dim; ++a)
+                    g[a] = gradient[q][a];
+                  max_principal[cell->material_id()].offer(
+                      eigenvalues(total_stress(cell->material_id(),
+                                               cell->active_cell_index(),
+                                               lobatto.point(q),
+                                               g,
+                                               p))[0],
+                      p);
+                }
+            }
+        }
+    const auto md           = max_displacement.reduce(model.mpi_communicator);
+    summary["displacement"] = {{"max_magnitude", md.value}, {"max_location", to_json(md.where)}};
+
+    if (roof.present)
+      {
+        // Sag = downward displacement of the roof surface.
+        const QGaussLobatto<dim - 1> face_points(n_points);
+        FEFaceValues<dim>            face_values(*model.mapping,
+                                      *model.fe,
+                                      face_points,
+                                      update_values | update_quadrature_points |
+                                          update_normal_vectors);
+        std::vector<Tensor<1, dim>>  face_u(face_points.size());
+        Extreme<dim>                 sag;
+        for (const auto &cell : model.dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (const unsigned int f : cell->face_indices())
+              if (cell->face(f)->at_boundary() && cell->face(f)->boundary_id() == roof.boundary &&
+                  std::abs(cell->face(f)->center()[dim - 1] - roof.elevation) < 1e-9)
+                {
+                  face_values.reinit(cell, f);
+                  face_values[u].get_function_values(rock_solution, face_u);
+                  for (unsigned int q = 0; q < face_points.size(); ++q)
+                    sag.offer(-face_u[q][dim - 1], face_values.quadrature_point(q));
+                }
+        const auto s    = sag.reduce(model.mpi_communicator);
+        summary["roof"] = {{"elevation", roof.elevation},
+                           {"sag_max", s.value},
+                           {"sag_max_location", to_json(s.where)}};
+
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto &[id, region] : model.geometry->regions)
+          if (region.in_roof)
+            {
+              const auto e = max_principal[id].reduce(model.mpi_communicator);
+              if (std::isfinite(e.value))
+                layers.push_back({{"region", region.label},
+                                  {"unit", region.unit},
+                                  {"max_principal_stress", e.value},
+                                  {"location", to_json(e.where)}});
+            }
+        summary["roof_layers"] = layers;
+      }
+
+    // Probes: a point on a cell boundary (a rib corner, an interface) lies
+    // in several cells, and stress jumps there. Of all cells that contain
+    // the point, the one with the lexicographically smallest centre
+    // evaluates, whichever rank owns it: the answer does not depend on the
+    // partition.
+    nlohmann::json probe_results = nlohmann::json::array();
+    for (const auto &[name, point] : model.probes)
+      {
+        std::vector<double> values(dim + 6, 0.);
+        Point<dim>          best_centre;
+        bool                found = false;
+        for (const auto &cell : model.dof_handler.active_cell_iterators())
+          {
+            if (!cell->is_locally_owned())
+              continue;
+            const Point<dim> centre = cell->center();
+            if (found && !std::lexicographical_compare(
+                             &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
+              continue;
+            const auto unit = model.unit_point_in(cell, point);
+            if (!unit)
+              continue;
+            FEValues<dim> one(*model.mapping,
+                              *model.fe,
+                              Quadrature<dim>(std::vector<Point<dim>>{*unit}),
+                              update_values | update_gradients | update_quadrature_points);
+            one.reinit(cell);
+            std::vector<Tensor<1, dim>> v(1);
+            std::vector<Tensor<2, dim>> g(1);
+            one[u].get_function_values(rock_solution, v);
+            one[u].get_function_gradients(rock_solution, g);
+            std::vector<Tensor<1, dim>> rows(dim);
+            for (unsigned int a = 0; a < dim; ++a)
+              rows[a] = g[0][a];
+            const auto s =
+                total_stress(cell->material_id(), cell->active_cell_index(), *unit, rows, point);
+            for (unsigned int d = 0; d < dim; ++d)
+              values[d] = v[0][d];
+            const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
+            std::copy(comps, comps + 6, values.begin() + dim);
+            best_centre = centre;
+            found       = true;
+          }
+        const auto candidates =
+            Utilities::MPI::all_gather(model.mpi_communicator, std::make_pair(found, best_centre));
+        unsigned int owner = numbers::invalid_unsigned_int;
+        for (unsigned int r = 0; r < candidates.size(); ++r)
+          if (candidates[r].first &&
+              (owner == numbers::invalid_unsigned_int ||
+               std::lexicographical_compare(&candidates[r].second[0],
+                                            &candidates[r].second[0] + dim,
+                                            &candidates[owner].second[0],
+                                            &candidates[owner].second[0] + dim)))
+            owner = r;
+        nlohmann::json result = {{"name", name}, {"point", to_json(point)}};
+        if (owner == numbers::invalid_unsigned_int)
+          result["error"] = "point outside the mesh";
+        else
+          {
+            values = Utilities::MPI::broadcast(model.mpi_communicator, values, owner);
+            result["displacement"] = std::vector<double>(values.begin(), values.begin() + dim);
+            SymmetricTensor<2, 3> s;
+            s[0][0]          = values[dim];
+            s[1][1]          = values[dim + 1];
+            s[2][2]          = values[dim + 2];
+            s[0][1]          = values[dim + 3];
+            s[0][2]          = values[dim + 4];
+            s[1][2]          = values[dim + 5];
+            result["stress"] = to_json(s);
+            if (name == "roof_mid_span")
+              summary["roof"]["sag_mid_span"] = -values[dim - 1];
+          }
+        probe_results.push_back(result);
+      }
+    summary["probes"] = probe_results;
+
+    if (model.compare_with_displacement_function)
+      {
+        const auto       &exact = model.boundary_conditions.displacement_function();
+        const QGauss<dim> quadrature(model.degree + 3);
+        Vector<float>     cellwise(model.mesh->n_active_cells());
+        const auto        norm = [&](const VectorTools::NormType type) {
+          VectorTools::integrate_difference(
+              *model.mapping, model.dof_handler, rock_solution, exact, cellwise, quadrature, type);
+          return VectorTools::compute_global_error(*model.mesh, cellwise, type);
+        };
+        Vector<float> reference(model.mesh->n_active_cells());
+        VectorTools::integrate_difference(*model.mapping,
+                                          model.dof_handler,
+                                          PETScWrappers::MPI::Vector(model.rock_owned_dofs,
+                                                                     model.rock_relevant_dofs,
+                                                                     model.mpi_communicator),
+                                          exact,
+                                          reference,
+                                          quadrature,
+                                          VectorTools::L2_norm);
+        const double exact_l2 =
+            VectorTools::compute_global_error(*model.mesh, reference, VectorTools::L2_norm);
+        const double l2  = norm(VectorTools::L2_norm);
+        summary["error"] = {
+            {"l2", l2},
+            {"l2_relative", l2 / exact_l2},
+            {"h1_seminorm", norm(VectorTools::H1_seminorm)},
+            {"h_min", GridTools::minimal_cell_diameter(*model.mesh, *model.mapping)},
+            {"h_max", GridTools::maximal_cell_diameter(*model.mesh, *model.mapping)}};
+      }
+
+    nlohmann::json regions = nlohmann::json::object();
+    for (const auto &[id, region] : model.geometry->regions)
+      regions[std::to_string(id)] = {{"label", region.label}, {"unit", region.unit}};
+    summary["regions"] = regions;
+
+    if (model.plastic)
+      {
+        nlohmann::json models_used = nlohmann::json::object();
+        for (const auto &[id, rock_model] : model.models)
+          models_used[model.geometry->regions.at(id).unit] = rock_model->name();
+        summary["plasticity"] = {{"models", models_used}, {"yielded_points", n_yielded_points}};
+        if (model.geometry->roof.present)
+          summary["plasticity"]["yielded_zone_height_above_roof"] =
+              n_yielded_points > 0 ?
+                  std::max(0., yielded_zone_top - model.geometry->roof.elevation) :
+                  0.;
+      }
+  }
+
+
+  template class RockResultsPostprocessor<2>;
+  template class RockResultsPostprocessor<3>;
+} // namespace roofspan
