@@ -1,5 +1,5 @@
 """The matrix-free operator (hybrid multigrid) against the assembled matrix
-(BoomerAMG), on 1, 2 and 3 MPI ranks: a small 3D drift (layered, overburden
+(BoomerAMG), on 1, 2 and 3 MPI ranks (the plastic cases on 1 and 3): a small 3D drift (layered, overburden
 stress, Q2, affine cells), the 2D Kirsch opening (curved wall, Q2 mapping),
 and the 3D drift with Mohr-Coulomb rock (non-associated flow: GMRES on the
 tangent stored at the points), and a bolted plastic 3D slice (the bolts'
@@ -91,7 +91,10 @@ def main():
     chosen = sys.argv[1:] or list(CASES)  # optional: the cases to run, by name
     for name, (case, sets, probes) in ((n, CASES[n]) for n in chosen):
         runs = {}
-        for operator, ranks in (("assembled", 1), ("matrix-free", 1), ("matrix-free", 2), ("matrix-free", 3)):
+        # 1 and 3 ranks for every case (3 ranks: a rank without bolt
+        # unknowns in the bolted case); 2 ranks on the cheap elastic ones.
+        rank_counts = (1, 2, 3) if name in ("drift_3d", "kirsch_2d") else (1, 3)
+        for operator, ranks in [("assembled", 1)] + [("matrix-free", r) for r in rank_counts]:
             out = scratch(f"matrix_free_{name}_{operator}_{ranks}")
             run_roofspan(case, out, ranks=ranks, sets=sets + [f"Linear solver/Operator={operator}"])
             s = load_summary(out)
@@ -116,7 +119,7 @@ def main():
                     failures.append(f"{label}: bolt force {force} vs {force_ref}")
                 per_rank = s["bolts"].get("unknowns_per_rank", [])
                 print(f"  {label}: bolt unknowns per rank {per_rank}")
-                # The case is chosen so that on 2 and 3 ranks a rank owns
+                # The case is chosen so that on 3 ranks (and 2) a rank owns
                 # none (its shell rows are rock only): keep it so.
                 if key[1] > 1 and 0 not in per_rank:
                     failures.append(f"{label}: every rank owns bolt unknowns ({per_rank}); the case no "
@@ -133,7 +136,7 @@ def main():
                 failures += compare_newton(label, s, reference)
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
-    print(f"PASSED matrix-free = assembled to {TOLERANCE:g} of max |u| on 1, 2 and 3 ranks")
+    print(f"PASSED matrix-free = assembled to {TOLERANCE:g} of max |u| on 1, 2 and 3 ranks (plastic: 1 and 3)")
 
 
 main()
