@@ -26,6 +26,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace roofspan
@@ -37,16 +38,42 @@ namespace roofspan
     // The staging folder the signal handler removes (set before the handler
     // is installed; a plain buffer, read in the handler).
     char staging_to_remove[4096] = {0};
+    // On the other ranks: the staging folder whose removal the handler
+    // awaits before the rank ends.
+    char staging_to_await[4096] = {0};
+
+    // The other ranks' handler: a stop signal reaches every rank at once
+    // (Ctrl-C, a launcher's SIGTERM to the job); a rank that ended at once
+    // would make mpirun kill the job, rank 0 and its removal with it. So
+    // these wait (at most 3 s) until rank 0 has removed the folder.
+    extern "C" void await_staging_removal_and_exit(const int signal)
+    {
+      struct stat     info;
+      struct timespec pause = {0, 50000000};
+      for (int i = 0; i < 60 && staging_to_await[0] != 0 && stat(staging_to_await, &info) == 0; ++i)
+        nanosleep(&pause, nullptr);
+      std::signal(signal, SIG_DFL);
+      std::raise(signal);
+    }
 
     extern "C" void remove_staging_and_exit(const int signal)
     {
-      // Only async-signal-safe calls: fork, execv, waitpid, _exit, signal,
-      // raise.
+      // Only async-signal-safe calls: fork, setpgid, signal, execv, waitpid,
+      // _exit, raise.
       if (staging_to_remove[0] != 0)
         {
           const pid_t child = fork();
           if (child == 0)
             {
+              // The removal runs in a process group of its own and ignores
+              // the stop signals: mpirun, told to stop, kills its ranks'
+              // group (this rank, and a removal forked from it, half done)
+              // as soon as another rank has ended. Outside that group the
+              // removal finishes even if this rank is killed meanwhile.
+              setpgid(0, 0);
+              std::signal(SIGTERM, SIG_IGN);
+              std::signal(SIGINT, SIG_IGN);
+              std::signal(SIGHUP, SIG_IGN);
               char *const argv[] = {const_cast<char *>("rm"),
                                     const_cast<char *>("-rf"),
                                     staging_to_remove,
@@ -451,6 +478,12 @@ namespace roofspan
       throw InputError("", "Output directory (or --output-dir)", "'" + dir + "': " + error);
     staging   = dealii::Utilities::MPI::broadcast(comm, staging, 0);
     directory = dealii::Utilities::MPI::broadcast(comm, directory, 0);
+    if (dealii::Utilities::MPI::this_mpi_process(comm) != 0)
+      {
+        std::strncpy(staging_to_await, staging.c_str(), sizeof(staging_to_await) - 1);
+        std::signal(SIGTERM, await_staging_removal_and_exit);
+        std::signal(SIGINT, await_staging_removal_and_exit);
+      }
   }
 
   OutputDirectory::~OutputDirectory()
