@@ -7,12 +7,10 @@ tolerance 100-fold each move the factor of safety by no more than its stated
 tolerance, 2 %. Every factor is printed with its bracket, the criterion that
 ended its path and the failures the path stepped past. About 3 minutes."""
 import os
-import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import ROOT, Checks, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import ROOT, Checks, load_summary, run_roofspan, scratch, slope_mesh  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOLERANCE = 0.02
@@ -30,15 +28,6 @@ def variants(iterations, load_steps, tolerance, increment=0.025):
                            f"Strength reduction/Initial increment={increment / 2:g}"],
         "Newton tolerance / 100": [f"Nonlinear solver/Tolerance={tolerance / 100:g}"],
     }
-
-
-def slope_mesh(divisions):
-    """The benchmark's mesh with `divisions` cells over the height."""
-    out = os.path.join(scratch("budget_slope_mesh"), f"slope_{divisions}.msh")
-    subprocess.run([shutil.which("gmsh") or "gmsh", "-2", "-format", "msh2", "-setnumber", "divisions",
-                    str(divisions), os.path.join(ROOT, "meshes", "slope.geo"), "-o", out],
-                   check=True, capture_output=True)
-    return out
 
 
 def describe(f):

@@ -19,12 +19,10 @@ a 2 % bracket by continuation, for two flow rules:
 Every path must end on the physics ("no equilibrium" or "displacement
 jump"), not on a stalled Newton. About a minute."""
 import os
-import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import Checks, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import Checks, load_summary, run_roofspan, scratch, slope_mesh  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -34,18 +32,9 @@ LIMIT_PSI_ZERO = 0.06  # measured 3.6 % low, see the docstring
 PHYSICAL = ("no equilibrium", "displacement jump")
 
 
-def coarse_mesh(divisions):
-    """The benchmark's mesh with `divisions` cells over the height."""
-    out = os.path.join(scratch("slope_meshes"), f"slope_{divisions}.msh")
-    subprocess.run([shutil.which("gmsh") or "gmsh", "-2", "-format", "msh2", "-setnumber", "divisions",
-                    str(divisions), os.path.join(ROOT, "meshes", "slope.geo"), "-o", out],
-                   check=True, capture_output=True)
-    return out
-
-
 def main():
     built = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "meshes", "slope.msh")
-    meshes = [("10 cells over the height", coarse_mesh(10), 0, 1, []),
+    meshes = [("10 cells over the height", slope_mesh(10), 0, 1, []),
               ("20 cells over the height", built, 0, 1, [])]
     flows = [("psi = 0 (the paper)", "slope soil"), ("associated, psi = phi", "slope soil associated")]
     c = Checks("Strength reduction: Griffiths & Lane (1999) slope, example 1, three meshes, two flow rules")

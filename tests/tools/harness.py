@@ -11,6 +11,8 @@ import json
 import math
 import re
 import os
+import shutil
+import subprocess
 import sys
 
 _POSTPROCESS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -65,6 +67,16 @@ ROOM_AS_DRIFT_SLICE_3D = [
     "Geometry/Room and pillar/Solid ahead of face=0", "Bolts/First row=0",
     "Boundary conditions/Conditions=room_centre: symmetry, pillar_centre: symmetry, front: symmetry, "
     "back: symmetry, bottom: roller, top: in-situ traction"]
+
+
+def slope_mesh(divisions):
+    """Griffiths & Lane's slope (meshes/slope.geo) with `divisions` cells over
+    its height, made by Gmsh into the scratch folder."""
+    out = os.path.join(scratch("slope_meshes"), f"slope_{divisions}.msh")
+    subprocess.run([shutil.which("gmsh") or "gmsh", "-2", "-format", "msh2", "-setnumber", "divisions",
+                    str(divisions), os.path.join(ROOT, "meshes", "slope.geo"), "-o", out],
+                   check=True, capture_output=True)
+    return out
 
 
 def load_summary(output_dir):

@@ -133,14 +133,9 @@ namespace roofspan
         step.load_factor     = state.committed_load;
         step.strength_factor = state.strength.factor;
 
-        PETScWrappers::MPI::Vector owned(model.rock_owned_dofs, model.mpi_communicator);
-        copy_leading_owned(state.committed_solution, owned, model.rock_owned_dofs.n_elements());
-        PETScWrappers::MPI::Vector rock(model.rock_owned_dofs,
-                                        model.rock_relevant_dofs,
-                                        model.mpi_communicator);
-        rock                               = owned;
-        const Vector<float> yield_state    = model.yield_state_of(state);
-        const Vector<float> plastic_strain = model.plastic_strain_of(state);
+        const PETScWrappers::MPI::Vector rock           = model.rock_part(state.committed_solution);
+        const Vector<float>              yield_state    = model.yield_state_of(state);
+        const Vector<float>              plastic_strain = model.plastic_strain_of(state);
 
         fault_point("output");
         if (model.write_vtu)

@@ -84,14 +84,8 @@ namespace roofspan
                                               OutputDirectory &,
                                               nlohmann::json &summary)
   {
-    // The rock part of the state's solution, with ghosts.
-    PETScWrappers::MPI::Vector owned(model.rock_owned_dofs, model.mpi_communicator);
-    copy_leading_owned(state.solution, owned, model.rock_owned_dofs.n_elements());
-    PETScWrappers::MPI::Vector rock_solution(model.rock_owned_dofs,
-                                             model.rock_relevant_dofs,
-                                             model.mpi_communicator);
-    rock_solution           = owned;
-    const auto total_stress = [&](const types::material_id           material,
+    const PETScWrappers::MPI::Vector rock_solution = model.rock_part(state.solution);
+    const auto                       total_stress = [&](const types::material_id           material,
                                   const unsigned int                 cell_index,
                                   const Point<dim>                  &unit_point,
                                   const std::vector<Tensor<1, dim>> &gradient,

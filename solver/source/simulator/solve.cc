@@ -176,6 +176,21 @@ namespace roofspan
     VecRestoreArray(to, &out);
   }
 
+  template <int dim>
+  PETScWrappers::MPI::Vector
+  Simulator<dim>::rock_part(const PETScWrappers::MPI::Vector &system_vector) const
+  {
+    PETScWrappers::MPI::Vector owned(rock_owned_dofs, mpi_communicator);
+    copy_leading_owned(system_vector, owned, rock_owned_dofs.n_elements());
+    PETScWrappers::MPI::Vector rock(rock_owned_dofs, rock_relevant_dofs, mpi_communicator);
+    rock = owned;
+    return rock;
+  }
+
+  template PETScWrappers::MPI::Vector
+  Simulator<2>::rock_part(const PETScWrappers::MPI::Vector &) const;
+  template PETScWrappers::MPI::Vector
+                               Simulator<3>::rock_part(const PETScWrappers::MPI::Vector &) const;
   template unsigned int        Simulator<2>::solve(AnalysisState<2> &);
   template unsigned int        Simulator<2>::solve_correction(const AnalysisState<2> &,
                                                        const PETScWrappers::MPI::Vector &,

@@ -397,9 +397,8 @@ namespace roofspan
     increment -= before_last;
     {
       // The rock's part: what mechanism_*.pvtu shows.
-      PETScWrappers::MPI::Vector rock(model.rock_owned_dofs, model.mpi_communicator);
-      copy_leading_owned(increment, rock, model.rock_owned_dofs.n_elements());
-      m.last_increment = rock.linfty_norm();
+      const PETScWrappers::MPI::Vector rock = model.rock_part(increment);
+      m.last_increment                      = rock.linfty_norm();
       if (limit)
         {
           limit->factor = m.factor;

@@ -236,6 +236,11 @@ namespace roofspan
     /// The preconditioner that runs, for the log and summary. (simulator.cc)
     std::string preconditioner_description() const;
 
+    /// The rock unknowns (FE displacements) of a system vector, with their
+    /// ghosts: what the outputs sample. (solve.cc)
+    dealii::PETScWrappers::MPI::Vector
+    rock_part(const dealii::PETScWrappers::MPI::Vector &system_vector) const;
+
     /// Node coordinates of the locally owned rows, checking that DoFs come in
     /// node blocks of dim. (solve.cc)
     std::vector<double> node_coordinates_of_owned_rows() const;
