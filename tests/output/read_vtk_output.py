@@ -34,6 +34,55 @@ def field_value(data, name):
     return None if array is None else array.GetVariantValue(0).ToDouble()
 
 
+def check_hdf5_equals_vtu(directory, step, grid, dim):
+    """The HDF5/XDMF fields of a step, read with VTK's XDMF reader (as
+    ParaView does), are the VTU's: one sampler writes both, so the points,
+    the displacement, the stress components and the cell fields agree to the
+    VTU's single precision."""
+    reader = vtk.vtkXdmf3Reader()
+    reader.SetFileName(os.path.abspath(os.path.join(directory, "solution.xdmf")))
+    reader.UpdateInformation()
+    reader.UpdateTimeStep(float(step["step"]))
+    h5 = reader.GetOutputDataObject(0)
+    if not check(h5 is not None and h5.GetNumberOfPoints() == grid.GetNumberOfPoints()
+                 and h5.GetNumberOfCells() == grid.GetNumberOfCells(),
+                 f"solution.xdmf at step {step['step']}: {h5.GetNumberOfPoints() if h5 else 0} points and "
+                 f"{h5.GetNumberOfCells() if h5 else 0} cells = the pvtu's {grid.GetNumberOfPoints()} and "
+                 f"{grid.GetNumberOfCells()}"):
+        return
+
+    def array(data, name):
+        a = data.GetArray(name)
+        return None if a is None else vtk_to_numpy(a).astype(float)
+
+    def agree(name, a, b):
+        if not check(a is not None and b is not None and a.shape == b.shape,
+                     f"HDF5 field '{name}' present with the VTU's shape"):
+            return
+        scale = max(np.abs(b).max(), 1e-30)
+        worst = np.abs(a - b).max() / scale
+        check(worst < 1e-6, f"HDF5 '{name}' = VTU (worst {worst:.1e} of the largest value, limit 1e-6)")
+
+    hp, vp = h5.GetPointData(), grid.GetPointData()
+    agree("points", vtk_to_numpy(h5.GetPoints().GetData()).astype(float),
+          vtk_to_numpy(grid.GetPoints().GetData()).astype(float))
+    agree("displacement", array(hp, "displacement"), array(vp, "displacement"))
+    stress = array(vp, "stress").reshape(-1, 3, 3)
+    for i in range(dim):
+        for j in range(dim):
+            name = "stress_" + "xyz"[i] + "xyz"[j]
+            agree(name, array(hp, name), stress[:, i, j])
+    for name in ["sigma_1", "sigma_3"] + (["stress_zz"] if dim == 2 else []):
+        agree(name, array(hp, name), array(vp, name))
+    # A cell field as values at the cell's points.
+    material_at_points = array(hp, "material_id")
+    material = array(grid.GetCellData(), "material_id")
+    if check(material_at_points is not None and material is not None, "HDF5 'material_id' present"):
+        first_point = np.array([grid.GetCell(c).GetPointId(0) for c in range(grid.GetNumberOfCells())])
+        check(np.array_equal(material_at_points[first_point], material),
+              "HDF5 'material_id' at each sub-cell's points = the VTU's cell value")
+
+
 def main():
     directory, dim = sys.argv[1], int(sys.argv[2])
     summary = json.load(open(os.path.join(directory, "summary.json")))
@@ -154,6 +203,7 @@ def main():
     xdmf = open(os.path.join(directory, "solution.xdmf")).read()
     check("displacement" in xdmf and all(s["hdf5"] in xdmf for s in series),
           "solution.xdmf references every step's HDF5 file and the displacement field")
+    check_hdf5_equals_vtu(directory, series[summary["fields"]["final_step"]], grid, dim)
 
     # The limit states of the factors of safety (mechanism.pvd), when written:
     # the last increment's largest component equals the summary's, and the

@@ -1,12 +1,17 @@
 #include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/output_directory.h>
 #include <roofspan/simulator/factor_of_safety_analysis.h>
+#include <roofspan/simulator/field_sampler.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/simulator.h>
 
+#include <deal.II/base/data_out_base.h>
 #include <deal.II/base/timer.h>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
 
 namespace roofspan
 {
@@ -140,13 +145,42 @@ namespace roofspan
     // The limit states, beside the solution (mechanism.pvd).
     try
       {
-        model.write_mechanisms(out, mechanisms);
+        write_mechanisms(out);
       }
     catch (const std::exception &e)
       {
         throw OutputFailure(out.write_failure(e.what()));
       }
   }
+
+  template <int dim>
+  void FactorOfSafetyAnalysis<dim>::write_mechanisms(OutputDirectory &out) const
+  {
+    if (mechanisms.empty() || !model.write_vtu)
+      return;
+    const unsigned int      rank = Utilities::MPI::this_mpi_process(model.mpi_communicator);
+    const FieldSampler<dim> sampler(model);
+    std::vector<std::pair<double, std::string>> records;
+    for (const auto &m : mechanisms)
+      {
+        VtuPiece piece =
+            sampler.sample(m.last_increment, "last_increment", nullptr, &m.yield_state, nullptr);
+        piece.field_values     = {{"strength_reduction_factor", m.factor}};
+        piece.field_labels     = {{"label", "mechanism at the limit (" + m.name + ")"}};
+        const std::string stem = "mechanism_" + m.name + "_00";
+        piece.write_parallel(out.staging_folder(), stem, model.mpi_communicator);
+        records.emplace_back(m.factor, stem + ".pvtu");
+      }
+    if (rank == 0)
+      {
+        // Time = the factor of safety at each limit: ParaView's time control
+        // steps from one analysis' mechanism to the other.
+        std::sort(records.begin(), records.end());
+        std::ofstream pvd(out.staging_path("mechanism.pvd"));
+        DataOutBase::write_pvd_record(pvd, records);
+      }
+  }
+
 
   template class FactorOfSafetyAnalysis<2>;
   template class FactorOfSafetyAnalysis<3>;

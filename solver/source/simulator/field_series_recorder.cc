@@ -2,13 +2,13 @@
 #include <roofspan/core/fault_injection.h>
 #include <roofspan/core/output_directory.h>
 #include <roofspan/output/bolt_writer.h>
-#include <roofspan/output/stress_postprocessor.h>
+#include <roofspan/output/sampled_patches.h>
+#include <roofspan/simulator/field_sampler.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/timer.h>
-#include <deal.II/numerics/data_out.h>
 
 #include <nlohmann/json.hpp>
 
@@ -133,22 +133,24 @@ namespace roofspan
         step.load_factor     = state.committed_load;
         step.strength_factor = state.strength.factor;
 
-        const PETScWrappers::MPI::Vector rock           = model.rock_part(state.committed_solution);
-        const Vector<float>              yield_state    = model.yield_state_of(state);
-        const Vector<float>              plastic_strain = model.plastic_strain_of(state);
+        const PETScWrappers::MPI::Vector rock = model.rock_part(state.committed_solution);
+        const FieldSampler<dim>          sampler(model);
+        const Vector<float>              yield_state    = sampler.yield_state(state);
+        const Vector<float>              plastic_strain = sampler.plastic_strain(state);
 
         fault_point("output");
+        // One sample of the fields for both formats.
+        VtuPiece piece     = sampler.sample(rock,
+                                        "displacement",
+                                        &state,
+                                        model.plastic ? &yield_state : nullptr,
+                                        model.plastic ? &plastic_strain : nullptr);
+        piece.field_values = {{"step", index},
+                              {"load_factor", step.load_factor},
+                              {"strength_reduction_factor", step.strength_factor}};
+        piece.field_labels = {{"label", label}};
         if (model.write_vtu)
           {
-            VtuPiece piece         = model.sample_fields(rock,
-                                                 "displacement",
-                                                 &state,
-                                                 model.plastic ? &yield_state : nullptr,
-                                                 model.plastic ? &plastic_strain : nullptr);
-            piece.field_values     = {{"step", index},
-                                      {"load_factor", step.load_factor},
-                                      {"strength_reduction_factor", step.strength_factor}};
-            piece.field_labels     = {{"label", label}};
             step.rock_file         = name("solution", ".pvtu");
             const std::string stem = step.rock_file.substr(0, step.rock_file.size() - 5);
             piece.write_parallel(out.staging_folder(), stem, model.mpi_communicator);
@@ -170,58 +172,23 @@ namespace roofspan
           }
         if (model.write_hdf5)
           {
-            // deal.II's writer: the same point fields (the stress tensor as its
-            // components), cell quantities as values at the cell's points.
-            const auto stress_function = [&](const typename DoFHandler<dim>::cell_iterator &cell,
-                                             const std::vector<Tensor<1, dim>>             &g,
-                                             const Point<dim>                              &p) {
-              // The reference point only where the quadrature points' stress is
-              // sampled (plastic units): inverting the mapping costs a Newton
-              // solve per point.
-              const bool sampled =
-                  model.plastic && !model.models.at(cell->material_id())->is_linear();
-              return model.stress_in(state,
-                                     cell->material_id(),
-                                     cell->active_cell_index(),
-                                     sampled ? model.mapping->transform_real_to_unit_cell(cell, p) :
-                                               Point<dim>(),
-                                     g,
-                                     p);
-            };
-            Vector<float> material(model.mesh->n_active_cells());
-            for (const auto &cell : model.mesh->active_cell_iterators())
-              if (cell->is_locally_owned())
-                material(cell->active_cell_index()) = cell->material_id();
-            DataOut<dim> data_out;
-            data_out.attach_dof_handler(model.dof_handler);
-            data_out.add_data_vector(
-                rock,
-                std::vector<std::string>(dim, "displacement"),
-                DataOut<dim>::type_dof_data,
-                std::vector<DataComponentInterpretation::DataComponentInterpretation>(
-                    dim, DataComponentInterpretation::component_is_part_of_vector));
-            StressPostprocessor<dim> stress(stress_function, true);
-            data_out.add_data_vector(rock, stress);
-            data_out.add_data_vector(material, "material_id");
-            if (model.plastic)
-              {
-                data_out.add_data_vector(yield_state, "yield_state");
-                data_out.add_data_vector(plastic_strain, "plastic_strain");
-              }
-            data_out.build_patches(*model.mapping, model.degree, DataOut<dim>::curved_inner_cells);
+            // deal.II's HDF5/XDMF writer on the same sample (the stress
+            // tensor as its components, cell quantities as values at the
+            // cell's points).
+            const SampledPatches<dim>  patches(piece);
             DataOutBase::DataOutFilter filter(DataOutBase::DataOutFilterFlags(false, true));
-            data_out.write_filtered_data(filter);
+            patches.write_filtered_data(filter);
             step.hdf5_file = name("solution", ".h5");
-            data_out.write_hdf5_parallel(filter,
-                                         out.staging_path(step.hdf5_file),
-                                         model.mpi_communicator);
-            xdmf_entries.push_back(data_out.create_xdmf_entry(
+            patches.write_hdf5_parallel(filter,
+                                        out.staging_path(step.hdf5_file),
+                                        model.mpi_communicator);
+            xdmf_entries.push_back(patches.create_xdmf_entry(
                 filter, step.hdf5_file, double(index), model.mpi_communicator));
-            // Rewritten at each step (deal.II's writer needs a DataOut with
-            // patches): the last holds the whole series.
-            data_out.write_xdmf_file(xdmf_entries,
-                                     out.staging_path("solution.xdmf"),
-                                     model.mpi_communicator);
+            // Rewritten at each step (deal.II's writer needs patches): the
+            // last holds the whole series.
+            patches.write_xdmf_file(xdmf_entries,
+                                    out.staging_path("solution.xdmf"),
+                                    model.mpi_communicator);
           }
       }
     catch (const std::exception &e)

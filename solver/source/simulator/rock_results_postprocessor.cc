@@ -1,3 +1,4 @@
+#include <roofspan/simulator/field_sampler.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -85,17 +86,18 @@ namespace roofspan
                                               nlohmann::json &summary)
   {
     const PETScWrappers::MPI::Vector rock_solution = model.rock_part(state.solution);
+    const FieldSampler<dim>          sampler(model);
     const auto                       total_stress = [&](const types::material_id           material,
                                   const unsigned int                 cell_index,
                                   const Point<dim>                  &unit_point,
                                   const std::vector<Tensor<1, dim>> &gradient,
                                   const Point<dim>                  &point) {
-      return model.stress_in(state, material, cell_index, unit_point, gradient, point);
+      return sampler.stress_in(state, material, cell_index, unit_point, gradient, point);
     };
     unsigned int n_yielded_points = 0;
     double       yielded_zone_top = 0;
     if (model.plastic)
-      std::tie(n_yielded_points, yielded_zone_top) = model.yielded_extent(state);
+      std::tie(n_yielded_points, yielded_zone_top) = sampler.yielded_extent(state);
 
     const unsigned int               n_points = model.degree + 1;
     const QGaussLobatto<dim>         lobatto(n_points);

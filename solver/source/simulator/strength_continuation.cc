@@ -1,6 +1,7 @@
 #include <roofspan/core/analysis_failure.h>
 #include <roofspan/core/input_error.h>
 #include <roofspan/simulator/factor_of_safety_analysis.h>
+#include <roofspan/simulator/field_sampler.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/mechanics_problem.h>
 #include <roofspan/simulator/simulator.h>
@@ -388,7 +389,7 @@ namespace roofspan
     s.solution                  = s.committed_solution;
     s.locally_relevant_solution = s.solution;
     model.assemble_system(s, 1., false);
-    const auto [n_yielded, top] = model.yielded_extent(s);
+    const auto [n_yielded, top] = FieldSampler<dim>(model).yielded_extent(s);
     m.yielded_points            = n_yielded;
     if (model.geometry->roof.present)
       m.yielded_zone_height =
@@ -406,7 +407,7 @@ namespace roofspan
                                        model.rock_relevant_dofs,
                                        model.mpi_communicator);
           limit->last_increment = rock;
-          limit->yield_state    = model.yield_state_of(s);
+          limit->yield_state    = FieldSampler<dim>(model).yield_state(s);
         }
     }
     if (model.bolts)

@@ -32,7 +32,11 @@ namespace roofspan
       std::vector<double> values; ///< components per point (or cell), interleaved
     };
 
-    unsigned int           dim = 2;
+    unsigned int dim = 2;
+    /// Sub-cells per direction of each cell of the mesh: a cell's
+    /// (subdivisions + 1)^dim points come together, x fastest (SampledPatches
+    /// rebuilds the cells from them).
+    unsigned int           subdivisions = 1;
     std::vector<double>    points; ///< x, y, z per point
     std::vector<long long> cells;  ///< 2^dim point indices per sub-cell, VTK's order
     std::vector<Array>     point_data, cell_data;

@@ -56,6 +56,10 @@ namespace roofspan
                         const std::string               &name,
                         nlohmann::json                  &entry);
 
+    /// Writes mechanism.pvd with one pvtu per kept limit (nothing when
+    /// no continuation reached one).
+    void write_mechanisms(OutputDirectory &out) const;
+
     Simulator<dim>                   &model;
     FieldSeriesRecorder<dim>         &field_series;
     const StrengthReduction          &method;

@@ -10,11 +10,9 @@
 #include <roofspan/materials/branch_table.h>
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
-#include <roofspan/output/vtu_piece.h>
 #include <roofspan/simulator/analysis_state.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/load_balancing.h>
-#include <roofspan/simulator/mechanism_fields.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/matrix_free_elasticity.h>
 #include <roofspan/solvers/nonlinear_solver.h>
@@ -60,6 +58,8 @@ namespace roofspan
   class StagedExcavation;
   template <int dim>
   class RockResultsPostprocessor;
+  template <int dim>
+  class FieldSampler;
 
   /// Copies the first n locally owned entries of `from` into `to`: the rock
   /// unknowns come first in every rank's owned range, bolt unknowns after
@@ -87,7 +87,7 @@ namespace roofspan
    *
    * The class is split over files by phase, as named at each declaration:
    * simulator.cc (parameters, run), setup.cc, assembly.cc, solve.cc,
-   * stages.cc, repartition.cc, output.cc,
+   * stages.cc, repartition.cc,
    * jacobian_check.cc. Around it, in files of their own: MechanicsProblem
    * (the nonlinear problem of a state), the analyses (StagedExcavation,
    * FactorOfSafetyAnalysis),
@@ -146,6 +146,7 @@ namespace roofspan
     friend class BoltPostprocessor<dim>;
     friend class StagedExcavation<dim>;
     friend class RockResultsPostprocessor<dim>;
+    friend class FieldSampler<dim>;
 
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
@@ -244,46 +245,6 @@ namespace roofspan
     /// Node coordinates of the locally owned rows, checking that DoFs come in
     /// node blocks of dim. (solve.cc)
     std::vector<double> node_coordinates_of_owned_rows() const;
-
-    /// Per active cell: the largest plastic strain norm of its points in
-    /// `state`. (output.cc)
-    dealii::Vector<float> plastic_strain_of(const AnalysisState<dim> &state) const;
-
-    /// Yielded points of a state's committed material states and the
-    /// highest of them (collective; -max double when none). (output.cc)
-    std::pair<unsigned int, double> yielded_extent(const AnalysisState<dim> &state) const;
-
-    /// The rock on linear sub-cells for VtuPiece: points, `vector` (rock
-    /// DoFs, ghosted) under `vector_name`, with `state` the total stress and
-    /// its principal values, and per cell the material, rank, and (when
-    /// given) the yield state and plastic strain. (output.cc)
-    VtuPiece sample_fields(const dealii::PETScWrappers::MPI::Vector &vector,
-                           const std::string                        &vector_name,
-                           const AnalysisState<dim>                 *state,
-                           const dealii::Vector<float>              *yield_state,
-                           const dealii::Vector<float>              *plastic_strain) const;
-
-    /// Total stress (in-situ + change) in `state` at a point of a cell
-    /// (`unit_point` in its reference cell): in plastic units the stress
-    /// the model returned at the cell's nearest quadrature point (a state
-    /// it computed, never extrapolated past the points); elsewhere Hooke's
-    /// law from the displacement gradient. Full 3x3 tensor: in 2D the
-    /// out-of-plane stress follows from plane strain. (output.cc)
-    dealii::SymmetricTensor<2, 3> stress_in(const AnalysisState<dim>                  &state,
-                                            dealii::types::material_id                 material,
-                                            unsigned int                               cell_index,
-                                            const dealii::Point<dim>                  &unit_point,
-                                            const std::vector<dealii::Tensor<1, dim>> &gradient,
-                                            const dealii::Point<dim>                  &point) const;
-
-    /// Writes mechanism.pvd with one pvtu per factor of safety's limit
-    /// (nothing when no continuation reached one). (output.cc)
-    void write_mechanisms(OutputDirectory                         &out,
-                          const std::vector<MechanismFields<dim>> &mechanisms) const;
-
-    /// Per active cell: the yield mode of its points in `state` (0 elastic;
-    /// shear wins over tension). (output.cc)
-    dealii::Vector<float> yield_state_of(const AnalysisState<dim> &state) const;
 
     MPI_Comm                             mpi_communicator;
     dealii::ConditionalOStream           pcout;

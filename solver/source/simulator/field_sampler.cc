@@ -1,29 +1,21 @@
-#include <roofspan/core/analysis_failure.h>
-#include <roofspan/core/fault_injection.h>
-#include <roofspan/core/output_directory.h>
 #include <roofspan/materials/linear_elastic.h>
-#include <roofspan/output/bolt_writer.h>
-#include <roofspan/output/stress_postprocessor.h>
+#include <roofspan/simulator/field_sampler.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/quadrature_lib.h>
-#include <deal.II/base/timer.h>
 #include <deal.II/fe/fe_values.h>
-#include <deal.II/grid/grid_tools.h>
-#include <deal.II/numerics/data_out.h>
-#include <deal.II/numerics/vector_tools.h>
 
-#include <nlohmann/json.hpp>
-
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <tuple>
 
 namespace roofspan
 {
   using namespace dealii;
 
+  template <int dim>
+  FieldSampler<dim>::FieldSampler(const Simulator<dim> &model)
+      : model(model)
+  {
+  }
 
   namespace
   {
@@ -48,12 +40,12 @@ namespace roofspan
   } // namespace
 
   template <int dim>
-  SymmetricTensor<2, 3> Simulator<dim>::stress_in(const AnalysisState<dim>          &state,
-                                                  const types::material_id           material,
-                                                  const unsigned int                 cell_index,
-                                                  const Point<dim>                  &unit_point,
-                                                  const std::vector<Tensor<1, dim>> &gradient,
-                                                  const Point<dim>                  &point) const
+  SymmetricTensor<2, 3> FieldSampler<dim>::stress_in(const AnalysisState<dim>          &state,
+                                                     const types::material_id           material,
+                                                     const unsigned int                 cell_index,
+                                                     const Point<dim>                  &unit_point,
+                                                     const std::vector<Tensor<1, dim>> &gradient,
+                                                     const Point<dim>                  &point) const
   {
     // A plastic unit: the stress its model returned at the cell's
     // quadrature point nearest to the point. Not the model run again at the
@@ -62,36 +54,36 @@ namespace roofspan
     // thrust), nor an interpolation through the points (past the outer
     // points it extrapolates: 0.69 MPa of tension in a clay whose tensile
     // strength is 10 kPa).
-    if (plastic && !models.at(material)->is_linear() && !state.committed_states.empty())
+    if (model.plastic && !model.models.at(material)->is_linear() && !state.committed_states.empty())
       {
         const MaterialState &nearest =
-            state.committed_states[cell_index * n_q_points +
-                                   nearest_gauss_point(degree + 1, unit_point)];
+            state.committed_states[cell_index * model.n_q_points +
+                                   nearest_gauss_point(model.degree + 1, unit_point)];
         if (nearest.stress.norm() > 0 || nearest.plastic_strain.norm() > 0)
           return nearest.stress;
       }
     // Elastic (and plastic units before their first update, still
     // elastic): Hooke's law at the point. Plane strain: eps_zz = 0, so the
     // same 3x3 law gives sigma_zz.
-    const ElasticConstants &m = elastic.at(material);
-    SymmetricTensor<2, 3>   strain;
+    const typename Simulator<dim>::ElasticConstants &m = model.elastic.at(material);
+    SymmetricTensor<2, 3>                            strain;
     for (unsigned int a = 0; a < dim; ++a)
       for (unsigned int b = 0; b <= a; ++b)
         strain[a][b] = 0.5 * (gradient[a][b] + gradient[b][a]);
-    return LinearElastic::tangent(m.lambda, m.mu) * strain + in_situ.stress(point);
+    return LinearElastic::tangent(m.lambda, m.mu) * strain + model.in_situ.stress(point);
   }
 
   template <int dim>
   std::pair<unsigned int, double>
-  Simulator<dim>::yielded_extent(const AnalysisState<dim> &state) const
+  FieldSampler<dim>::yielded_extent(const AnalysisState<dim> &state) const
   {
-    const QGauss<dim>  quadrature(degree + 1);
-    FEValues<dim>      fe_values(*mapping, *fe, quadrature, update_quadrature_points);
+    const QGauss<dim>  quadrature(model.degree + 1);
+    FEValues<dim>      fe_values(*model.mapping, *model.fe, quadrature, update_quadrature_points);
     const unsigned int n_q   = quadrature.size();
     double             top   = -std::numeric_limits<double>::max();
     unsigned int       count = 0;
-    if (plastic)
-      for (const auto &cell : dof_handler.active_cell_iterators())
+    if (model.plastic)
+      for (const auto &cell : model.dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           {
             fe_values.reinit(cell);
@@ -103,22 +95,22 @@ namespace roofspan
                   top = std::max(top, fe_values.quadrature_point(q)[dim - 1]);
                 }
           }
-    return {Utilities::MPI::sum(count, mpi_communicator),
-            Utilities::MPI::max(top, mpi_communicator)};
+    return {Utilities::MPI::sum(count, model.mpi_communicator),
+            Utilities::MPI::max(top, model.mpi_communicator)};
   }
 
   template <int dim>
-  Vector<float> Simulator<dim>::yield_state_of(const AnalysisState<dim> &state) const
+  Vector<float> FieldSampler<dim>::yield_state(const AnalysisState<dim> &state) const
   {
-    Vector<float> yield_state(mesh->n_active_cells());
-    if (plastic)
-      for (const auto &cell : dof_handler.active_cell_iterators())
+    Vector<float> yield_state(model.mesh->n_active_cells());
+    if (model.plastic)
+      for (const auto &cell : model.dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           {
             const unsigned int c = cell->active_cell_index();
-            for (unsigned int q = 0; q < n_q_points; ++q)
+            for (unsigned int q = 0; q < model.n_q_points; ++q)
               {
-                const YieldMode mode = state.committed_states[c * n_q_points + q].mode;
+                const YieldMode mode = state.committed_states[c * model.n_q_points + q].mode;
                 // Shear wins over tension in the cell's label if both occur.
                 if (mode != YieldMode::elastic && (yield_state(c) == 0 || mode == YieldMode::shear))
                   yield_state(c) = float(static_cast<int>(mode));
@@ -128,47 +120,47 @@ namespace roofspan
   }
 
   template <int dim>
-  Vector<float> Simulator<dim>::plastic_strain_of(const AnalysisState<dim> &state) const
+  Vector<float> FieldSampler<dim>::plastic_strain(const AnalysisState<dim> &state) const
   {
-    Vector<float> magnitude(mesh->n_active_cells());
-    if (plastic)
-      for (const auto &cell : dof_handler.active_cell_iterators())
+    Vector<float> magnitude(model.mesh->n_active_cells());
+    if (model.plastic)
+      for (const auto &cell : model.dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           {
             const unsigned int c = cell->active_cell_index();
-            for (unsigned int q = 0; q < n_q_points; ++q)
-              magnitude(c) =
-                  std::max<float>(magnitude(c),
-                                  state.committed_states[c * n_q_points + q].plastic_strain.norm());
+            for (unsigned int q = 0; q < model.n_q_points; ++q)
+              magnitude(c) = std::max<float>(
+                  magnitude(c),
+                  state.committed_states[c * model.n_q_points + q].plastic_strain.norm());
           }
     return magnitude;
   }
 
   template <int dim>
-  VtuPiece Simulator<dim>::sample_fields(const PETScWrappers::MPI::Vector &vector,
-                                         const std::string                &vector_name,
-                                         const AnalysisState<dim>         *state,
-                                         const Vector<float>              *yield_state,
-                                         const Vector<float>              *plastic_strain) const
+  VtuPiece FieldSampler<dim>::sample(const PETScWrappers::MPI::Vector &vector,
+                                     const std::string                &vector_name,
+                                     const AnalysisState<dim>         *state,
+                                     const Vector<float>              *yield_state,
+                                     const Vector<float>              *plastic_strain) const
   {
     // Points per cell: degree + 1 per direction, x fastest, so that a cell
     // of degree p shows as p^dim linear sub-cells following its curvature.
-    const unsigned int      n = degree + 1;
+    const unsigned int      n = model.degree + 1;
     std::vector<Point<dim>> unit_points;
     for (unsigned int k = 0; k < (dim == 3 ? n : 1); ++k)
       for (unsigned int j = 0; j < n; ++j)
         for (unsigned int i = 0; i < n; ++i)
           {
             Point<dim> p;
-            p[0] = double(i) / degree;
-            p[1] = double(j) / degree;
+            p[0] = double(i) / model.degree;
+            p[1] = double(j) / model.degree;
             if (dim == 3)
-              p[dim - 1] = double(k) / degree;
+              p[dim - 1] = double(k) / model.degree;
             unit_points.push_back(p);
           }
     const Quadrature<dim>            sampling(unit_points);
-    FEValues<dim>                    fe_values(*mapping,
-                            *fe,
+    FEValues<dim>                    fe_values(*model.mapping,
+                            *model.fe,
                             sampling,
                             update_values | update_gradients | update_quadrature_points);
     const FEValuesExtractors::Vector u(0);
@@ -176,7 +168,8 @@ namespace roofspan
     std::vector<Tensor<2, dim>>      gradients(sampling.size());
 
     VtuPiece piece;
-    piece.dim = dim;
+    piece.dim          = dim;
+    piece.subdivisions = model.degree;
     VtuPiece::Array                displacement{vector_name, 3, "m", false, {}};
     VtuPiece::Array                stress{"stress", 9, "Pa", false, {}};
     std::array<VtuPiece::Array, 3> principal{{{"sigma_1", 1, "Pa", false, {}},
@@ -187,8 +180,8 @@ namespace roofspan
     VtuPiece::Array                rank{"mpi_rank", 1, "", true, {}};
     VtuPiece::Array                yielded{"yield_state", 1, "", true, {}};
     VtuPiece::Array                plastic_norm{"plastic_strain", 1, "", false, {}};
-    const unsigned int             sub_cells = Utilities::pow(degree, dim);
-    for (const auto &cell : dof_handler.active_cell_iterators())
+    const unsigned int             sub_cells = Utilities::pow(model.degree, dim);
+    for (const auto &cell : model.dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           fe_values.reinit(cell);
@@ -229,9 +222,9 @@ namespace roofspan
             }
           // Sub-cells in VTK's corner order (counter-clockwise; in 3D the
           // bottom face, then the top).
-          for (unsigned int k = 0; k < (dim == 3 ? degree : 1); ++k)
-            for (unsigned int j = 0; j < degree; ++j)
-              for (unsigned int i = 0; i < degree; ++i)
+          for (unsigned int k = 0; k < (dim == 3 ? model.degree : 1); ++k)
+            for (unsigned int j = 0; j < model.degree; ++j)
+              for (unsigned int i = 0; i < model.degree; ++i)
                 for (unsigned int layer = 0; layer < (dim == 3 ? 2 : 1); ++layer)
                   {
                     const long long base = first + (k + layer) * n * n;
@@ -243,7 +236,7 @@ namespace roofspan
           for (unsigned int k = 0; k < sub_cells; ++k)
             {
               material.values.push_back(cell->material_id());
-              rank.values.push_back(mesh->locally_owned_subdomain());
+              rank.values.push_back(model.mesh->locally_owned_subdomain());
               if (yield_state)
                 yielded.values.push_back((*yield_state)(c));
               if (plastic_strain)
@@ -268,66 +261,7 @@ namespace roofspan
     return piece;
   }
 
-  template <int dim>
-  void Simulator<dim>::write_mechanisms(OutputDirectory                         &out,
-                                        const std::vector<MechanismFields<dim>> &mechanisms) const
-  {
-    if (mechanisms.empty() || !write_vtu)
-      return;
-    const unsigned int rank = Utilities::MPI::this_mpi_process(mpi_communicator);
-    std::vector<std::pair<double, std::string>> records;
-    for (const auto &m : mechanisms)
-      {
-        VtuPiece piece =
-            sample_fields(m.last_increment, "last_increment", nullptr, &m.yield_state, nullptr);
-        piece.field_values     = {{"strength_reduction_factor", m.factor}};
-        piece.field_labels     = {{"label", "mechanism at the limit (" + m.name + ")"}};
-        const std::string stem = "mechanism_" + m.name + "_00";
-        piece.write_parallel(out.staging_folder(), stem, mpi_communicator);
-        records.emplace_back(m.factor, stem + ".pvtu");
-      }
-    if (rank == 0)
-      {
-        // Time = the factor of safety at each limit: ParaView's time control
-        // steps from one analysis' mechanism to the other.
-        std::sort(records.begin(), records.end());
-        std::ofstream pvd(out.staging_path("mechanism.pvd"));
-        DataOutBase::write_pvd_record(pvd, records);
-      }
-  }
 
-  template std::pair<unsigned int, double>
-  Simulator<2>::yielded_extent(const AnalysisState<2> &) const;
-  template std::pair<unsigned int, double>
-                                 Simulator<3>::yielded_extent(const AnalysisState<3> &) const;
-  template VtuPiece              Simulator<2>::sample_fields(const PETScWrappers::MPI::Vector &,
-                                                const std::string &,
-                                                const AnalysisState<2> *,
-                                                const Vector<float> *,
-                                                const Vector<float> *) const;
-  template VtuPiece              Simulator<3>::sample_fields(const PETScWrappers::MPI::Vector &,
-                                                const std::string &,
-                                                const AnalysisState<3> *,
-                                                const Vector<float> *,
-                                                const Vector<float> *) const;
-  template void                  Simulator<2>::write_mechanisms(OutputDirectory &,
-                                               const std::vector<MechanismFields<2>> &) const;
-  template void                  Simulator<3>::write_mechanisms(OutputDirectory &,
-                                               const std::vector<MechanismFields<3>> &) const;
-  template Vector<float>         Simulator<2>::yield_state_of(const AnalysisState<2> &) const;
-  template Vector<float>         Simulator<3>::yield_state_of(const AnalysisState<3> &) const;
-  template Vector<float>         Simulator<2>::plastic_strain_of(const AnalysisState<2> &) const;
-  template SymmetricTensor<2, 3> Simulator<2>::stress_in(const AnalysisState<2> &,
-                                                         types::material_id,
-                                                         unsigned int,
-                                                         const Point<2> &,
-                                                         const std::vector<Tensor<1, 2>> &,
-                                                         const Point<2> &) const;
-  template Vector<float>         Simulator<3>::plastic_strain_of(const AnalysisState<3> &) const;
-  template SymmetricTensor<2, 3> Simulator<3>::stress_in(const AnalysisState<3> &,
-                                                         types::material_id,
-                                                         unsigned int,
-                                                         const Point<3> &,
-                                                         const std::vector<Tensor<1, 3>> &,
-                                                         const Point<3> &) const;
+  template class FieldSampler<2>;
+  template class FieldSampler<3>;
 } // namespace roofspan
