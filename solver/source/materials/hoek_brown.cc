@@ -142,11 +142,13 @@ namespace roofspan
   StressUpdate HoekBrown::update(const SymmetricTensor<2, 3> &strain,
                                  const SymmetricTensor<2, 3> &initial_stress,
                                  const MaterialState         &old_state,
-                                 const StrengthFactor        &F) const
+                                 const StrengthFactor        &F,
+                                 const TimeIncrement &) const
   {
     StressUpdate                result;
-    const SymmetricTensor<2, 3> trial = initial_stress + C * (strain - old_state.plastic_strain);
-    result.state                      = old_state;
+    const SymmetricTensor<2, 3> trial =
+        initial_stress + C * (strain - PlasticStrain::get(old_state));
+    result.state = old_state;
 
     const double ci      = sigma_ci / F.factor;
     const double tension = s * ci / m_b; // apex: hydrostatic tensile strength
@@ -344,9 +346,9 @@ namespace roofspan
     spectral_stress_and_tangent(eig, sr, Dep, lambda, mu, scale, result.stress, result.tangent);
     if (branch == apex)
       result.tangent = 0;
-    result.state.plastic_strain = strain - invert(C) * (result.stress - initial_stress);
-    result.state.mode           = branch == apex ? YieldMode::tension : YieldMode::shear;
-    result.branch               = branch;
+    PlasticStrain::set(result.state, strain - invert(C) * (result.stress - initial_stress));
+    result.state.mode = branch == apex ? YieldMode::tension : YieldMode::shear;
+    result.branch     = branch;
     return result;
   }
 

@@ -19,7 +19,8 @@ namespace roofspan
   StressUpdate LinearElastic::update(const SymmetricTensor<2, 3> &strain,
                                      const SymmetricTensor<2, 3> &initial_stress,
                                      const MaterialState         &old_state,
-                                     const StrengthFactor &) const
+                                     const StrengthFactor &,
+                                     const TimeIncrement &) const
   {
     StressUpdate r;
     r.stress  = initial_stress + stiffness * strain;

@@ -95,12 +95,14 @@ namespace roofspan
   StressUpdate MohrCoulomb::update(const SymmetricTensor<2, 3> &strain,
                                    const SymmetricTensor<2, 3> &initial_stress,
                                    const MaterialState         &old_state,
-                                   const StrengthFactor        &F) const
+                                   const StrengthFactor        &F,
+                                   const TimeIncrement &) const
   {
     StressUpdate                result;
-    const SymmetricTensor<4, 3> C       = LinearElastic::tangent(lambda, mu);
-    const SymmetricTensor<2, 3> trial   = initial_stress + C * (strain - old_state.plastic_strain);
-    const auto                  reduced = F.reduce(cohesion, phi, psi, tensile);
+    const SymmetricTensor<4, 3> C = LinearElastic::tangent(lambda, mu);
+    const SymmetricTensor<2, 3> trial =
+        initial_stress + C * (strain - PlasticStrain::get(old_state));
+    const auto   reduced = F.reduce(cohesion, phi, psi, tensile);
     const Planes p = planes(reduced.cohesion, reduced.friction, reduced.dilation, reduced.tensile);
 
     // Principal trial stresses, sorted sigma_1 >= sigma_2 >= sigma_3.
@@ -230,8 +232,8 @@ namespace roofspan
         eig, s, principal_tangent, lambda, mu, scale, result.stress, result.tangent);
 
     const SymmetricTensor<4, 3> S = invert(C);
-    result.state.plastic_strain   = strain - S * (result.stress - initial_stress);
-    unsigned int n_tension        = 0;
+    PlasticStrain::set(result.state, strain - S * (result.stress - initial_stress));
+    unsigned int n_tension = 0;
     for (const unsigned int j : active)
       n_tension += p.tension[j] ? 1 : 0;
     const unsigned int n_shear = active.size() - n_tension;

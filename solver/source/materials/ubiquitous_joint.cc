@@ -95,14 +95,15 @@ namespace roofspan
   StressUpdate UbiquitousJoint::update(const SymmetricTensor<2, 3> &strain,
                                        const SymmetricTensor<2, 3> &initial_stress,
                                        const MaterialState         &old_state,
-                                       const StrengthFactor        &F) const
+                                       const StrengthFactor        &F,
+                                       const TimeIncrement         &time) const
   {
     // Sequential (FLAC-style) update: the rock's own return first, then the
     // plane's from the rock's stress sigma_r. The tangent is the exact
     // derivative of this composition: d sigma = P : d sigma_r with the
     // plane's projection P, and d sigma_r = D_r : d epsilon the rock's
     // consistent tangent (elastic or elasto-plastic).
-    StressUpdate r = rock.update(strain, initial_stress, old_state, F);
+    StressUpdate r = rock.update(strain, initial_stress, old_state, F, time);
     if (!r.ok)
       return r;
     const auto   plane   = F.reduce(cohesion, phi, psi, tensile);
@@ -159,12 +160,12 @@ namespace roofspan
       }
     if (tension || shear)
       {
-        r.state.plastic_strain = strain - invert(C) * (r.stress - initial_stress);
-        r.state.mode           = YieldMode::bedding;
-        r.branch               = rock_yielded     ? bedding_and_rock :
-                                 tension && shear ? bedding_corner :
-                                 tension          ? bedding_tension :
-                                                    bedding_slip;
+        PlasticStrain::set(r.state, strain - invert(C) * (r.stress - initial_stress));
+        r.state.mode = YieldMode::bedding;
+        r.branch     = rock_yielded     ? bedding_and_rock :
+                       tension && shear ? bedding_corner :
+                       tension          ? bedding_tension :
+                                          bedding_slip;
       }
     return r;
   }

@@ -61,8 +61,10 @@ namespace roofspan
                                      update_values | update_quadrature_points |
                                          update_normal_vectors | update_JxW_values);
 
-    const unsigned int                   dofs_per_cell = fe->n_dofs_per_cell();
-    const unsigned int                   n_q           = quadrature.size();
+    const unsigned int dofs_per_cell = fe->n_dofs_per_cell();
+    const unsigned int n_q           = quadrature.size();
+    // The load factor is the stages' pseudo-time (ConstitutiveModel).
+    const TimeIncrement                  time{load, load - state.committed_load};
     FullMatrix<double>                   cell_matrix(dofs_per_cell, dofs_per_cell);
     Vector<double>                       cell_rhs(dofs_per_cell);
     std::vector<types::global_dof_index> dof_indices(dofs_per_cell);
@@ -157,8 +159,8 @@ namespace roofspan
                     if (fill_fixed_load)
                       fixed_load.in_situ[index] = in_situ.stress(fe_values.quadrature_point(q));
                     const SymmetricTensor<2, 3> &sigma0 = fixed_load.in_situ[index];
-                    const StressUpdate           update =
-                        model.update(strain, sigma0, state.committed_states[index], state.strength);
+                    const StressUpdate           update = model.update(
+                        strain, sigma0, state.committed_states[index], state.strength, time);
                     if (!update.ok && !local_failure)
                       {
                         std::ostringstream where;

@@ -59,7 +59,8 @@ namespace roofspan
         const MaterialState &nearest =
             state.committed_states[cell_index * model.n_q_points +
                                    nearest_gauss_point(model.degree + 1, unit_point)];
-        if (nearest.stress.norm() > 0 || nearest.plastic_strain.norm() > 0)
+        if (nearest.stress.norm() > 0 ||
+            model.models.at(material)->plastic_strain(nearest).norm() > 0)
           return nearest.stress;
       }
     // Elastic (and plastic units before their first update, still
@@ -127,11 +128,12 @@ namespace roofspan
       for (const auto &cell : model.dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           {
-            const unsigned int c = cell->active_cell_index();
+            const unsigned int       c    = cell->active_cell_index();
+            const ConstitutiveModel &rock = *model.models.at(cell->material_id());
             for (unsigned int q = 0; q < model.n_q_points; ++q)
               magnitude(c) = std::max<float>(
                   magnitude(c),
-                  state.committed_states[c * model.n_q_points + q].plastic_strain.norm());
+                  rock.plastic_strain(state.committed_states[c * model.n_q_points + q]).norm());
           }
     return magnitude;
   }

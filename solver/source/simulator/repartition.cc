@@ -14,32 +14,28 @@ namespace roofspan
 
   namespace
   {
-    // A material state as numbers: plastic strain and stress (6 components
-    // each), yield mode.
-    constexpr unsigned int state_width = 13;
+    // A material state as numbers: stress (6 components), yield mode, then
+    // the model's history (as many as the point's model keeps).
+    constexpr unsigned int fixed_width = 7;
 
     void pack(const MaterialState &s, std::vector<double> &to)
     {
       for (unsigned int i = 0; i < 3; ++i)
         for (unsigned int j = i; j < 3; ++j)
-          to.push_back(s.plastic_strain[i][j]);
-      for (unsigned int i = 0; i < 3; ++i)
-        for (unsigned int j = i; j < 3; ++j)
           to.push_back(s.stress[i][j]);
       to.push_back(static_cast<double>(s.mode));
+      to.insert(to.end(), s.history.begin(), s.history.end());
     }
 
-    MaterialState unpack(const double *from)
+    MaterialState unpack(const double *from, const unsigned int history_size)
     {
       MaterialState s;
       unsigned int  k = 0;
       for (unsigned int i = 0; i < 3; ++i)
         for (unsigned int j = i; j < 3; ++j)
-          s.plastic_strain[i][j] = from[k++];
-      for (unsigned int i = 0; i < 3; ++i)
-        for (unsigned int j = i; j < 3; ++j)
           s.stress[i][j] = from[k++];
-      s.mode = static_cast<YieldMode>(static_cast<int>(from[k]));
+      s.mode = static_cast<YieldMode>(static_cast<int>(from[k++]));
+      s.history.assign(from + k, from + k + history_size);
       return s;
     }
   } // namespace
@@ -120,13 +116,15 @@ namespace roofspan
           for (const auto &cell : p4est_mesh.active_cell_iterators())
             if (cell->is_locally_owned())
               {
-                const auto &packed = moved[cell->active_cell_index()];
-                if (packed.size() != n_q_points * state_width)
+                const auto        &packed = moved[cell->active_cell_index()];
+                const unsigned int width =
+                    fixed_width + models.at(cell->material_id())->history_size();
+                if (packed.size() != n_q_points * width)
                   throw std::runtime_error("internal error: a cell lost its history in "
                                            "repartitioning");
                 for (unsigned int q = 0; q < n_q_points; ++q)
                   state.committed_states[cell->active_cell_index() * n_q_points + q] =
-                      unpack(&packed[q * state_width]);
+                      unpack(&packed[q * width], width - fixed_width);
               }
           state.trial_states = state.committed_states;
         }

@@ -61,7 +61,13 @@ namespace roofspan
                                            mpi_communicator);
     if (plastic)
       {
+        // Each point's history as its model sizes it.
         state.committed_states.assign(mesh->n_active_cells() * n_q_points, MaterialState());
+        for (const auto &cell : mesh->active_cell_iterators())
+          if (cell->is_locally_owned())
+            for (unsigned int q = 0; q < n_q_points; ++q)
+              state.committed_states[cell->active_cell_index() * n_q_points + q].history.assign(
+                  models.at(cell->material_id())->history_size(), 0.);
         state.trial_states = state.committed_states;
       }
     if (bolts)

@@ -22,9 +22,32 @@ namespace roofspan
   /// it (outputs sample this stress; they never run the model again).
   struct MaterialState
   {
-    dealii::SymmetricTensor<2, 3> plastic_strain;
     dealii::SymmetricTensor<2, 3> stress; ///< total stress [Pa] (zero until first updated)
     YieldMode                     mode = YieldMode::elastic;
+    /// The model's own history variables, as many as its history_size()
+    /// (the plastic models keep their plastic strain here: PlasticStrain).
+    /// Sized by the analysis when it lays out a state, moved with the
+    /// cells when the mesh is repartitioned.
+    std::vector<double> history;
+  };
+
+  /// When an update happens: the end of the increment and its length. The
+  /// analyses are quasi-static, so this is the path's pseudo-time: the load
+  /// factor of the stages (the strength-reduction path holds it, step 0).
+  /// Rate-independent models ignore it; a time-dependent one (creep) gets
+  /// it where it needs it.
+  struct TimeIncrement
+  {
+    double time = 0, step = 0;
+  };
+
+  /// The plastic strain kept in MaterialState::history by the plastic
+  /// models (its 6 components first; an empty history reads as zero).
+  struct PlasticStrain
+  {
+    static constexpr unsigned int        size = 6;
+    static dealii::SymmetricTensor<2, 3> get(const MaterialState &state);
+    static void set(MaterialState &state, const dealii::SymmetricTensor<2, 3> &plastic_strain);
   };
 
   /// Result of a stress update.
@@ -49,7 +72,8 @@ namespace roofspan
    * per rock unit (`Rock unit/Constitutive model`) from RockModelRegistry,
    * where each model registers itself with its own parameters. Each model
    * reduces its own strength for the factor of safety (`strength_factor`)
-   * and says how in its documentation.
+   * and says how in its documentation. A model chooses the size of its
+   * points' history (history_size) and receives the time of each update.
    */
   class ConstitutiveModel
   {
@@ -70,6 +94,20 @@ namespace roofspan
       return true;
     }
 
+    /// How many history variables each of its points keeps
+    /// (MaterialState::history).
+    virtual unsigned int history_size() const
+    {
+      return 0;
+    }
+
+    /// The plastic strain a point's history holds (zero for a model without
+    /// one): the output field `plastic_strain`.
+    virtual dealii::SymmetricTensor<2, 3> plastic_strain(const MaterialState &) const
+    {
+      return {};
+    }
+
     /// Names of the branches update() reports (index 0: "elastic"), as the
     /// Jacobian test prints them.
     virtual std::vector<std::string> branch_names() const
@@ -80,6 +118,7 @@ namespace roofspan
     virtual StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                                 const dealii::SymmetricTensor<2, 3> &initial_stress,
                                 const MaterialState                 &old_state,
-                                const StrengthFactor                &strength_factor) const = 0;
+                                const StrengthFactor                &strength_factor,
+                                const TimeIncrement &time = TimeIncrement()) const = 0;
   };
 } // namespace roofspan

@@ -80,12 +80,23 @@ namespace roofspan
       return false;
     }
 
+    unsigned int history_size() const override
+    {
+      return PlasticStrain::size;
+    }
+
+    dealii::SymmetricTensor<2, 3> plastic_strain(const MaterialState &state) const override
+    {
+      return PlasticStrain::get(state);
+    }
+
     std::vector<std::string> branch_names() const override;
 
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        const StrengthFactor                &strength_factor) const override;
+                        const StrengthFactor                &strength_factor,
+                        const TimeIncrement                 &time = TimeIncrement()) const override;
 
     /// f at a stress (for tests); <= 0 inside, +infinity beyond the apex.
     double yield_function(const dealii::SymmetricTensor<2, 3> &stress,

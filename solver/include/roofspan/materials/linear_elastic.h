@@ -25,7 +25,8 @@ namespace roofspan
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        const StrengthFactor                &strength_factor) const override;
+                        const StrengthFactor                &strength_factor,
+                        const TimeIncrement                 &time = TimeIncrement()) const override;
 
     /// The stiffness form's integrand a(phi_i, phi_j) = lambda div phi_i
     /// div phi_j + 2 mu eps(phi_i) : eps(phi_j) for vector shape functions

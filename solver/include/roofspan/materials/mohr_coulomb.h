@@ -60,12 +60,23 @@ namespace roofspan
       return psi == phi;
     }
 
+    unsigned int history_size() const override
+    {
+      return PlasticStrain::size;
+    }
+
+    dealii::SymmetricTensor<2, 3> plastic_strain(const MaterialState &state) const override
+    {
+      return PlasticStrain::get(state);
+    }
+
     std::vector<std::string> branch_names() const override;
 
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        const StrengthFactor                &strength_factor) const override;
+                        const StrengthFactor                &strength_factor,
+                        const TimeIncrement                 &time = TimeIncrement()) const override;
 
     /// The yield function values of the six planes at a stress (for tests):
     /// max over planes, <= 0 inside.

@@ -49,6 +49,16 @@ namespace roofspan
       return "ubiquitous joint";
     }
 
+    unsigned int history_size() const override
+    {
+      return PlasticStrain::size;
+    }
+
+    dealii::SymmetricTensor<2, 3> plastic_strain(const MaterialState &state) const override
+    {
+      return PlasticStrain::get(state);
+    }
+
     std::vector<std::string> branch_names() const override;
 
     bool has_symmetric_tangent() const override
@@ -59,7 +69,8 @@ namespace roofspan
     StressUpdate update(const dealii::SymmetricTensor<2, 3> &strain,
                         const dealii::SymmetricTensor<2, 3> &initial_stress,
                         const MaterialState                 &old_state,
-                        const StrengthFactor                &strength_factor) const override;
+                        const StrengthFactor                &strength_factor,
+                        const TimeIncrement                 &time = TimeIncrement()) const override;
 
     /// max(rock, plane shear, plane tension) yield function; <= 0 inside.
     double yield_function(const dealii::SymmetricTensor<2, 3> &stress,
