@@ -42,6 +42,7 @@ namespace roofspan
 
   template <int dim>
   std::pair<double, double> Simulator<dim>::assemble_system(AnalysisState<dim> &state,
+                                                            AssemblyWorkspace  &ws,
                                                             const double        load,
                                                             const bool          with_matrix)
   {
@@ -91,16 +92,16 @@ namespace roofspan
     // Matrix-free with bolts: system_matrix holds the bolts' part only.
     const bool assemble_bolt_matrix = with_matrix && use_matrix_free && bolts;
     if ((assemble_matrix || assemble_bolt_matrix) && n_assemblies > 0)
-      system_matrix.reset();
+      ws.system_matrix.reset();
     const AffineConstraints<double> &active =
-        state.first_newton_iteration ? step_constraints : constraints;
-    cell_branches.assign(mesh->n_active_cells(), 0);
-    cell_branch_sequence.assign(mesh->n_active_cells(), 0);
-    branch_points.assign(branches.size(), 0);
-    local_failure_place.clear();
-    system_rhs     = 0;
-    internal_force = 0;
-    external_force = 0;
+        state.first_newton_iteration ? ws.step_constraints : constraints;
+    ws.cell_branches.assign(mesh->n_active_cells(), 0);
+    ws.cell_branch_sequence.assign(mesh->n_active_cells(), 0);
+    ws.branch_points.assign(branches.size(), 0);
+    ws.local_failure_place.clear();
+    ws.system_rhs     = 0;
+    ws.internal_force = 0;
+    ws.external_force = 0;
     // The first assembly on this mesh fills the fixed-load cache; later ones
     // read it (the same numbers, computed once).
     const bool fill_fixed_load = !fixed_load.ready;
@@ -118,8 +119,12 @@ namespace roofspan
         if (with_matrix && use_matrix_free)
           {
             if (plastic)
-              point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
-            ++tangent_generation; // a new Jacobian: rock tangent and bolts' matrix
+              ws.point_tangents.resize(size_t(mesh->n_active_cells()) * n_q);
+            // A new Jacobian (rock tangent and bolts' matrix), numbered
+            // uniquely over all workspaces: the operator rebuilds what
+            // depends on it when the number changes.
+            static std::uint64_t jacobians = 0;
+            ws.tangent_generation          = ++jacobians;
           }
         for (const auto &cell : dof_handler.active_cell_iterators())
           {
@@ -166,14 +171,14 @@ namespace roofspan
                         std::ostringstream where;
                         where << update.failure << " at (" << fe_values.quadrature_point(q)
                               << "), material id " << int(cell->material_id());
-                        local_failure_place = where.str();
+                        ws.local_failure_place = where.str();
                       }
                     if (!update.ok)
                       local_failure = true;
                     const unsigned int branch = branches.index(cell->material_id(), update.branch);
-                    cell_branches[cell->active_cell_index()] |= std::uint64_t(1) << branch;
-                    ++branch_points[branch];
-                    auto &sequence            = cell_branch_sequence[cell->active_cell_index()];
+                    ws.cell_branches[cell->active_cell_index()] |= std::uint64_t(1) << branch;
+                    ++ws.branch_points[branch];
+                    auto &sequence            = ws.cell_branch_sequence[cell->active_cell_index()];
                     sequence                  = sequence * 31 + branch + 1;
                     state.trial_states[index] = update.state;
                     state.trial_states[index].stress   = update.stress;
@@ -184,7 +189,7 @@ namespace roofspan
                     // B^T C B is most of a plastic cell's work. Matrix-free,
                     // the tangent is kept at the point for the operator.
                     if (with_matrix && use_matrix_free)
-                      point_tangents[index] = update.tangent;
+                      ws.point_tangents[index] = update.tangent;
                     else if (with_matrix)
                       for (unsigned int i = 0; i < dofs_per_cell; ++i)
                         {
@@ -202,7 +207,7 @@ namespace roofspan
                 // point: the elastic one here.
                 if (with_matrix && plastic)
                   {
-                    std::fill_n(point_tangents.begin() + size_t(cell->active_cell_index()) * n_q,
+                    std::fill_n(ws.point_tangents.begin() + size_t(cell->active_cell_index()) * n_q,
                                 n_q,
                                 LinearElastic::tangent(m.lambda, m.mu));
                   }
@@ -333,19 +338,19 @@ namespace roofspan
               }
             if (assemble_matrix)
               active.distribute_local_to_global(
-                  cell_matrix, cell_rhs, dof_indices, system_matrix, system_rhs);
+                  cell_matrix, cell_rhs, dof_indices, ws.system_matrix, ws.system_rhs);
             else
-              active.distribute_local_to_global(cell_rhs, dof_indices, system_rhs);
-            internal_force.add(dof_indices, cell_internal);
-            external_force.add(dof_indices, cell_external);
+              active.distribute_local_to_global(cell_rhs, dof_indices, ws.system_rhs);
+            ws.internal_force.add(dof_indices, cell_internal);
+            ws.external_force.add(dof_indices, cell_external);
           }
         if (bolts)
           bolts->assemble(state.bolts,
                           state.locally_relevant_solution,
                           active,
-                          with_matrix ? &system_matrix : nullptr,
-                          system_rhs,
-                          internal_force);
+                          with_matrix ? &ws.system_matrix : nullptr,
+                          ws.system_rhs,
+                          ws.internal_force);
       }
     catch (const std::exception &e)
       {
@@ -365,10 +370,10 @@ namespace roofspan
                           Utilities::MPI::broadcast(mpi_communicator, rank_failure, first));
     }
     if (assemble_matrix || assemble_bolt_matrix)
-      system_matrix.compress(VectorOperation::add);
-    system_rhs.compress(VectorOperation::add);
-    internal_force.compress(VectorOperation::add);
-    external_force.compress(VectorOperation::add);
+      ws.system_matrix.compress(VectorOperation::add);
+    ws.system_rhs.compress(VectorOperation::add);
+    ws.internal_force.compress(VectorOperation::add);
+    ws.external_force.compress(VectorOperation::add);
     ++n_assemblies;
     fixed_load.ready = true;
 
@@ -380,7 +385,7 @@ namespace roofspan
             << " distinct cell matrices on rank 0)\n";
     // The first iteration's right-hand side carries the prescribed
     // increments; the equilibrium residual is measured without them.
-    double residual = system_rhs.l2_norm();
+    double residual = ws.system_rhs.l2_norm();
     if (Utilities::MPI::logical_or(local_failure, mpi_communicator))
       residual = std::numeric_limits<double>::quiet_NaN(); // a point's update failed: cut
     // (Collective: prescribed_values holds only this rank's relevant ones,
@@ -388,11 +393,11 @@ namespace roofspan
     if (state.first_newton_iteration &&
         Utilities::MPI::logical_or(!prescribed_values.empty(), mpi_communicator))
       residual = -1; // not a residual yet: NonlinearSolver iterates
-    return {residual, std::max(external_force.l2_norm(), internal_force.l2_norm())};
+    return {residual, std::max(ws.external_force.l2_norm(), ws.internal_force.l2_norm())};
   }
 
   template std::pair<double, double>
-  Simulator<2>::assemble_system(AnalysisState<2> &, double, bool);
+  Simulator<2>::assemble_system(AnalysisState<2> &, AssemblyWorkspace &, double, bool);
   template std::pair<double, double>
-  Simulator<3>::assemble_system(AnalysisState<3> &, double, bool);
+  Simulator<3>::assemble_system(AnalysisState<3> &, AssemblyWorkspace &, double, bool);
 } // namespace roofspan

@@ -13,14 +13,16 @@ namespace roofspan
   using namespace dealii;
 
   template <int dim>
-  void Simulator<dim>::check_jacobian(AnalysisState<dim> &state, const double load)
+  void Simulator<dim>::check_jacobian(AnalysisState<dim> &state,
+                                      AssemblyWorkspace  &ws,
+                                      const double        load)
   {
     // The tangent at the current trial state, and the branch of every
     // quadrature point and bolt element there.
-    assemble_system(state, load, true);
-    const std::vector<std::uint64_t> branches_here = cell_branches;
-    const std::vector<std::uint64_t> sequence_here = cell_branch_sequence;
-    const auto                       points_here   = branch_points;
+    assemble_system(state, ws, load, true);
+    const std::vector<std::uint64_t> branches_here = ws.cell_branches;
+    const std::vector<std::uint64_t> sequence_here = ws.cell_branch_sequence;
+    const auto                       points_here   = ws.branch_points;
     std::map<std::string, std::vector<types::global_dof_index>> bolt_state_dofs;
     if (bolts)
       bolts->element_state_dofs(state.bolts, bolt_state_dofs);
@@ -91,7 +93,7 @@ namespace roofspan
           }
         constraints.distribute(v);
         PETScWrappers::MPI::Vector Jv(v);
-        system_matrix.vmult(Jv, v);
+        ws.system_matrix.vmult(Jv, v);
 
         std::vector<double> best(names.size(), std::numeric_limits<double>::infinity());
         for (const double h : {1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9})
@@ -108,12 +110,13 @@ namespace roofspan
                 probe.solution = base;
                 probe.solution.add(sign * step, v);
                 probe.locally_relevant_solution = probe.solution;
-                assemble_system(probe, load, false);
+                assemble_system(probe, ws, load, false);
                 if (sign > 0)
-                  residual_plus = system_rhs;
+                  residual_plus = ws.system_rhs;
                 for (const auto &cell : dof_handler.active_cell_iterators())
-                  if (cell->is_locally_owned() && cell_branch_sequence[cell->active_cell_index()] !=
-                                                      sequence_here[cell->active_cell_index()])
+                  if (cell->is_locally_owned() &&
+                      ws.cell_branch_sequence[cell->active_cell_index()] !=
+                          sequence_here[cell->active_cell_index()])
                     {
                       system_dof_indices(cell, dof_indices);
                       straddling.add(dof_indices, std::vector<double>(dof_indices.size(), 1.));
@@ -121,7 +124,7 @@ namespace roofspan
               }
             straddling.compress(VectorOperation::add);
             // R = f_ext - f_int: the tangent is -dR/du.
-            fd = system_rhs;
+            fd = ws.system_rhs;
             fd -= residual_plus;
             fd /= 2 * step;
             PETScWrappers::MPI::Vector difference(Jv);
@@ -179,6 +182,6 @@ namespace roofspan
         }
   }
 
-  template void Simulator<2>::check_jacobian(AnalysisState<2> &, double);
-  template void Simulator<3>::check_jacobian(AnalysisState<3> &, double);
+  template void Simulator<2>::check_jacobian(AnalysisState<2> &, AssemblyWorkspace &, double);
+  template void Simulator<3>::check_jacobian(AnalysisState<3> &, AssemblyWorkspace &, double);
 } // namespace roofspan

@@ -12,22 +12,31 @@ namespace roofspan
 
   template <int dim>
   MechanicsProblem<dim>::MechanicsProblem(Simulator<dim> &model, AnalysisState<dim> &state)
+      : MechanicsProblem(model, state, *model.workspace)
+  {
+  }
+
+  template <int dim>
+  MechanicsProblem<dim>::MechanicsProblem(Simulator<dim>     &model,
+                                          AnalysisState<dim> &state,
+                                          AssemblyWorkspace  &workspace)
       : model(model)
       , state(state)
+      , workspace(workspace)
   {
   }
 
   template <int dim>
   void MechanicsProblem<dim>::prepare_step(const double load)
   {
-    model.prepare_step(state, load);
+    model.prepare_step(state, workspace, load);
   }
 
   template <int dim>
   std::pair<double, double> MechanicsProblem<dim>::residual(const double load)
   {
     last_load = load;
-    return model.assemble_system(state, load, false);
+    return model.assemble_system(state, workspace, load, false);
   }
 
   template <int dim>
@@ -36,20 +45,20 @@ namespace roofspan
     // The tangent's assembly updates the points again: the same trial
     // state, and the residual comes out unchanged.
     last_load = load;
-    model.assemble_system(state, load, true);
+    model.assemble_system(state, workspace, load, true);
   }
 
   template <int dim>
   std::pair<double, double> MechanicsProblem<dim>::residual_and_jacobian(const double load)
   {
     last_load = load;
-    return model.assemble_system(state, load, true);
+    return model.assemble_system(state, workspace, load, true);
   }
 
   template <int dim>
   unsigned int MechanicsProblem<dim>::solve_and_update()
   {
-    return model.solve(state);
+    return model.solve(state, workspace);
   }
 
   template <int dim>
@@ -114,7 +123,7 @@ namespace roofspan
   {
     // The first rank that saw a failed point update names it.
     for (const std::string &place :
-         Utilities::MPI::all_gather(model.mpi_communicator, model.local_failure_place))
+         Utilities::MPI::all_gather(model.mpi_communicator, workspace.local_failure_place))
       if (!place.empty())
         return place;
     return std::string();
@@ -124,7 +133,7 @@ namespace roofspan
   void MechanicsProblem<dim>::after_correction()
   {
     if (model.jacobian_check_enabled)
-      model.check_jacobian(state, last_load);
+      model.check_jacobian(state, workspace, last_load);
   }
 
   template <int dim>
@@ -142,7 +151,7 @@ namespace roofspan
   template <int dim>
   Vec MechanicsProblem<dim>::residual_vector()
   {
-    return model.system_rhs;
+    return workspace.system_rhs;
   }
 
   template <int dim>
@@ -150,14 +159,14 @@ namespace roofspan
   {
     if (!model.use_matrix_free)
       {
-        MatMult(model.system_matrix, x, y);
+        MatMult(workspace.system_matrix, x, y);
         return;
       }
     PETScWrappers::MPI::Vector in(model.locally_owned_dofs, model.mpi_communicator), out(in);
     VecCopy(x, in);
     model.matrix_free_elasticity->vmult(out, in); // the rock rows
     if (model.bolts)
-      MatMultAdd(model.system_matrix, in, out, out); // the bolts' part (assembly.cc)
+      MatMultAdd(workspace.system_matrix, in, out, out); // the bolts' part (assembly.cc)
     VecCopy(out, y);
   }
 
@@ -166,7 +175,7 @@ namespace roofspan
   {
     PETScWrappers::MPI::Vector b(model.locally_owned_dofs, model.mpi_communicator), x(b);
     VecCopy(rhs, b);
-    const unsigned int iterations = model.solve_correction(state, b, x);
+    const unsigned int iterations = model.solve_correction(state, workspace, b, x);
     VecCopy(x, result);
     return iterations;
   }

@@ -353,36 +353,11 @@ namespace roofspan
       matrix_free_elasticity.reset();
     }
 
-    if (!use_matrix_free)
-      {
-        system_matrix.keep_pattern(bolts != nullptr || plastic);
-        system_matrix.set_symmetric(symmetric_tangent);
-        system_matrix.set_layout(linear_solver.preconditioner_name() == "boomeramg" ?
-                                     SystemMatrix::Layout::hypre_parcsr :
-                                     SystemMatrix::Layout::petsc_aij);
-        make_matrix();
-      }
-    else if (bolts)
-      {
-        // Matrix-free with bolts: the matrix holds the bolts' part (their
-        // rows and the rock rows of their host cells); the diagonal of
-        // every row keeps the pattern what SystemMatrix expects.
-        system_matrix.keep_pattern(true);
-        system_matrix.set_layout(SystemMatrix::Layout::petsc_aij);
-        DynamicSparsityPattern pattern(locally_relevant_dofs);
-        for (const auto row : locally_owned_dofs)
-          pattern.add(row, row);
-        bolts->add_sparsity(pattern, constraints);
-        SparsityTools::distribute_sparsity_pattern(pattern,
-                                                   locally_owned_dofs,
-                                                   mpi_communicator,
-                                                   locally_relevant_dofs);
-        system_matrix.create(locally_owned_dofs, pattern, dim, mpi_communicator);
-      }
+    // Laid out again in place: problems keep their reference to it.
+    if (!workspace)
+      workspace = std::make_unique<AssemblyWorkspace>();
+    make_workspace(*workspace);
     lap("matrix");
-    system_rhs.reinit(locally_owned_dofs, mpi_communicator);
-    internal_force.reinit(locally_owned_dofs, mpi_communicator);
-    external_force.reinit(locally_owned_dofs, mpi_communicator);
     n_q_points = Utilities::fixed_power<dim>(degree + 1);
 
     timer.stop();
@@ -418,7 +393,48 @@ namespace roofspan
   }
 
   template <int dim>
-  void Simulator<dim>::make_matrix()
+  void Simulator<dim>::make_workspace(AssemblyWorkspace &ws) const
+  {
+    SystemMatrix &matrix = ws.system_matrix;
+    if (!use_matrix_free)
+      {
+        matrix.keep_pattern(bolts != nullptr || plastic);
+        matrix.set_symmetric(symmetric_tangent);
+        matrix.set_layout(linear_solver.preconditioner_name() == "boomeramg" ?
+                              SystemMatrix::Layout::hypre_parcsr :
+                              SystemMatrix::Layout::petsc_aij);
+        make_matrix(matrix);
+      }
+    else if (bolts)
+      {
+        // Matrix-free with bolts: the matrix holds the bolts' part (their
+        // rows and the rock rows of their host cells); the diagonal of
+        // every row keeps the pattern what SystemMatrix expects.
+        matrix.keep_pattern(true);
+        matrix.set_layout(SystemMatrix::Layout::petsc_aij);
+        DynamicSparsityPattern pattern(locally_relevant_dofs);
+        for (const auto row : locally_owned_dofs)
+          pattern.add(row, row);
+        bolts->add_sparsity(pattern, constraints);
+        SparsityTools::distribute_sparsity_pattern(pattern,
+                                                   locally_owned_dofs,
+                                                   mpi_communicator,
+                                                   locally_relevant_dofs);
+        matrix.create(locally_owned_dofs, pattern, dim, mpi_communicator);
+      }
+    ws.system_rhs.reinit(locally_owned_dofs, mpi_communicator);
+    ws.internal_force.reinit(locally_owned_dofs, mpi_communicator);
+    ws.external_force.reinit(locally_owned_dofs, mpi_communicator);
+    ws.point_tangents.clear();
+    ws.cell_branches.clear();
+    ws.cell_branch_sequence.clear();
+    ws.branch_points.clear();
+    ws.local_failure_place.clear();
+    ws.step_constraints.clear();
+  }
+
+  template <int dim>
+  void Simulator<dim>::make_matrix(SystemMatrix &matrix) const
   {
     PhaseProfile profile(mpi_communicator, std::cout, "setup");
     // The dim unknowns of a node are numbered consecutively (checked in
@@ -451,7 +467,7 @@ namespace roofspan
                                                    mpi_communicator,
                                                    locally_relevant_dofs);
         profile.lap("sparsity pattern (DoFs)");
-        system_matrix.create(locally_owned_dofs, dsp, block, mpi_communicator);
+        matrix.create(locally_owned_dofs, dsp, block, mpi_communicator);
         return;
       }
 
@@ -505,7 +521,7 @@ namespace roofspan
       constrained[line.index] = true;
     types::global_dof_index              node_of_columns = numbers::invalid_dof_index;
     std::vector<types::global_dof_index> node_columns;
-    system_matrix.create(
+    matrix.create(
         locally_owned_dofs,
         [&](const types::global_dof_index row, std::vector<types::global_dof_index> &columns) {
           if (constrained[row])
@@ -533,16 +549,18 @@ namespace roofspan
         mpi_communicator);
   }
 
-  template std::vector<std::string>             Simulator<2>::validate();
-  template std::vector<std::string>             Simulator<3>::validate();
-  template void                                 Simulator<2>::make_mesh();
-  template void                                 Simulator<2>::check_mesh();
-  template void                                 Simulator<3>::check_mesh();
-  template void                                 Simulator<3>::make_mesh();
-  template void                                 Simulator<2>::setup_system();
-  template void                                 Simulator<3>::setup_system();
-  template void                                 Simulator<2>::make_matrix();
-  template void                                 Simulator<3>::make_matrix();
+  template std::vector<std::string> Simulator<2>::validate();
+  template std::vector<std::string> Simulator<3>::validate();
+  template void                     Simulator<2>::make_mesh();
+  template void                     Simulator<2>::check_mesh();
+  template void                     Simulator<3>::check_mesh();
+  template void                     Simulator<3>::make_mesh();
+  template void                     Simulator<2>::setup_system();
+  template void                     Simulator<3>::setup_system();
+  template void                     Simulator<2>::make_workspace(AssemblyWorkspace &) const;
+  template void                     Simulator<3>::make_workspace(AssemblyWorkspace &) const;
+  template void                     Simulator<2>::make_matrix(SystemMatrix &) const;
+  template void                     Simulator<3>::make_matrix(SystemMatrix &) const;
   template std::vector<types::global_dof_index> Simulator<2>::bolt_unknowns_per_rank() const;
   template std::vector<types::global_dof_index> Simulator<3>::bolt_unknowns_per_rank() const;
   template void Simulator<2>::system_dof_indices(const DoFHandler<2>::active_cell_iterator &,

@@ -54,10 +54,10 @@ namespace roofspan
   }
 
   template <int dim>
-  unsigned int Simulator<dim>::solve(AnalysisState<dim> &state)
+  unsigned int Simulator<dim>::solve(AnalysisState<dim> &state, AssemblyWorkspace &ws)
   {
     PETScWrappers::MPI::Vector delta(locally_owned_dofs, mpi_communicator);
-    const unsigned int         iterations = solve_correction(state, system_rhs, delta);
+    const unsigned int         iterations = solve_correction(state, ws, ws.system_rhs, delta);
     state.first_newton_iteration          = false;
     state.before_correction               = state.solution;
     state.last_correction                 = delta;
@@ -68,6 +68,7 @@ namespace roofspan
 
   template <int dim>
   unsigned int Simulator<dim>::solve_correction(const AnalysisState<dim>         &state,
+                                                AssemblyWorkspace                &ws,
                                                 const PETScWrappers::MPI::Vector &rhs,
                                                 PETScWrappers::MPI::Vector       &delta)
   {
@@ -97,11 +98,11 @@ namespace roofspan
                   << matrix_free_elasticity->n_coarse_dofs() << " on the Q1 level (AMG)\n";
           }
         if (plastic)
-          matrix_free_elasticity->use_point_tangents(&point_tangents,
+          matrix_free_elasticity->use_point_tangents(&ws.point_tangents,
                                                      symmetric_tangent,
-                                                     tangent_generation);
+                                                     ws.tangent_generation);
         const AffineConstraints<double> *prescribed =
-            state.first_newton_iteration ? &step_constraints : nullptr;
+            state.first_newton_iteration ? &ws.step_constraints : nullptr;
         if (matrix_free_elasticity->is_coupled())
           {
             // The bolts' part of the Jacobian is system_matrix (assembly.cc).
@@ -115,8 +116,8 @@ namespace roofspan
             bolted_rhs.compress(VectorOperation::insert);
             stats = matrix_free_elasticity->solve_coupled(delta,
                                                           bolted_rhs,
-                                                          system_matrix,
-                                                          tangent_generation,
+                                                          ws.system_matrix,
+                                                          ws.tangent_generation,
                                                           linear_solver.tolerance(),
                                                           linear_solver.maximum_iterations(),
                                                           prescribed);
@@ -129,7 +130,8 @@ namespace roofspan
                                                 prescribed);
       }
     else
-      stats = linear_solver.solve(system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());
+      stats =
+          linear_solver.solve(ws.system_matrix, delta, rhs, dim, node_coordinates_of_owned_rows());
     if (!std::isfinite(delta.l2_norm()))
       {
         // Broken data is not the solver's failure.
@@ -143,7 +145,7 @@ namespace roofspan
                 "use 'Linear solver/Preconditioner = direct' (small models) or raise "
                 "'Linear solver/Maximum iterations'");
       }
-    (state.first_newton_iteration ? step_constraints : constraints).distribute(delta);
+    (state.first_newton_iteration ? ws.step_constraints : constraints).distribute(delta);
 
     ++n_linear_solves;
     solver_statistics.iterations += stats.iterations;
@@ -191,14 +193,16 @@ namespace roofspan
   Simulator<2>::rock_part(const PETScWrappers::MPI::Vector &) const;
   template PETScWrappers::MPI::Vector
                                Simulator<3>::rock_part(const PETScWrappers::MPI::Vector &) const;
-  template unsigned int        Simulator<2>::solve(AnalysisState<2> &);
+  template unsigned int        Simulator<2>::solve(AnalysisState<2> &, AssemblyWorkspace &);
   template unsigned int        Simulator<2>::solve_correction(const AnalysisState<2> &,
+                                                       AssemblyWorkspace &,
                                                        const PETScWrappers::MPI::Vector &,
                                                        PETScWrappers::MPI::Vector &);
   template unsigned int        Simulator<3>::solve_correction(const AnalysisState<3> &,
+                                                       AssemblyWorkspace &,
                                                        const PETScWrappers::MPI::Vector &,
                                                        PETScWrappers::MPI::Vector &);
-  template unsigned int        Simulator<3>::solve(AnalysisState<3> &);
+  template unsigned int        Simulator<3>::solve(AnalysisState<3> &, AssemblyWorkspace &);
   template std::vector<double> Simulator<2>::node_coordinates_of_owned_rows() const;
   template std::vector<double> Simulator<3>::node_coordinates_of_owned_rows() const;
 } // namespace roofspan

@@ -32,13 +32,14 @@ namespace roofspan
   }
 
   template <int dim>
-  void Simulator<dim>::prepare_step(AnalysisState<dim> &state, const double load)
+  void
+  Simulator<dim>::prepare_step(AnalysisState<dim> &state, AssemblyWorkspace &ws, const double load)
   {
     state.solution                  = state.committed_solution;
     state.locally_relevant_solution = state.solution;
-    step_constraints.copy_from(constraints);
+    ws.step_constraints.copy_from(constraints);
     for (const PrescribedValue &p : prescribed_values)
-      step_constraints.set_inhomogeneity(
+      ws.step_constraints.set_inhomogeneity(
           p.index,
           prescribed_value(state, p.value, p.bolt_stage, load) -
               prescribed_value(state, p.value, p.bolt_stage, state.committed_load));
@@ -173,8 +174,8 @@ namespace roofspan
   template double Simulator<3>::max_displacement(const AnalysisState<3> &) const;
   template double Simulator<2>::roof_sag_now(const AnalysisState<2> &) const;
   template double Simulator<3>::roof_sag_now(const AnalysisState<3> &) const;
-  template void   Simulator<2>::prepare_step(AnalysisState<2> &, double);
-  template void   Simulator<3>::prepare_step(AnalysisState<3> &, double);
+  template void   Simulator<2>::prepare_step(AnalysisState<2> &, AssemblyWorkspace &, double);
+  template void   Simulator<3>::prepare_step(AnalysisState<3> &, AssemblyWorkspace &, double);
   template AnalysisState<2> Simulator<2>::make_state(const StrengthFactor &, bool) const;
   template AnalysisState<3> Simulator<3>::make_state(const StrengthFactor &, bool) const;
 } // namespace roofspan

@@ -388,7 +388,7 @@ namespace roofspan
       s.bolts.bond_factor = m.factor;
     s.solution                  = s.committed_solution;
     s.locally_relevant_solution = s.solution;
-    model.assemble_system(s, 1., false);
+    model.assemble_system(s, *model.workspace, 1., false);
     const auto [n_yielded, top] = FieldSampler<dim>(model).yielded_extent(s);
     m.yielded_points            = n_yielded;
     if (model.geometry->roof.present)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <roofspan/simulator/analysis_state.h>
+#include <roofspan/simulator/assembly_workspace.h>
 #include <roofspan/solvers/nonlinear_problem.h>
 
 #include <deal.II/lac/petsc_vector.h>
@@ -18,7 +19,8 @@ namespace roofspan
    * load * f_ext - f_int (rock and bolts), the tangent the consistent one of
    * the rock models and bolt laws. The state is the caller's and must
    * outlive the problem; the model (mesh, DoFs, constraints, materials,
-   * bolts) and its assembly workspace are the simulator's.
+   * bolts) is the simulator's; what an evaluation writes goes into an
+   * AssemblyWorkspace.
    *
    * An analysis that moves along another parameter (the strength-reduction
    * factor) or watches the converged steps (the field series) derives from
@@ -28,7 +30,13 @@ namespace roofspan
   class MechanicsProblem : public NonlinearProblem
   {
   public:
+    /// Evaluates into the model's workspace.
     MechanicsProblem(Simulator<dim> &model, AnalysisState<dim> &state);
+    /// Evaluates into `workspace` (laid out by Simulator::make_workspace),
+    /// which must outlive the problem.
+    MechanicsProblem(Simulator<dim>     &model,
+                     AnalysisState<dim> &state,
+                     AssemblyWorkspace  &workspace);
 
     void                      prepare_step(double load) override;
     std::pair<double, double> residual(double load) override;
@@ -76,6 +84,7 @@ namespace roofspan
   protected:
     Simulator<dim>     &model;
     AnalysisState<dim> &state;
+    AssemblyWorkspace  &workspace;
 
   private:
     double                             last_load    = 0;

@@ -11,6 +11,7 @@
 #include <roofspan/materials/constitutive_model.h>
 #include <roofspan/materials/material_library.h>
 #include <roofspan/simulator/analysis_state.h>
+#include <roofspan/simulator/assembly_workspace.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/load_balancing.h>
 #include <roofspan/solvers/linear_solver.h>
@@ -151,9 +152,14 @@ namespace roofspan
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
 
-    /// Lays out the system matrix: the sparsity pattern between nodes (dim x
+    /// Lays out a workspace for the current mesh and DoFs: the matrix (none
+    /// for the matrix-free operator without bolts), vectors, and an empty
+    /// record of branches. (setup.cc)
+    void make_workspace(AssemblyWorkspace &ws) const;
+
+    /// Lays out a system matrix: the sparsity pattern between nodes (dim x
     /// dim blocks), or between DoFs when a constraint couples nodes. (setup.cc)
-    void make_matrix();
+    void make_matrix(SystemMatrix &matrix) const;
 
     /// Bolt unknowns (padding included) owned by each rank. (setup.cc)
     std::vector<dealii::types::global_dof_index> bolt_unknowns_per_rank() const;
@@ -167,12 +173,14 @@ namespace roofspan
     /// laid out on the current partition. (stages.cc)
     AnalysisState<dim> make_state(const StrengthFactor &strength, bool support_installed) const;
 
-    /// Evaluates `state` at `load`: the residual R = load * f_ext - f_int
-    /// into system_rhs, and the tangent into system_matrix if
-    /// `with_matrix`; updates the state's trial histories. Returns
-    /// {||R_free||, max(||load f_ext||, ||f_int||)}. (assembly.cc)
-    std::pair<double, double>
-    assemble_system(AnalysisState<dim> &state, double load, bool with_matrix = true);
+    /// Evaluates `state` at `load` into `ws`: the residual R = load * f_ext -
+    /// f_int, and the tangent if `with_matrix`; updates the state's trial
+    /// histories. Returns {||R_free||, max(||load f_ext||, ||f_int||)}.
+    /// (assembly.cc)
+    std::pair<double, double> assemble_system(AnalysisState<dim> &state,
+                                              AssemblyWorkspace  &ws,
+                                              double              load,
+                                              bool                with_matrix = true);
 
     /// At the current trial state: the assembled tangent times two random
     /// directions against central differences of the assembled residual
@@ -181,16 +189,17 @@ namespace roofspan
     /// over the unknowns of the cells / bolt elements on it, accumulated in
     /// jacobian_record. Leaves the trial solution as it was.
     /// (jacobian_check.cc)
-    void check_jacobian(AnalysisState<dim> &state, double load);
+    void check_jacobian(AnalysisState<dim> &state, AssemblyWorkspace &ws, double load);
 
     /// Solves for the Newton correction of the last assembly and adds it to
     /// the state's solution; returns the linear iterations. (solve.cc)
-    unsigned int solve(AnalysisState<dim> &state);
+    unsigned int solve(AnalysisState<dim> &state, AssemblyWorkspace &ws);
 
     /// Solves the last tangent for `rhs` into `delta` with the state's
     /// constraints applied (the linear solve of solve(), and PETSc SNES's).
     /// (solve.cc)
     unsigned int solve_correction(const AnalysisState<dim>                 &state,
+                                  AssemblyWorkspace                        &ws,
                                   const dealii::PETScWrappers::MPI::Vector &rhs,
                                   dealii::PETScWrappers::MPI::Vector       &delta);
 
@@ -221,7 +230,7 @@ namespace roofspan
     /// (displacement boundaries, pull-out) as inhomogeneous constraints, so
     /// they are spread by the tangent instead of being lifted into one layer
     /// of elements. (stages.cc)
-    void prepare_step(AnalysisState<dim> &state, double load);
+    void prepare_step(AnalysisState<dim> &state, AssemblyWorkspace &ws, double load);
 
     /// A prescribed value at a load factor, for a state (the pull-out
     /// follows its bolts' installation). (stages.cc)
@@ -281,15 +290,10 @@ namespace roofspan
     /// first solve (solve.cc) and kept until the mesh changes.
     bool                                       use_matrix_free = false;
     std::unique_ptr<MatrixFreeElasticity<dim>> matrix_free_elasticity;
-    /// Matrix-free with plastic units: the consistent tangent at each point
-    /// [active cell index * n_q + q] from the last assembly with the
-    /// Jacobian (assembly.cc), which the operator applies (solve.cc).
-    std::vector<dealii::SymmetricTensor<4, 3>> point_tangents;
-    std::uint64_t                 tangent_generation = 0; ///< counts the refills of point_tangents
-    NonlinearSolver               nonlinear_solver;
-    LoadBalancing                 load_balancing;
-    BoltPattern<dim>              bolt_pattern;
-    std::unique_ptr<BoltSet<dim>> bolts; ///< null when the roof is unsupported
+    NonlinearSolver                            nonlinear_solver;
+    LoadBalancing                              load_balancing;
+    BoltPattern<dim>                           bolt_pattern;
+    std::unique_ptr<BoltSet<dim>>              bolts; ///< null when the roof is unsupported
 
     /// Lame constants and unit weight per material id.
     struct ElasticConstants
@@ -305,17 +309,9 @@ namespace roofspan
     bool                                                                     plastic = false;
     bool              symmetric_tangent                                              = true;
     StrengthReduction strength_reduction;
-    /// The case's return branches, and the branches (a bit per branch of
-    /// `branches`) taken by the points of each active cell in the last
-    /// assembly, and the number of points per branch.
-    BranchTable                branches;
-    std::vector<std::uint64_t> cell_branches;
-    /// The branch of each point of a cell in order, hashed: a point moving
-    /// between two branches its cell already has changes it (not the mask).
-    std::vector<std::uint64_t> cell_branch_sequence;
-    std::vector<unsigned long> branch_points;
-    /// Where a point's stress update last failed (empty if none), for messages.
-    std::string local_failure_place;
+    /// The case's return branches (the workspace records which the points
+    /// took).
+    BranchTable branches;
     bool        jacobian_check_enabled = false;
     struct JacobianRecord
     {
@@ -344,19 +340,16 @@ namespace roofspan
     /// Homogeneous constraints (Newton corrections); prescribed values are
     /// imposed on the solution by impose_values().
     dealii::AffineConstraints<double> constraints;
-    /// The first Newton correction of a step: increments of prescribed values.
-    dealii::AffineConstraints<double> step_constraints;
     struct PrescribedValue
     {
       dealii::types::global_dof_index index = 0;
       double                          value = 0; ///< at the end of its stage
       bool bolt_stage = false; ///< follows the bolt stage (pull-out), else the excavation
     };
-    std::vector<PrescribedValue>       prescribed_values; ///< locally relevant
-    SystemMatrix                       system_matrix;
-    dealii::PETScWrappers::MPI::Vector system_rhs;     ///< Newton residual
-    dealii::PETScWrappers::MPI::Vector internal_force; ///< unconstrained, for norms
-    dealii::PETScWrappers::MPI::Vector external_force; ///< unconstrained, for norms
+    std::vector<PrescribedValue> prescribed_values; ///< locally relevant
+    /// The workspace the problems evaluate into unless given their own:
+    /// laid out by setup_system() for the current mesh and DoFs.
+    std::unique_ptr<AssemblyWorkspace> workspace;
     /// The analysis of the case at F = 1: what the output shows.
     AnalysisState<dim> analysis;
 
