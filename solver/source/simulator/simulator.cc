@@ -2,13 +2,13 @@
 #include <roofspan/core/input_error.h>
 #include <roofspan/core/model_size.h>
 #include <roofspan/core/output_directory.h>
-#include <roofspan/core/provenance.h>
 #include <roofspan/core/rank_liveness.h>
 #include <roofspan/materials/linear_elastic.h>
 #include <roofspan/simulator/bolt_postprocessor.h>
 #include <roofspan/simulator/factor_of_safety_analysis.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
+#include <roofspan/simulator/run_record_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 #include <roofspan/simulator/staged_excavation.h>
 
@@ -336,93 +336,7 @@ namespace roofspan
           }
         total.stop();
 
-        const auto memory = [] {
-          Utilities::System::MemoryStats stats;
-          Utilities::System::get_memory_stats(stats);
-          return 1024. * stats.VmHWM;
-        }();
-        summary["provenance"]          = Provenance::collect();
-        summary["schema"]              = "roofspan-summary/1";
-        summary["case"]                = std::filesystem::path(case_file).stem().string();
-        summary["case_file"]           = case_file;
-        summary["model"]               = geometry->description;
-        summary["dim"]                 = dim;
-        summary["degree"]              = degree;
-        summary["ranks"]               = Utilities::MPI::n_mpi_processes(mpi_communicator);
-        summary["cells"]               = mesh->n_global_active_cells();
-        summary["mesh_distribution"]   = mesh == &p4est_mesh ? "p4est" : "fully distributed";
-        summary["dofs"]                = dof_handler.n_dofs();
-        summary["stage"]               = "excavation";
-        summary["boundary_conditions"] = boundary_conditions.describe();
-        summary["warnings"]            = warnings;
-        summary["in_situ_model"]       = in_situ.model_name();
-        summary["solver"]              = {{"method", solver_statistics.method},
-                                          {"direct_fallbacks", solver_statistics.fallbacks},
-                                          {"factorisations", solver_statistics.factorisations},
-                                          {"preconditioner", preconditioner_description()},
-                                          {"operator", use_matrix_free ? "matrix-free" : "assembled"},
-                                          {"iterations", solver_statistics.iterations},
-                                          {"linear_solves", n_linear_solves},
-                                          {"relative_residual", solver_statistics.relative_residual},
-                                          {"tolerance", linear_solver.tolerance()}};
-        nlohmann::json stage_list      = nlohmann::json::array();
-        for (const StageRecord &stage : analysis.stages)
-          {
-            nlohmann::json steps = nlohmann::json::array();
-            for (unsigned int i = 0; i < stage.steps.size(); ++i)
-              {
-                steps.push_back(NonlinearSolver::summary_entry(stage.steps[i]));
-                if (i < stage.collar_forces.size())
-                  steps.back()["bolt_collar_forces"] = stage.collar_forces[i];
-              }
-            stage_list.push_back({{"name", stage.name},
-                                  {"load_factor_from", stage.from},
-                                  {"load_factor_to", stage.to},
-                                  {"steps", steps}});
-            if (geometry->roof.present)
-              stage_list.back()["roof_sag_mid_span"] = stage.roof_sag;
-          }
-        summary["stages"]           = stage_list;
-        summary["nonlinear_solver"] = nonlinear_solver.summary_entry();
-        {
-          nlohmann::json list = nlohmann::json::array();
-          for (const RepartitionRecord &r : repartitions)
-            list.push_back({{"stage", "support installation"},
-                            {"yielded_cells", r.yielded_cells},
-                            {"owned_cells_before", r.cells_before},
-                            {"owned_cells_after", r.cells_after}});
-          summary["load_balancing"] = {
-              {"repartition_at_support_installation", load_balancing.repartition_at_installation},
-              {"cost_of_nonlinear_cell", load_balancing.nonlinear_cell_cost},
-              {"cost_of_yielding", load_balancing.yielded_cell_cost},
-              {"repartitions", list}};
-        }
-        if (jacobian_check_enabled)
-          {
-            nlohmann::json branches = nlohmann::json::object();
-            for (const auto &[name, entry] : jacobian_record.branches)
-              branches[name] = {{"count", entry.first}, {"relative_difference", entry.second}};
-            summary["jacobian_check"] = {{"checks", jacobian_record.checks},
-                                         {"branches", branches}};
-          }
-        summary["times"]  = {{"mesh", mesh_seconds},
-                             {"setup", setup_seconds},
-                             {"assembly", assembly_seconds},
-                             {"preconditioner_setup", solver_statistics.setup_seconds},
-                             {"linear_solve", solver_statistics.solve_seconds},
-                             {"output", output_seconds},
-                             {"total", total.last_wall_time()}};
-        summary["memory"] = {{"peak_rss_max_rank", Utilities::MPI::max(memory, mpi_communicator)},
-                             {"peak_rss_sum", Utilities::MPI::sum(memory, mpi_communicator)}};
-        {
-          nlohmann::json phases = nlohmann::json::array();
-          for (const auto &lap : mesh_phases)
-            phases.push_back({{"phase", lap.what},
-                              {"seconds", lap.seconds},
-                              {"rss_max_rank", lap.rss_max_rank},
-                              {"peak_rss_max_rank", lap.peak_rss_max_rank}});
-          summary["mesh_ingestion"] = {{"reader", mesh_reader}, {"phases", phases}};
-        }
+        RunRecordPostprocessor<dim>(*this, total.last_wall_time()).execute(analysis, out, summary);
 
         if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
           {

@@ -61,6 +61,8 @@ namespace roofspan
   class RockResultsPostprocessor;
   template <int dim>
   class FieldSampler;
+  template <int dim>
+  class RunRecordPostprocessor;
 
   /// Copies the first n locally owned entries of `from` into `to`: the rock
   /// unknowns come first in every rank's owned range, bolt unknowns after
@@ -148,6 +150,7 @@ namespace roofspan
     friend class StagedExcavation<dim>;
     friend class RockResultsPostprocessor<dim>;
     friend class FieldSampler<dim>;
+    friend class RunRecordPostprocessor<dim>;
 
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
