@@ -69,12 +69,13 @@ ROOM_AS_DRIFT_SLICE_3D = [
     "back: symmetry, bottom: roller, top: in-situ traction"]
 
 
-def slope_mesh(divisions):
-    """Griffiths & Lane's slope (meshes/slope.geo) with `divisions` cells over
-    its height, made by Gmsh into the scratch folder."""
-    out = os.path.join(scratch("slope_meshes"), f"slope_{divisions}.msh")
+def slope_mesh(divisions, geometry="slope"):
+    """A slope of meshes/ (Griffiths & Lane's slope.geo unless `geometry`
+    names another) with `divisions` cells over its height, made by Gmsh into
+    the scratch folder."""
+    out = os.path.join(scratch("slope_meshes"), f"{geometry}_{divisions}.msh")
     subprocess.run([shutil.which("gmsh") or "gmsh", "-2", "-format", "msh2", "-setnumber", "divisions",
-                    str(divisions), os.path.join(ROOT, "meshes", "slope.geo"), "-o", out],
+                    str(divisions), os.path.join(ROOT, "meshes", geometry + ".geo"), "-o", out],
                    check=True, capture_output=True)
     return out
 
