@@ -8,7 +8,6 @@
 #include <petscvec.h>
 
 #include <cmath>
-#include <memory>
 #include <sstream>
 
 namespace roofspan
