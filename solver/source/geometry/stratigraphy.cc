@@ -1,12 +1,14 @@
 #include <roofspan/core/input_error.h>
 #include <roofspan/geometry/stratigraphy.h>
 #include <roofspan/materials/material_library.h>
+#include <roofspan/materials/rock_unit.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace roofspan
 {
@@ -79,6 +81,19 @@ namespace roofspan
                       Patterns::Anything(),
                       "Layers from the opening floor downward, as 'unit: "
                       "thickness [m]' separated by commas (may be empty).");
+    prm.declare_entry("Contacts",
+                      "",
+                      Patterns::Anything(),
+                      "Bedding contacts that can open and slide, as 'elevation "
+                      "[m]: contact unit' separated by commas (elevation from the "
+                      "opening floor, as the layers). A contact unit is one whose "
+                      "Constitutive model is a contact model ('coulomb contact'); "
+                      "'bonded' keeps the beds glued (no contact). An elevation "
+                      "at a layer boundary puts the contact between the two "
+                      "layers; one inside a layer splits it (a thinly bedded "
+                      "unit). The contact is a thin layer of cells of the "
+                      "contact unit's Layer thickness whose top is the given "
+                      "elevation, taken from the bed below it.");
     prm.declare_entry("Overburden unit weight",
                       "23000",
                       Patterns::Double(0, 1e5),
@@ -98,7 +113,38 @@ namespace roofspan
         parse_layer_list(prm.get("Layers above floor"), file, "Stratigraphy/Layers above floor");
     const auto below =
         parse_layer_list(prm.get("Layers below floor"), file, "Stratigraphy/Layers below floor");
+    const std::string contacts = prm.get("Contacts");
     prm.leave_subsection();
+
+    contact_list.clear();
+    for (const std::string &entry : Utilities::split_string_list(contacts, ','))
+      {
+        const std::string parameter = "Stratigraphy/Contacts";
+        const auto        parts     = Utilities::split_string_list(entry, ':');
+        require(parts.size() == 2,
+                file,
+                parameter,
+                "expected 'elevation: contact unit' entries separated by commas, got '" + entry +
+                    "'");
+        double elevation = 0;
+        try
+          {
+            std::size_t used = 0;
+            elevation        = std::stod(parts[0], &used);
+            if (used != parts[0].size() || !std::isfinite(elevation))
+              throw std::invalid_argument(parts[0]);
+          }
+        catch (...)
+          {
+            throw InputError(file,
+                             parameter,
+                             "elevation '" + parts[0] + "' of contact '" + parts[1] +
+                                 "' is not a number (metres above the floor, without a unit)");
+          }
+        if (parts[1] != "bonded")
+          contact_list.emplace_back(elevation, parts[1]);
+      }
+    std::sort(contact_list.begin(), contact_list.end());
 
     layer_list.clear();
     double z = 0;
@@ -118,6 +164,67 @@ namespace roofspan
 
   void Stratigraphy::resolve(const MaterialLibrary &library)
   {
+    for (const auto &layer : layer_list)
+      require(library.unit(layer.unit, file, layer.parameter).contact_thickness == 0,
+              file,
+              layer.parameter,
+              "'" + layer.unit +
+                  "' is a contact unit: name it in Stratigraphy/Contacts at the "
+                  "elevation of the contact, not as a layer");
+    double previous_top = -std::numeric_limits<double>::infinity();
+    for (const auto &[elevation, unit_name] : contact_list)
+      {
+        const std::string parameter = "Stratigraphy/Contacts";
+        const RockUnit   &unit      = library.unit(unit_name, file, parameter);
+        require(unit.contact_thickness > 0,
+                file,
+                parameter,
+                "'" + unit_name + "' is a rock unit (Constitutive model = " + unit.model +
+                    "), not a contact unit (e.g. 'coulomb contact')");
+        const double t      = unit.contact_thickness;
+        const double bottom = elevation - t;
+        const double tol    = 1e-9 * std::max(1., std::abs(elevation));
+        require(bottom > base_elevation() + tol && elevation < top_elevation() - tol,
+                file,
+                parameter,
+                "contact '" + unit_name + "' at " + format_number(elevation) +
+                    " m: expected it inside the model, its layer of " + format_number(t) +
+                    " m above the base (" + format_number(base_elevation()) +
+                    " m) and its top below the model top (" + format_number(top_elevation()) +
+                    " m)");
+        require(bottom >= previous_top - tol,
+                file,
+                parameter,
+                "contact '" + unit_name + "' at " + format_number(elevation) +
+                    " m overlaps the contact below it (each is a layer of its unit's Layer "
+                    "thickness under its elevation)");
+        previous_top = elevation;
+        // The layer holding the contact's layer: the one its middle is in.
+        const unsigned int i    = layer_at(elevation - t / 2);
+        Layer              host = layer_list[i];
+        require(!host.contact && bottom > host.bottom + tol && elevation <= host.top + tol,
+                file,
+                parameter,
+                "contact '" + unit_name + "' at " + format_number(elevation) + " m: its layer [" +
+                    format_number(bottom) + ", " + format_number(elevation) +
+                    "] m must lie inside one bed, with bed left below it ('" + host.unit +
+                    "' spans [" + format_number(host.bottom) + ", " + format_number(host.top) +
+                    "] m)");
+        std::vector<Layer> replacement;
+        replacement.push_back(host);
+        replacement.back().top = bottom;
+        replacement.push_back({unit_name, bottom, elevation, 0, parameter, true});
+        if (elevation < host.top - tol)
+          {
+            replacement.push_back(host);
+            replacement.back().bottom = elevation;
+          }
+        else
+          replacement.back().top = host.top; // exactly the bed boundary
+        layer_list.erase(layer_list.begin() + i);
+        layer_list.insert(layer_list.begin() + i, replacement.begin(), replacement.end());
+      }
+    contact_list.clear(); // inserted: a second resolve() must not insert them again
     for (auto &layer : layer_list)
       layer.unit_weight = library.unit(layer.unit, file, layer.parameter).unit_weight;
     require(top_elevation() <= floor_depth,

@@ -266,13 +266,14 @@ namespace roofspan
             file,
             p("Unit weight"),
             "expected 0 <= unit weight < 1e5 N/m^3, got " + format_number(u.unit_weight));
+    // The model's own parameters; a model may derive the unit's elastic
+    // constants (a contact's from its stiffnesses).
+    u.make_model = RockModelRegistry::parse(prm, u);
+    prm.leave_subsection();
     require(u.poissons_ratio > -1 && u.poissons_ratio < 0.5,
             file,
             p("Poisson's ratio"),
             "expected -1 < nu < 0.5, got " + format_number(u.poissons_ratio));
-    // The model's own parameters; a model may derive the unit's modulus.
-    u.make_model = RockModelRegistry::parse(prm, u);
-    prm.leave_subsection();
     require(u.youngs_modulus > 0,
             file,
             p("Young's modulus"),

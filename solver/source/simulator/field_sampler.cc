@@ -139,6 +139,37 @@ namespace roofspan
   }
 
   template <int dim>
+  bool FieldSampler<dim>::has_contacts() const
+  {
+    for (const auto &[id, rock] : model.models)
+      if (rock->contact_displacement(MaterialState()).is_contact)
+        return true;
+    return false;
+  }
+
+  template <int dim>
+  std::pair<Vector<float>, Vector<float>>
+  FieldSampler<dim>::contact_displacement(const AnalysisState<dim> &state) const
+  {
+    Vector<float> opening(model.mesh->n_active_cells()), slip(model.mesh->n_active_cells());
+    if (model.plastic && !state.committed_states.empty())
+      for (const auto &cell : model.dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            const unsigned int       c    = cell->active_cell_index();
+            const ConstitutiveModel &rock = *model.models.at(cell->material_id());
+            for (unsigned int q = 0; q < model.n_q_points; ++q)
+              {
+                const ContactDisplacement d =
+                    rock.contact_displacement(state.committed_states[c * model.n_q_points + q]);
+                opening(c) = std::max<float>(opening(c), d.opening);
+                slip(c)    = std::max<float>(slip(c), d.slip);
+              }
+          }
+    return {opening, slip};
+  }
+
+  template <int dim>
   VtuPiece FieldSampler<dim>::sample(const PETScWrappers::MPI::Vector &vector,
                                      const std::string                &vector_name,
                                      const AnalysisState<dim>         *state,
@@ -182,7 +213,13 @@ namespace roofspan
     VtuPiece::Array                rank{"mpi_rank", 1, "", true, {}};
     VtuPiece::Array                yielded{"yield_state", 1, "", true, {}};
     VtuPiece::Array                plastic_norm{"plastic_strain", 1, "", false, {}};
-    const unsigned int             sub_cells = Utilities::pow(model.degree, dim);
+    VtuPiece::Array                opening{"contact_opening", 1, "m", false, {}};
+    VtuPiece::Array                slip{"contact_slip", 1, "m", false, {}};
+    const bool                     contacts = state && has_contacts();
+    std::pair<Vector<float>, Vector<float>> contact;
+    if (contacts)
+      contact = contact_displacement(*state);
+    const unsigned int sub_cells = Utilities::pow(model.degree, dim);
     for (const auto &cell : model.dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -243,6 +280,11 @@ namespace roofspan
                 yielded.values.push_back((*yield_state)(c));
               if (plastic_strain)
                 plastic_norm.values.push_back((*plastic_strain)(c));
+              if (contacts)
+                {
+                  opening.values.push_back(contact.first(c));
+                  slip.values.push_back(contact.second(c));
+                }
             }
         }
     piece.point_data.push_back(std::move(displacement));
@@ -260,6 +302,11 @@ namespace roofspan
       piece.cell_data.push_back(std::move(yielded));
     if (plastic_strain)
       piece.cell_data.push_back(std::move(plastic_norm));
+    if (contacts)
+      {
+        piece.cell_data.push_back(std::move(opening));
+        piece.cell_data.push_back(std::move(slip));
+      }
     return piece;
   }
 

@@ -1,4 +1,5 @@
 #include <roofspan/simulator/field_sampler.h>
+#include <roofspan/simulator/located_extreme.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -22,39 +23,8 @@ namespace roofspan
 
   namespace
   {
-    // A value and where it occurs, reduced over all ranks (largest value
-    // wins; on equal values the smallest coordinates, so the answer does not
-    // depend on the partition).
     template <int dim>
-    struct Extreme
-    {
-      double     value = -std::numeric_limits<double>::infinity();
-      Point<dim> where;
-
-      void offer(const double v, const Point<dim> &p)
-      {
-        if (!std::isfinite(v))
-          return;
-        // Values within 1e-6 (the solver tolerance between rank counts) are
-        // ties, broken by position: points on a tension cut-off all carry
-        // the tensile strength, and the location must not depend on ranks.
-        if (!std::isfinite(value) || v > value + 1e-6 * std::abs(value) ||
-            (std::abs(v - value) <= 1e-6 * std::abs(value) &&
-             std::lexicographical_compare(&p[0], &p[0] + dim, &where[0], &where[0] + dim)))
-          {
-            value = v;
-            where = p;
-          }
-      }
-
-      Extreme reduce(MPI_Comm comm) const
-      {
-        Extreme best;
-        for (const auto &e : Utilities::MPI::all_gather(comm, std::make_pair(value, where)))
-          best.offer(e.first, e.second);
-        return best;
-      }
-    };
+    using Extreme = LocatedExtreme<dim>;
 
     template <int dim>
     nlohmann::json to_json(const Point<dim> &p)

@@ -7,6 +7,8 @@
 #include <roofspan/simulator/bolt_postprocessor.h>
 #include <roofspan/simulator/factor_of_safety_analysis.h>
 #include <roofspan/simulator/field_series_recorder.h>
+#include <roofspan/simulator/contact_results_postprocessor.h>
+#include <roofspan/simulator/contact_results_postprocessor.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
 #include <roofspan/simulator/run_record_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
@@ -320,6 +322,7 @@ namespace roofspan
               }
           };
           RockResultsPostprocessor<dim>(*this).execute(analysis, out, summary);
+          ContactResultsPostprocessor<dim>(*this).execute(analysis, out, summary);
           writing([&]() { BoltPostprocessor<dim>(*this).execute(analysis, out, summary); });
           timer.stop();
           output_seconds += timer.last_wall_time();

@@ -28,12 +28,16 @@ namespace roofspan
       double      top;             ///< elevation of its top [m]
       double      unit_weight = 0; ///< filled in by resolve() [N/m^3]
       std::string parameter;       ///< the list that names it ("Stratigraphy/Layers ...")
+      /// A bedding contact (Stratigraphy/Contacts): a thin layer whose top
+      /// is the contact's elevation, carved from the bed below it.
+      bool contact = false;
     };
 
     static void declare_parameters(dealii::ParameterHandler &prm);
     void        parse_parameters(dealii::ParameterHandler &prm, const std::string &file);
 
-    /// Looks up every unit in the library (InputError for unknown ones).
+    /// Looks up every unit in the library (InputError for unknown ones) and
+    /// inserts the contacts' layers (their thickness is the contact unit's).
     void resolve(const MaterialLibrary &library);
 
     /// Layers from the base of the model upward.
@@ -55,7 +59,8 @@ namespace roofspan
     std::vector<double> interfaces() const;
 
   private:
-    std::vector<Layer> layer_list;
+    std::vector<Layer>                          layer_list;
+    std::vector<std::pair<double, std::string>> contact_list; ///< elevation, unit
     double             floor_depth            = 0;
     double             overburden_unit_weight = 0;
     std::string        file;

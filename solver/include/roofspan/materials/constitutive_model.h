@@ -50,6 +50,15 @@ namespace roofspan
     static void set(MaterialState &state, const dealii::SymmetricTensor<2, 3> &plastic_strain);
   };
 
+  /// What a contact model reports of its point: the relative displacement
+  /// of the two sides across the contact since the in-situ state [m].
+  struct ContactDisplacement
+  {
+    bool   is_contact = false; ///< false for a rock model
+    double opening    = 0;     ///< normal separation (0 while closed or compressed)
+    double slip       = 0;     ///< tangential displacement, magnitude
+  };
+
   /// Result of a stress update.
   struct StressUpdate
   {
@@ -104,6 +113,13 @@ namespace roofspan
     /// The plastic strain a point's history holds (zero for a model without
     /// one): the output field `plastic_strain`.
     virtual dealii::SymmetricTensor<2, 3> plastic_strain(const MaterialState &) const
+    {
+      return {};
+    }
+
+    /// The opening and slip a contact model's point reports (output fields
+    /// `contact_opening`, `contact_slip`); rock models are no contact.
+    virtual ContactDisplacement contact_displacement(const MaterialState &) const
     {
       return {};
     }

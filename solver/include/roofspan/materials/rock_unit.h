@@ -21,6 +21,9 @@ namespace roofspan
     double unit_weight    = 0; ///< N/m^3
     double youngs_modulus = 0; ///< Pa
     double poissons_ratio = 0; ///< -
+    /// A contact model's unit is a thin layer of cells between two beds:
+    /// its thickness [m] (0: a rock unit). Set by the model's parse.
+    double contact_thickness = 0;
 
     /// The unit's rock model for a model of dimension `dim`.
     RockModelMaker make_model;

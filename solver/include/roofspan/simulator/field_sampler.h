@@ -35,7 +35,8 @@ namespace roofspan
     /// The rock on linear sub-cells: points, `vector` (rock DoFs, ghosted)
     /// under `vector_name`, with `state` the total stress and its principal
     /// values, and per cell the material, rank, and (when given) the yield
-    /// state and plastic strain.
+    /// state and plastic strain; with contacts and `state`, their opening
+    /// and slip per cell.
     VtuPiece sample(const dealii::PETScWrappers::MPI::Vector &vector,
                     const std::string                        &vector_name,
                     const AnalysisState<dim>                 *state,
@@ -61,6 +62,14 @@ namespace roofspan
 
     /// Per active cell: the largest plastic strain norm of its points.
     dealii::Vector<float> plastic_strain(const AnalysisState<dim> &state) const;
+
+    /// True if some unit of the model is a contact (Stratigraphy/Contacts).
+    bool has_contacts() const;
+
+    /// Per active cell: the largest opening and slip [m] of its points in
+    /// `state` (zero outside contacts).
+    std::pair<dealii::Vector<float>, dealii::Vector<float>>
+    contact_displacement(const AnalysisState<dim> &state) const;
 
     /// Yielded points of a state's committed material states and the
     /// highest of them (collective; -max double when none).

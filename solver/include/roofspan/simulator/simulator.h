@@ -60,6 +60,8 @@ namespace roofspan
   template <int dim>
   class RockResultsPostprocessor;
   template <int dim>
+  class ContactResultsPostprocessor;
+  template <int dim>
   class FieldSampler;
   template <int dim>
   class RunRecordPostprocessor;
@@ -149,6 +151,7 @@ namespace roofspan
     friend class BoltPostprocessor<dim>;
     friend class StagedExcavation<dim>;
     friend class RockResultsPostprocessor<dim>;
+    friend class ContactResultsPostprocessor<dim>;
     friend class FieldSampler<dim>;
     friend class RunRecordPostprocessor<dim>;
 
