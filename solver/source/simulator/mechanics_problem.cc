@@ -113,15 +113,6 @@ namespace roofspan
   }
 
   template <int dim>
-  bool MechanicsProblem<dim>::has_contacts() const
-  {
-    for (const auto &[id, rock] : model.models)
-      if (rock->contact_displacement(MaterialState()).is_contact)
-        return true;
-    return false;
-  }
-
-  template <int dim>
   double MechanicsProblem<dim>::displacement() const
   {
     return model.max_displacement(state);

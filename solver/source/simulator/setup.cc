@@ -3,6 +3,7 @@
 #include <roofspan/core/phase_profile.h>
 #include <roofspan/geometry/coarse_cell_list.h>
 #include <roofspan/loads/rigid_body_check.h>
+#include <roofspan/simulator/contact_layer_constraints.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/timer.h>
@@ -295,6 +296,7 @@ namespace roofspan
       AffineConstraints<double> full(rock_relevant_dofs);
       DoFTools::make_hanging_node_constraints(dof_handler, full);
       boundary_conditions.apply(dof_handler, *mapping, full);
+      add_contact_layer_constraints(dof_handler, contact_materials, full);
       full.close();
       // A model the conditions do not hold has a singular stiffness: refused
       // as input, before the solver fails on it.

@@ -224,9 +224,19 @@ namespace roofspan
                                    std::make_unique<LinearElastic>(unit.lame_lambda(), unit.shear_modulus()) :
                                    unit.make_model(dim);
         branches.add(id, *models[id]);
+        if (models[id]->contact_displacement(MaterialState()).is_contact)
+          contact_materials.insert(id);
         plastic           = plastic || !models[id]->is_linear();
         symmetric_tangent = symmetric_tangent && models[id]->has_symmetric_tangent();
       }
+    // A refined contact layer would be two cells thick, with a row of nodes
+    // inside it that no constraint makes linear (contact_layer_constraints.h).
+    require(contact_materials.empty() || global_refinements == 0,
+            file,
+            "Discretization/Global refinements",
+            "a model with contacts (Stratigraphy/Contacts) cannot be refined globally: "
+            "its contact layers must stay one cell thick; refine with the geometry's cell "
+            "size instead");
     require(!strength_reduction.enabled() || plastic,
             file,
             "Strength reduction/Compute factor of safety",

@@ -92,16 +92,12 @@ namespace roofspan
                       "unbolted room and the zero-tension clay short of an "
                       "equilibrium that exists.");
     prm.declare_entry("SNES line search",
-                      "auto",
-                      Patterns::Selection("auto|l2|bt|basic|cp"),
+                      "l2",
+                      Patterns::Selection("l2|bt|basic|cp"),
                       "PETSc SNES only: l2 (secant minimisation of ||R||^2 along "
                       "the Newton direction; the measured choice), bt "
                       "(backtracking with sufficient decrease), basic (full "
-                      "steps), cp (critical point). auto: l2; with bedding "
-                      "contacts a load step first tries full steps (a "
-                      "semismooth Newton: measured on a soft bed separating "
-                      "from a stiff one, l2 stalls where full steps converge "
-                      "in 8 iterations) and then l2 from the step's start.");
+                      "steps), cp (critical point).");
     prm.declare_entry("Log iterations",
                       "false",
                       Patterns::Bool(),
@@ -167,15 +163,6 @@ namespace roofspan
     single.max_iterations  = std::max(max_iterations, 50u);
     single.force_one_step  = true;
     return single.advance(problem, load, load, log).back();
-  }
-
-  std::vector<std::string> NonlinearSolver::line_searches(const NonlinearProblem &problem) const
-  {
-    if (snes_line_search != "auto")
-      return {snes_line_search};
-    if (method == Method::petsc_snes && problem.has_contacts())
-      return {"basic", "l2"};
-    return {"l2"};
   }
 
   std::string NonlinearSolver::newton(NonlinearProblem &problem,
@@ -388,28 +375,7 @@ namespace roofspan
             patient.max_iterations = last_attempt_iterations;
             solver                 = &patient;
           }
-        std::string failure;
-        const std::vector<std::string> searches = solver->line_searches(problem);
-        for (std::size_t k = 0; k < searches.size(); ++k)
-          {
-            NonlinearSolver attempt_solver  = *solver;
-            attempt_solver.snes_line_search = searches[k];
-            if (k > 0)
-              {
-                problem.revert();
-                log("    " + problem.parameter_name() + ' ' + format_number(target) +
-                    ": not converged with line search " + searches[k - 1] + " (" + failure +
-                    "), again with " + searches[k]);
-                s                = Step();
-                s.load           = target;
-                s.increment      = attempt;
-                s.cuts           = cuts;
-                linear_failure   = false;
-              }
-            failure = attempt_solver.newton(problem, target, s, linear_failure, log);
-            if (failure.empty() || linear_failure)
-              break;
-          }
+        const std::string  failure = solver->newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
         line << "    " << problem.parameter_name() << ' ' << target << ": ";

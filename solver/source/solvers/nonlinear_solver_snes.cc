@@ -259,8 +259,7 @@ namespace roofspan
     PCShellSetApply(pc, linear_solve);
     SNESLineSearch line_search;
     SNESGetLineSearch(solver, &line_search);
-    SNESLineSearchSetType(line_search,
-                          snes_line_search == "auto" ? "l2" : snes_line_search.c_str());
+    SNESLineSearchSetType(line_search, snes_line_search.c_str());
     SNESSetFromOptions(solver);  // PETSc options may still refine it
     KSPSetType(ksp, KSPPREONLY); // the linear solver is roofspan's, whatever the options say
     PCSetType(pc, PCSHELL);

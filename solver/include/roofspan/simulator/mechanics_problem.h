@@ -56,7 +56,6 @@ namespace roofspan
     void        save_iterate() override;
     void        restore_iterate() override;
     bool        is_linear() const override;
-    bool        has_contacts() const override;
     double      displacement() const override;
     std::string non_finite_place() const override;
     void        after_correction() override;

@@ -39,6 +39,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -312,6 +313,8 @@ namespace roofspan
     /// `symmetric_tangent` if every one's tangent is symmetric (CG, else
     /// GMRES, on either operator).
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
+    /// Materials whose model is a contact (thin layers, one cell thick).
+    std::set<dealii::types::material_id> contact_materials;
     bool                                                                     plastic = false;
     bool              symmetric_tangent                                              = true;
     StrengthReduction strength_reduction;

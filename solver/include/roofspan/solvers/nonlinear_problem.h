@@ -78,13 +78,6 @@ namespace roofspan
     {
     }
 
-    /// True if the problem has contacts that open and close (the load steps
-    /// then try full Newton steps first: NonlinearSolver::line_searches).
-    virtual bool has_contacts() const
-    {
-      return false;
-    }
-
     /// A linear problem converges in one solve: no residual check.
     virtual bool is_linear() const
     {

@@ -138,8 +138,7 @@ namespace roofspan
     double       softening_ratio     = 5;
     bool         verbose             = false;
     Method       method              = Method::petsc_snes;
-    /// PETSc's SNESLineSearchType name, or "auto" (line_searches()).
-    std::string snes_line_search = "auto";
+    std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
     /// Newton iterations allowed on the smallest increment, the last attempt
     /// before the path's failure is classified (0: `max_iterations`). The
     /// strength-reduction path raises it: near its limit every increment
@@ -171,12 +170,6 @@ namespace roofspan
                      const std::function<void(const std::string &)> &log) const;
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
-
-    /// The SNES line searches a load step tries in turn from its start, the
-    /// next only if the one before failed (not on a linear-solver failure):
-    /// the chosen one; for "auto" l2, and with contacts full steps (basic,
-    /// the semismooth Newton that their open/closed switches need) first.
-    std::vector<std::string> line_searches(const NonlinearProblem &problem) const;
 
     /// The remedy the failed linear solve gave (its path knows what can
     /// help: matrix-free has no direct solver), kept for the step's verdict.
