@@ -15,7 +15,11 @@ Cases, so that every branch is met at least once:
   - a bolt across an opening joint with a strong bond (2D): steel yielding;
   - a coarse 3D intersection, plastic and bolted;
   - the same at Q2 with tilted 2.4 m rib bolts, one of which passes a cell
-    edge closely (the shortest bolt piece)."""
+    edge closely (the shortest bolt piece);
+  - bedding contacts: a soft bed separating from a stiff one: contact
+    slip, opening, open and slipping. (The default room with the
+    clay-coated contact, once: 310 corrections, every branch <= 1.2e-8;
+    55 s, not in the suite.)"""
 import os
 import sys
 
@@ -73,7 +77,17 @@ CASES = {
                                 "Linear solver/Preconditioner=direct", "Nonlinear solver/Load steps=2"]),
 }
 
-REQUIRED = ["Mohr-Coulomb shear face", "Mohr-Coulomb shear edge", "tension cut-off face",
+# Bedding contacts (thin Coulomb layers): the soft bed under a stiff one on
+# a contact without tensile
+# strength (the clay-coated bedding: 10 kPa of cohesion) opens along the
+# span, slipping where it opens near the clamps and not at mid-span.
+CASES["contact_soft_bed_2d"] = (os.path.join(ROOT, "tests", "contacts", "soft_bed_under_stiff.prm"),
+                                ["Nonlinear solver/Load steps=2",
+                                 "Materials/Library directories=materials, ../../materials",
+                                 "Stratigraphy/Contacts=0.31: clay-coated bedding"])
+
+REQUIRED = ["contact slip", "contact opening", "contact open and slipping",
+            "Mohr-Coulomb shear face", "Mohr-Coulomb shear edge", "tension cut-off face",
             "tension cut-off edge/apex", "shear + tension corner", "bedding plane slip",
             "bedding plane tension", "bedding plane tension corner", "bedding plane and rock yielding",
             "bond elastic", "bond slipping", "steel elastic", "steel yielding"]
