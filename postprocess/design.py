@@ -83,6 +83,11 @@ DEFAULT_REQUIREMENT = {"min_factor_of_safety": 1.3, "max_bolt_utilisation": 0.8,
 # of the bolt's strength up to 1, a sag up to 1 m.
 REQUIREMENT_RANGES = [("min_factor_of_safety", 1, 10, ""), ("max_bolt_utilisation", 0.01, 1, ""),
                       ("max_roof_sag", 1e-4, 1, " m")]
+# Telltale action levels (roofspan's virtual dual-height telltales, summary
+# "telltales"): the largest separation within the bolted height and above it
+# [m]. No default: action levels differ between sites and codes of practice,
+# so a design that wants them names its own (with their source).
+OPTIONAL_REQUIREMENT = {"max_telltale_within_bolted_height": (1e-4, 1), "max_telltale_above_bolted_height": (1e-4, 1)}
 CANDIDATE_KEYS = {"bolts_per_row": int, "row_spacing": float, "length": float, "product": str}
 
 
@@ -187,13 +192,14 @@ def load_design(path):
 
     req = dict(DEFAULT_REQUIREMENT)
     for key, v in expect_table(path, data, "requirement").items():
-        if key not in req:
-            fail_input(path, f"requirement.{key}", f"unknown; expected {', '.join(req)}")
+        if key not in req and key not in OPTIONAL_REQUIREMENT:
+            fail_input(path, f"requirement.{key}",
+                       f"unknown; expected {', '.join(list(req) + list(OPTIONAL_REQUIREMENT))}")
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
             fail_input(path, f"requirement.{key}", f"{v!r}: expected a number > 0")
         req[key] = float(v)
-    for key, lo, hi, unit in REQUIREMENT_RANGES:
-        if not (math.isfinite(req[key]) and lo <= req[key] <= hi):
+    for key, lo, hi, unit in REQUIREMENT_RANGES + [(k, lo, hi, " m") for k, (lo, hi) in OPTIONAL_REQUIREMENT.items()]:
+        if key in req and not (math.isfinite(req[key]) and lo <= req[key] <= hi):
             fail_input(path, f"requirement.{key}", f"{req[key]:g}: expected a value from {lo:g} to {hi:g}{unit}")
 
     prod = expect_table(path, data, "production")
@@ -434,6 +440,12 @@ def evaluate(design, c, runs_dir, ranks):
              roof_sag=roof["sag_max"], roof_sag_at=roof.get("sag_max_location", [None])[0],
              roof_sag_mid_span=roof.get("sag_mid_span"), fos_check=s["strength_check"]["stable"],
              yielded_zone_height=s.get("plasticity", {}).get("yielded_zone_height_above_roof"))
+    # The virtual telltales: the largest reading of any telltale within the
+    # bolted height and above it (None when the run has no telltales).
+    telltales = s.get("telltales", [])
+    readings = {key: max((t[key] for t in telltales if key in t), default=None)
+                for key in ("within_bolted_height", "above_bolted_height")}
+    c.update(telltale_within=readings["within_bolted_height"], telltale_above=readings["above_bolted_height"])
     reasons = []
     if not c["fos_check"]:
         reasons.append(f"factor of safety below {req['min_factor_of_safety']:g} "
@@ -444,6 +456,16 @@ def evaluate(design, c, runs_dir, ranks):
     if c["max_bolt_utilisation"] > req["max_bolt_utilisation"]:
         reasons.append(f"bolt utilisation {over(c['max_bolt_utilisation'], req['max_bolt_utilisation'], 2)} > "
                        f"{limit(req['max_bolt_utilisation'])}")
+    for key, where in (("within_bolted_height", "within"), ("above_bolted_height", "above")):
+        level = req.get(f"max_telltale_{key}")
+        if level is None:
+            continue
+        if readings[key] is None:
+            raise AnalysisError(f"roofspan run {out} has no telltale reading {where} the bolted height, "
+                                f"which requirement.max_telltale_{key} asks for")
+        if readings[key] > level:
+            reasons.append(f"telltale {where} the bolted height {over(1000 * readings[key], 1000 * level, 1)} mm "
+                           f"> {limit(1000 * level)} mm")
     for key, text in (("pulled_out", "pulled out"), ("ruptured", "ruptured")):
         if b.get(key, 0):
             reasons.append(f"{b[key]} bolt(s) {text}")
@@ -501,7 +523,7 @@ def search(design, out_dir, ranks, exhaustive=False, log=log_line):
 
 CSV_FIELDS = ["tag", "product", "bolts_per_row", "row_spacing", "length", "bolts_per_m", "time_per_bolt_min",
               "bolting_min_per_m", "status", "fos_check", "max_bolt_force", "max_bolt_utilisation", "roof_sag",
-              "yielded_zone_height", "reasons"]
+              "telltale_within", "telltale_above", "yielded_zone_height", "reasons"]
 
 
 def short_reason(reason, limit=160):
@@ -767,7 +789,11 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
     lines = [f"# Roof-bolting design: {design['title']}", "",
              f"Case `{os.path.relpath(design['case'], ROOT)}`; requirement: factor of safety >= "
              f"{limit(req['min_factor_of_safety'])}, bolt utilisation <= {limit(req['max_bolt_utilisation'])}, "
-             f"roof sag <= {limit(1000 * req['max_roof_sag'])} mm. Candidates are tried cheapest first "
+             f"roof sag <= {limit(1000 * req['max_roof_sag'])} mm"
+             + "".join(f", telltale {w} the bolted height <= {limit(1000 * req[k])} mm"
+                       for k, w in (("max_telltale_within_bolted_height", "within"),
+                                    ("max_telltale_above_bolted_height", "above")) if k in req)
+             + ". Candidates are tried cheapest first "
              "(bolting minutes per metre of advance).", ""]
     if chosen is None:
         lines += ["**No feasible pattern**: no candidate meets the requirement (reasons below).", ""]
@@ -800,11 +826,16 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
                   + (f" (largest, {chosen['roof_sag_at']:.2f} m from the room centre line; "
                      f"{1000 * chosen['roof_sag_mid_span']:.1f} mm at mid-span)"
                      if chosen.get("roof_sag_at") is not None and chosen.get("roof_sag_mid_span") is not None
-                     else ""), ""]
+                     else "")]
+        if chosen.get("telltale_within") is not None:
+            lines.append(f"- virtual telltales: {1000 * chosen['telltale_within']:.2f} mm within the bolted height"
+                         + (f", {1000 * chosen['telltale_above']:.2f} mm above it"
+                            if chosen.get("telltale_above") is not None else ""))
+        lines.append("")
     if besides:
         lines += beside_section(design, chosen, final, dim, besides) + [""]
     lines += ["## Candidates", "", "| pattern | bolting min/m | status | FoS >= target | peak force kN | utilisation "
-              "| sag mm | reasons |", "|---|---|---|---|---|---|---|---|"]
+              "| sag mm | telltale within / above bolted height mm | reasons |", "|---|---|---|---|---|---|---|---|---|"]
     check_text = {True: "yes", False: "no", None: "not run"}
     for c in candidates:
         force = c.get("max_bolt_force")
@@ -812,6 +843,8 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
         lines.append(f"| {c['tag']} | {c['bolting_min_per_m']:.2f} | {c['status']} | {check} | "
                      f"{fmt(force and force / 1e3, '.1f')} | {fmt(c.get('max_bolt_utilisation'), '.2f')} | "
                      f"{fmt(c.get('roof_sag') and 1000 * c['roof_sag'], '.1f')} | "
+                     f"{fmt(None if c.get('telltale_within') is None else 1000 * c['telltale_within'], '.2f')} / "
+                     f"{fmt(None if c.get('telltale_above') is None else 1000 * c['telltale_above'], '.2f')} | "
                      f"{'; '.join(short_reason(r) for r in c['reasons'])} |")
     lines += ["", "## What the numbers mean", "",
               "- **Roof sag**: the largest downward displacement of the roof surface caused by the "

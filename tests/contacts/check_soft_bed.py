@@ -5,7 +5,9 @@ under their own weight (soft_bed_under_stiff.prm).
   stiff one: the separation at mid-span (probes either side of the
   contact, and the summary's largest opening) equals the difference of the
   two beds' own clamped-beam deflections (Timoshenko, as the clamped-beam
-  verification) within 3 %.
+  verification) within 3 %; a dual-height telltale from the base, its
+  anchors in the soft bed and in the stiff one, reads it above its first
+  anchor (3 %) and next to nothing below it.
 - On a strong, stiff contact the beds stay together and bend as one
   composite beam (transformed section, plane strain; shear term with the
   beds' summed G t): the deflection at the composite's neutral axis within
@@ -44,7 +46,9 @@ def main():
     c = Checks("Soft heavy bed under a stiff bed (Obert & Duvall): separation and composite action")
 
     out = scratch("soft_bed_open")
-    run_roofspan(case, out)
+    # A dual-height telltale at mid-span from the base: its first anchor in
+    # the soft bed, its second in the stiff bed.
+    run_roofspan(case, out, sets=["Telltales/Points=centre: 3", "Telltales/Anchor heights=0.2, 0.5"])
     s = load_summary(out)
     L = 6.0
     expected = own_deflection(SOFT, L) - own_deflection(STIFF, L)
@@ -59,6 +63,12 @@ def main():
                 f"x = {contact['max_opening']['at'][0]:.3f} m")
     c.condition("most of the contact is open", contact["open_points"] > 0.9 * contact["points"],
                 f"{contact['open_points']} of {contact['points']} points")
+    telltale = s["telltales"][0]
+    c.relative("telltale above the soft bed (0.2 to 0.5 m): the separation [m]",
+               telltale["above_bolted_height"], expected, 0.03)
+    c.condition("telltale within the soft bed (0 to 0.2 m): below 1 % of the separation",
+                abs(telltale["within_bolted_height"]) < 0.01 * expected,
+                f"{1e3 * telltale['within_bolted_height']:.4f} mm")
 
     L = 9.0
     deflection, axis = composite(L)

@@ -10,6 +10,7 @@
 #include <roofspan/simulator/contact_results_postprocessor.h>
 #include <roofspan/simulator/contact_results_postprocessor.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
+#include <roofspan/simulator/telltale_postprocessor.h>
 #include <roofspan/simulator/run_record_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 #include <roofspan/simulator/staged_excavation.h>
@@ -87,6 +88,7 @@ namespace roofspan
     LoadBalancing::declare_parameters(prm);
     BoltPattern<dim>::declare_parameters(prm);
     StrengthReduction::declare_parameters(prm);
+    TelltaleSettings::declare_parameters(prm);
   }
 
   template <int dim>
@@ -182,6 +184,7 @@ namespace roofspan
     nonlinear_solver.parse_parameters(prm, file);
     load_balancing.parse_parameters(prm, file);
     strength_reduction.parse_parameters(prm, file);
+    telltale_settings.parse_parameters(prm, file, dim);
     bolt_pattern.parse_parameters(prm, file, library, *geometry);
     warnings = bolt_pattern.warnings;
     require(!bolt_pattern.present() || linear_solver.preconditioner_name() != "gamg",
@@ -333,6 +336,7 @@ namespace roofspan
           };
           RockResultsPostprocessor<dim>(*this).execute(analysis, out, summary);
           ContactResultsPostprocessor<dim>(*this).execute(analysis, out, summary);
+          TelltalePostprocessor<dim>(*this).execute(analysis, out, summary);
           writing([&]() { BoltPostprocessor<dim>(*this).execute(analysis, out, summary); });
           timer.stop();
           output_seconds += timer.last_wall_time();

@@ -10,6 +10,7 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/vector.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +63,14 @@ namespace roofspan
 
     /// Per active cell: the largest plastic strain norm of its points.
     dealii::Vector<float> plastic_strain(const AnalysisState<dim> &state) const;
+
+    /// The displacement (`vector`: rock DoFs, ghosted) at a point, from the
+    /// cell with the lexicographically smallest centre of those that hold
+    /// it, whichever rank owns it (the answer does not depend on the
+    /// partition); nothing if the point is outside the mesh. Collective.
+    std::optional<dealii::Tensor<1, dim>>
+    displacement_at(const dealii::PETScWrappers::MPI::Vector &vector,
+                    const dealii::Point<dim>                 &point) const;
 
     /// True if some unit of the model is a contact (Stratigraphy/Contacts).
     bool has_contacts() const;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <roofspan/analysis/strength_reduction.h>
+#include <roofspan/simulator/telltale_settings.h>
 #include <roofspan/bolts/bolt_pattern.h>
 #include <roofspan/bolts/bolt_set.h>
 #include <roofspan/core/phase_profile.h>
@@ -62,6 +63,8 @@ namespace roofspan
   class RockResultsPostprocessor;
   template <int dim>
   class ContactResultsPostprocessor;
+  template <int dim>
+  class TelltalePostprocessor;
   template <int dim>
   class FieldSampler;
   template <int dim>
@@ -153,6 +156,7 @@ namespace roofspan
     friend class StagedExcavation<dim>;
     friend class RockResultsPostprocessor<dim>;
     friend class ContactResultsPostprocessor<dim>;
+    friend class TelltalePostprocessor<dim>;
     friend class FieldSampler<dim>;
     friend class RunRecordPostprocessor<dim>;
 
@@ -318,6 +322,7 @@ namespace roofspan
     bool                                                                     plastic = false;
     bool              symmetric_tangent                                              = true;
     StrengthReduction strength_reduction;
+    TelltaleSettings  telltale_settings;
     /// The case's return branches (the workspace records which the points
     /// took).
     BranchTable branches;
