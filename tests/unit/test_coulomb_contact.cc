@@ -48,21 +48,21 @@ int main()
   {
     CoulombContact::Parameters q = p;
     q.dilation_angle             = 0;
-    const CoulombContact  no_dilation(q, n);
-    const double          pressure = 100e3;
+    const CoulombContact        no_dilation(q, n);
+    const double                pressure = 100e3;
     const SymmetricTensor<2, 3> sigma0   = -pressure * sym_outer(n, n);
-    const double          limit    = p.cohesion + pressure * tan_phi;
-    Tensor<1, 3>          s;
-    s[0]                = 1;
-    double worst_stick  = 0, worst_slip = 0;
+    const double                limit    = p.cohesion + pressure * tan_phi;
+    Tensor<1, 3>                s;
+    s[0]                      = 1;
+    double        worst_stick = 0, worst_slip = 0;
     MaterialState state;
     state.history.resize(no_dilation.history_size());
     for (unsigned int step = 1; step <= 40; ++step)
       {
-        const double slip   = 2e-5 * step * step; // m, up to 32 mm
-        const auto   strain = sym_outer(s, n) * (slip / t);
-        const auto   r      = no_dilation.update(strain, sigma0, state, 1.0);
-        const double tau    = r.stress[0][1];
+        const double slip    = 2e-5 * step * step; // m, up to 32 mm
+        const auto   strain  = sym_outer(s, n) * (slip / t);
+        const auto   r       = no_dilation.update(strain, sigma0, state, 1.0);
+        const double tau     = r.stress[0][1];
         const double elastic = p.shear_stiffness * slip;
         if (elastic < limit)
           worst_stick = std::max(worst_stick, std::abs(tau - elastic) / limit);
@@ -89,7 +89,8 @@ int main()
           1e-12);
 
     // Pulled apart: sigma_n stops at T, then the contact opens.
-    const auto pulled = no_dilation.update(sym_outer(n, n) * (0.01 / t), sigma0, MaterialState(), 1.0);
+    const auto pulled =
+        no_dilation.update(sym_outer(n, n) * (0.01 / t), sigma0, MaterialState(), 1.0);
     check("pulled open: sigma_n = T (relative)",
           std::abs(pulled.stress[1][1] - p.tensile_strength) / p.tensile_strength,
           1e-12);
@@ -103,9 +104,10 @@ int main()
     {
       std::mt19937                           gen(7 + dim);
       std::uniform_real_distribution<double> u(-1, 1);
-      double       worst_tangent[4] = {0, 0, 0, 0}, worst_inside = 0;
-      unsigned int count[4]         = {0, 0, 0, 0};
-      const SymmetricTensor<2, 3> sigma0 = -50e3 * sym_outer(n, n) - 30e3 * unit_symmetric_tensor<3>();
+      double                                 worst_tangent[4] = {0, 0, 0, 0}, worst_inside = 0;
+      unsigned int                           count[4] = {0, 0, 0, 0};
+      const SymmetricTensor<2, 3>            sigma0 =
+          -50e3 * sym_outer(n, n) - 30e3 * unit_symmetric_tensor<3>();
       for (unsigned int trial = 0; trial < 2000; ++trial)
         {
           // Relative displacements up to 0.1 mm normal and 0.3 mm shear.
@@ -125,9 +127,9 @@ int main()
           const Tensor<1, 3> traction = r.stress * n;
           const double       sn       = traction * n;
           const double       tau      = (traction - sn * n).norm();
-          worst_inside = std::max({worst_inside,
-                                   (sn - p.tensile_strength) / p.cohesion,
-                                   (tau + sn * tan_phi - p.cohesion) / p.cohesion});
+          worst_inside                = std::max({worst_inside,
+                                                  (sn - p.tensile_strength) / p.cohesion,
+                                                  (tau + sn * tan_phi - p.cohesion) / p.cohesion});
 
           const double h = 1e-9;
           for (unsigned int k = 0; k < 3; ++k)
@@ -136,27 +138,33 @@ int main()
                 if (k >= dim || l >= dim)
                   continue;
                 SymmetricTensor<2, 3> d;
-                d[k][l]           = h;
-                const auto plus   = contact.update(strain + d, sigma0, old, 1.0);
-                const auto minus  = contact.update(strain - d, sigma0, old, 1.0);
+                d[k][l]          = h;
+                const auto plus  = contact.update(strain + d, sigma0, old, 1.0);
+                const auto minus = contact.update(strain - d, sigma0, old, 1.0);
                 if (plus.branch != r.branch || minus.branch != r.branch)
                   continue; // a kink, not the tangent
-                const auto column = (plus.stress - minus.stress) / (2 * h);
+                const auto            column = (plus.stress - minus.stress) / (2 * h);
                 SymmetricTensor<2, 3> unit;
-                unit[k][l]               = 1;
-                const auto analytic      = r.tangent * unit;
-                worst_tangent[r.branch] = std::max(worst_tangent[r.branch],
-                                                   (analytic - column).norm() /
-                                                       (p.normal_stiffness * t));
+                unit[k][l]          = 1;
+                const auto analytic = r.tangent * unit;
+                worst_tangent[r.branch] =
+                    std::max(worst_tangent[r.branch],
+                             (analytic - column).norm() / (p.normal_stiffness * t));
               }
         }
       std::printf("%uD: %u random states: %u stick, %u slip, %u opening, %u open and slipping\n",
-                  dim, 2000u, count[0], count[1], count[2], count[3]);
+                  dim,
+                  2000u,
+                  count[0],
+                  count[1],
+                  count[2],
+                  count[3]);
       const char *names[] = {"stick", "slip", "opening", "open and slipping"};
       for (unsigned int b = 0; b < 4; ++b)
         {
           char what[120];
-          std::snprintf(what, sizeof(what), "%uD tangent vs central difference, %s, / k_n t", dim, names[b]);
+          std::snprintf(
+              what, sizeof(what), "%uD tangent vs central difference, %s, / k_n t", dim, names[b]);
           check(what, worst_tangent[b], 1e-6);
           if (count[b] == 0)
             {

@@ -42,10 +42,10 @@ namespace roofspan
     /// d g, one branch's derivative.
     struct TractionTangent
     {
-      double         dn_den = 0; ///< d sigma_n / d e_n
-      Tensor<1, 3>   dn_dg;      ///< d sigma_n / d g
-      Tensor<1, 3>   dt_den;     ///< d tau / d e_n
-      Tensor<2, 3>   dt_dg;      ///< d tau / d g
+      double       dn_den = 0; ///< d sigma_n / d e_n
+      Tensor<1, 3> dn_dg;      ///< d sigma_n / d g
+      Tensor<1, 3> dt_den;     ///< d tau / d e_n
+      Tensor<2, 3> dt_dg;      ///< d tau / d g
     };
   } // namespace
 
@@ -92,12 +92,12 @@ namespace roofspan
     const Tensor<1, 3> tau_trial = tau0 + ks * e.shear;
     const double       tt        = tau_trial.norm();
 
-    const StrengthFactor::Shear s = strength_factor.reduce(p.cohesion,
+    const StrengthFactor::Shear s       = strength_factor.reduce(p.cohesion,
                                                            p.friction_angle * M_PI / 180,
                                                            p.dilation_angle * M_PI / 180,
                                                            p.tensile_strength);
-    const double tan_phi = std::tan(s.friction), tan_psi = std::tan(s.dilation);
-    const double c = s.cohesion, T = s.tensile;
+    const double                tan_phi = std::tan(s.friction), tan_psi = std::tan(s.dilation);
+    const double                c = s.cohesion, T = s.tensile;
 
     const Tensor<2, 3> I = unit_symmetric_tensor<3>();
     Tensor<1, 3>       m; // slip direction
@@ -119,8 +119,8 @@ namespace roofspan
     if (!done && f_shear > 0)
       {
         // Return onto the Coulomb line with non-associated dilation.
-        const double H  = ks + kn * tan_phi * tan_psi;
-        const double dl = f_shear / H;
+        const double H       = ks + kn * tan_phi * tan_psi;
+        const double dl      = f_shear / H;
         const double sn_slip = sn_trial - kn * tan_psi * dl;
         if (sn_slip <= T && dl * ks <= tt)
           {
@@ -133,7 +133,7 @@ namespace roofspan
             d.dn_den                   = kn - kn * tan_psi * ddl_den;
             d.dn_dg                    = -kn * tan_psi * ddl_dg;
             d.dt_den                   = -ks * ddl_den * m;
-            d.dt_dg = outer_product(m, ks * m - ks * ddl_dg) + (magnitude / tt) * ks * Pm;
+            d.dt_dg  = outer_product(m, ks * m - ks * ddl_dg) + (magnitude / tt) * ks * Pm;
             r.branch = slip;
             done     = true;
           }
@@ -149,8 +149,8 @@ namespace roofspan
           r.branch = opening;
         else
           {
-            tau     = cap * m;
-            d.dt_dg = tt > 0 ? (cap / tt) * ks * Pm : Tensor<2, 3>();
+            tau      = cap * m;
+            d.dt_dg  = tt > 0 ? (cap / tt) * ks * Pm : Tensor<2, 3>();
             r.branch = open;
           }
       }
@@ -166,20 +166,20 @@ namespace roofspan
       for (unsigned int l = k; l < 3; ++l)
         {
           SymmetricTensor<2, 3> de;
-          de[k][l]                  = 1; // both (k,l) and (l,k) when k != l
-          const PlaneStrain   dp    = plane_strain(de, n);
-          const double        dsn   = d.dn_den * dp.normal + d.dn_dg * dp.shear;
-          const Tensor<1, 3>  dtau  = d.dt_den * dp.normal + d.dt_dg * dp.shear;
-          const Tensor<1, 3>  dtrac = dsn * n + dtau;
-          SymmetricTensor<2, 3> ds  = 2 * sym_outer(n, dtrac) - dsn * sym_outer(n, n);
-          const double scale        = k == l ? 1. : 0.5;
+          de[k][l]                    = 1; // both (k,l) and (l,k) when k != l
+          const PlaneStrain     dp    = plane_strain(de, n);
+          const double          dsn   = d.dn_den * dp.normal + d.dn_dg * dp.shear;
+          const Tensor<1, 3>    dtau  = d.dt_den * dp.normal + d.dt_dg * dp.shear;
+          const Tensor<1, 3>    dtrac = dsn * n + dtau;
+          SymmetricTensor<2, 3> ds    = 2 * sym_outer(n, dtrac) - dsn * sym_outer(n, n);
+          const double          scale = k == l ? 1. : 0.5;
           for (unsigned int i = 0; i < 3; ++i)
             for (unsigned int j = i; j < 3; ++j)
               r.tangent[i][j][k][l] = scale * ds[i][j];
         }
     r.tangent += k_parallel * identity_tensor<3>();
 
-    r.state         = old_state;
+    r.state = old_state;
     r.state.history.resize(history_size());
     r.state.mode = r.branch == elastic ? YieldMode::elastic :
                    r.branch == slip    ? YieldMode::shear :
@@ -188,12 +188,11 @@ namespace roofspan
       {
         const double       den_p = (sn_trial - sn) / kn;
         const Tensor<1, 3> dg_p  = (tau_trial - tau) / ks;
-        PlasticStrain::set(r.state,
-                           old_plastic + den_p * sym_outer(n, n) + sym_outer(dg_p, n));
+        PlasticStrain::set(r.state, old_plastic + den_p * sym_outer(n, n) + sym_outer(dg_p, n));
       }
-    const PlaneStrain total             = plane_strain(strain, n);
-    r.state.history[opening_slot]       = std::max(total.normal, 0.) * p.thickness;
-    r.state.history[slip_slot]          = total.shear.norm() * p.thickness;
+    const PlaneStrain total       = plane_strain(strain, n);
+    r.state.history[opening_slot] = std::max(total.normal, 0.) * p.thickness;
+    r.state.history[slip_slot]    = total.shear.norm() * p.thickness;
     return r;
   }
 
@@ -204,11 +203,11 @@ namespace roofspan
       const std::string path = "Rock unit/Coulomb contact";
       prm.enter_subsection("Coulomb contact");
       CoulombContact::Parameters p;
-      p.normal_stiffness = prm.get_double("Normal stiffness");
-      p.shear_stiffness  = prm.get_double("Shear stiffness");
-      p.thickness        = prm.get_double("Layer thickness");
-      const double dip   = prm.get_double("Dip");
-      const auto strength = MohrCoulomb::parse_strength(prm, unit.file, path);
+      p.normal_stiffness    = prm.get_double("Normal stiffness");
+      p.shear_stiffness     = prm.get_double("Shear stiffness");
+      p.thickness           = prm.get_double("Layer thickness");
+      const double dip      = prm.get_double("Dip");
+      const auto   strength = MohrCoulomb::parse_strength(prm, unit.file, path);
       prm.leave_subsection();
       p.cohesion         = strength.cohesion;
       p.friction_angle   = strength.friction_angle;

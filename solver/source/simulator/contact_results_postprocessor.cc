@@ -65,7 +65,7 @@ namespace roofspan
     nlohmann::json list = nlohmann::json::array();
     for (auto &[id, result] : contacts)
       {
-        const MPI_Comm comm = model.mpi_communicator;
+        const MPI_Comm comm   = model.mpi_communicator;
         const auto    &region = model.geometry->regions.at(id);
         list.push_back({{"region", region.label},
                         {"unit", region.unit},

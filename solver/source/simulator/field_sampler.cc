@@ -172,12 +172,11 @@ namespace roofspan
         Utilities::MPI::all_gather(model.mpi_communicator, std::make_pair(found, best_centre));
     unsigned int owner = numbers::invalid_unsigned_int;
     for (unsigned int r = 0; r < candidates.size(); ++r)
-      if (candidates[r].first &&
-          (owner == numbers::invalid_unsigned_int ||
-           std::lexicographical_compare(&candidates[r].second[0],
-                                        &candidates[r].second[0] + dim,
-                                        &candidates[owner].second[0],
-                                        &candidates[owner].second[0] + dim)))
+      if (candidates[r].first && (owner == numbers::invalid_unsigned_int ||
+                                  std::lexicographical_compare(&candidates[r].second[0],
+                                                               &candidates[r].second[0] + dim,
+                                                               &candidates[owner].second[0],
+                                                               &candidates[owner].second[0] + dim)))
         owner = r;
     if (owner == numbers::invalid_unsigned_int)
       return std::nullopt;
@@ -249,19 +248,19 @@ namespace roofspan
     VtuPiece piece;
     piece.dim          = dim;
     piece.subdivisions = model.degree;
-    VtuPiece::Array                displacement{vector_name, 3, "m", false, {}};
-    VtuPiece::Array                stress{"stress", 9, "Pa", false, {}};
-    std::array<VtuPiece::Array, 3> principal{{{"sigma_1", 1, "Pa", false, {}},
-                                              {"sigma_2", 1, "Pa", false, {}},
-                                              {"sigma_3", 1, "Pa", false, {}}}};
-    VtuPiece::Array                stress_zz{"stress_zz", 1, "Pa", false, {}};
-    VtuPiece::Array                material{"material_id", 1, "", true, {}};
-    VtuPiece::Array                rank{"mpi_rank", 1, "", true, {}};
-    VtuPiece::Array                yielded{"yield_state", 1, "", true, {}};
-    VtuPiece::Array                plastic_norm{"plastic_strain", 1, "", false, {}};
-    VtuPiece::Array                opening{"contact_opening", 1, "m", false, {}};
-    VtuPiece::Array                slip{"contact_slip", 1, "m", false, {}};
-    const bool                     contacts = state && has_contacts();
+    VtuPiece::Array                         displacement{vector_name, 3, "m", false, {}};
+    VtuPiece::Array                         stress{"stress", 9, "Pa", false, {}};
+    std::array<VtuPiece::Array, 3>          principal{{{"sigma_1", 1, "Pa", false, {}},
+                                                       {"sigma_2", 1, "Pa", false, {}},
+                                                       {"sigma_3", 1, "Pa", false, {}}}};
+    VtuPiece::Array                         stress_zz{"stress_zz", 1, "Pa", false, {}};
+    VtuPiece::Array                         material{"material_id", 1, "", true, {}};
+    VtuPiece::Array                         rank{"mpi_rank", 1, "", true, {}};
+    VtuPiece::Array                         yielded{"yield_state", 1, "", true, {}};
+    VtuPiece::Array                         plastic_norm{"plastic_strain", 1, "", false, {}};
+    VtuPiece::Array                         opening{"contact_opening", 1, "m", false, {}};
+    VtuPiece::Array                         slip{"contact_slip", 1, "m", false, {}};
+    const bool                              contacts = state && has_contacts();
     std::pair<Vector<float>, Vector<float>> contact;
     if (contacts)
       contact = contact_displacement(*state);

@@ -5,15 +5,14 @@
 #include <roofspan/core/rank_liveness.h>
 #include <roofspan/materials/linear_elastic.h>
 #include <roofspan/simulator/bolt_postprocessor.h>
+#include <roofspan/simulator/contact_results_postprocessor.h>
 #include <roofspan/simulator/factor_of_safety_analysis.h>
 #include <roofspan/simulator/field_series_recorder.h>
-#include <roofspan/simulator/contact_results_postprocessor.h>
-#include <roofspan/simulator/contact_results_postprocessor.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
-#include <roofspan/simulator/telltale_postprocessor.h>
 #include <roofspan/simulator/run_record_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 #include <roofspan/simulator/staged_excavation.h>
+#include <roofspan/simulator/telltale_postprocessor.h>
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/utilities.h>

@@ -68,7 +68,7 @@ namespace roofspan
             list.push_back(telltale);
             continue;
           }
-        nlohmann::json anchors = nlohmann::json::array();
+        nlohmann::json      anchors = nlohmann::json::array();
         std::vector<double> readings;
         for (const double h : heights)
           {

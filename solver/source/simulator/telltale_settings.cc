@@ -13,7 +13,9 @@ namespace roofspan
 
   namespace
   {
-    double number(const std::string &text, const std::string &file, const std::string &parameter,
+    double number(const std::string &text,
+                  const std::string &file,
+                  const std::string &parameter,
                   const std::string &what)
     {
       char        *end   = nullptr;
@@ -79,7 +81,10 @@ namespace roofspan
     for (const auto &entry : Utilities::split_string_list(height_list, ','))
       {
         const double h = number(entry, file, heights_key, "height");
-        require(h > 0, file, heights_key, "anchor heights must be above the roof line, got " + entry);
+        require(h > 0,
+                file,
+                heights_key,
+                "anchor heights must be above the roof line, got " + entry);
         require(anchor_heights.empty() || h > anchor_heights.back(),
                 file,
                 heights_key,

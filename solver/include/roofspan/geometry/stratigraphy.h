@@ -61,8 +61,8 @@ namespace roofspan
   private:
     std::vector<Layer>                          layer_list;
     std::vector<std::pair<double, std::string>> contact_list; ///< elevation, unit
-    double             floor_depth            = 0;
-    double             overburden_unit_weight = 0;
-    std::string        file;
+    double                                      floor_depth            = 0;
+    double                                      overburden_unit_weight = 0;
+    std::string                                 file;
   };
 } // namespace roofspan

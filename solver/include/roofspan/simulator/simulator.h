@@ -1,7 +1,6 @@
 #pragma once
 
 #include <roofspan/analysis/strength_reduction.h>
-#include <roofspan/simulator/telltale_settings.h>
 #include <roofspan/bolts/bolt_pattern.h>
 #include <roofspan/bolts/bolt_set.h>
 #include <roofspan/core/phase_profile.h>
@@ -15,6 +14,7 @@
 #include <roofspan/simulator/assembly_workspace.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/load_balancing.h>
+#include <roofspan/simulator/telltale_settings.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/matrix_free_elasticity.h>
 #include <roofspan/solvers/nonlinear_solver.h>
@@ -40,9 +40,9 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -319,10 +319,10 @@ namespace roofspan
     std::map<dealii::types::material_id, std::unique_ptr<ConstitutiveModel>> models;
     /// Materials whose model is a contact (thin layers, one cell thick).
     std::set<dealii::types::material_id> contact_materials;
-    bool                                                                     plastic = false;
-    bool              symmetric_tangent                                              = true;
-    StrengthReduction strength_reduction;
-    TelltaleSettings  telltale_settings;
+    bool                                 plastic           = false;
+    bool                                 symmetric_tangent = true;
+    StrengthReduction                    strength_reduction;
+    TelltaleSettings                     telltale_settings;
     /// The case's return branches (the workspace records which the points
     /// took).
     BranchTable branches;
