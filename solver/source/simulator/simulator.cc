@@ -281,6 +281,9 @@ namespace roofspan
     if (linear_solver.preconditioner_name() == "gamg")
       return "Preconditioner = gamg works on the assembled matrix (the matrix-free operator "
              "has its own multigrid: Chebyshev on Q2, BoomerAMG on Q1)";
+    if (!contact_materials.empty())
+      return "the model has contacts (the constraints that keep their layers linear across "
+             "the thickness are verified on the assembled path only)";
     return "";
   }
 
