@@ -85,8 +85,11 @@ REQUIREMENT_RANGES = [("min_factor_of_safety", 1, 10, ""), ("max_bolt_utilisatio
                       ("max_roof_sag", 1e-4, 1, " m")]
 # Telltale action levels (roofspan's virtual dual-height telltales, summary
 # "telltales"): the largest separation within the bolted height and above it
-# [m]. No default: action levels differ between sites and codes of practice,
-# so a design that wants them names its own (with their source).
+# [m]. No default: action levels differ between sites and codes of practice
+# (NIOSH, remote roof stability monitoring for underground stone mines:
+# hazardous roof deflection is site-specific, monitoring must be calibrated to
+# local conditions), so a design that wants them names its own, with their
+# source.
 OPTIONAL_REQUIREMENT = {"max_telltale_within_bolted_height": (1e-4, 1), "max_telltale_above_bolted_height": (1e-4, 1)}
 CANDIDATE_KEYS = {"bolts_per_row": int, "row_spacing": float, "length": float, "product": str}
 
@@ -598,6 +601,7 @@ def case_assumptions(case):
 CASE_SETTINGS = [("Stratigraphy/Depth of floor", "depth of the room floor [m]"),
                  ("Stratigraphy/Layers above floor", "layers above the floor (unit: thickness m)"),
                  ("Stratigraphy/Layers below floor", "layers below the floor"),
+                 ("Stratigraphy/Contacts", "bedding contacts (elevation m: contact unit; others glued)"),
                  ("In-situ stress/K0 in plane", "K0 in plane"), ("In-situ stress/K0 out of plane", "K0 out of plane"),
                  ("Bolts/Installation relaxation", "excavation load released before bolting"),
                  ("Strength reduction/Method", "factor of safety method"),
@@ -611,12 +615,16 @@ UNIT_KEYS = ["Constitutive model", "Unit weight", "Young's modulus", "Poisson's 
 # The subsections each shipped rock model reads. A model not listed here (a
 # new plugin) shows every subsection its file gives.
 MODEL_SUBSECTIONS = {"linear elastic": [], "mohr coulomb": ["Mohr-Coulomb"],
-                     "ubiquitous joint": ["Mohr-Coulomb", "Bedding plane"], "hoek brown": ["Hoek-Brown"]}
+                     "ubiquitous joint": ["Mohr-Coulomb", "Bedding plane"], "hoek brown": ["Hoek-Brown"],
+                     "coulomb contact": ["Coulomb contact"]}
+# Models that derive the unit's E and nu from their own parameters.
+DERIVED_ELASTICITY = {"coulomb contact": {"Young's modulus": "k_n t", "Poisson's ratio": "0"}}
 # Short names of the model parameters in the table, in the order shown;
 # a key not listed keeps its own name and comes last.
 PARAMETER_SYMBOLS = {"Intact compressive strength": "sigma_ci", "GSI": "GSI", "mi": "mi", "Disturbance factor": "D",
                      "Dip": "dip", "Cohesion": "c", "Friction angle": "phi", "Dilation angle": "psi",
-                     "Tensile strength": "T", "Rock-mass modulus": "modulus", "Intact modulus": "Ei"}
+                     "Tensile strength": "T", "Rock-mass modulus": "modulus", "Intact modulus": "Ei",
+                     "Normal stiffness": "k_n", "Shear stiffness": "k_s", "Layer thickness": "t"}
 PRODUCT_KEYS = ["Type", "Diameter", "Yield force", "Ultimate force", "Bond stiffness", "Bond strength"]
 
 
@@ -684,6 +692,7 @@ def assumptions_section(design, run_dir):
     lines += [f"| {label} | {prm.get(key, '')} |" for key, label in CASE_SETTINGS]
     units = {w.split(":")[0].strip() for key in ("Stratigraphy/Layers above floor", "Stratigraphy/Layers below floor")
              for w in prm.get(key, "").split(",") if ":" in w}
+    units |= {w.split(":", 1)[1].strip() for w in prm.get("Stratigraphy/Contacts", "").split(",") if ":" in w}
     product = prm.get("Bolts/Product", "")
     found_units, found_product = [], None
     for folder in prm.get("Materials/Library directories", "").split(","):
@@ -707,6 +716,9 @@ def assumptions_section(design, run_dir):
     for u in found_units:
         youngs, params = unit_model_columns(u, defaults)
         common = [youngs if k == "Young's modulus" else u.get(k, defaults.get(k, "")) for k in UNIT_KEYS]
+        derived = DERIVED_ELASTICITY.get(u.get("Constitutive model"))
+        if derived:
+            common = [derived.get(k, v) for k, v in zip(UNIT_KEYS, common)]
         lines.append(f"| {u.get('Name')} | " + " | ".join(common) + f" | {params} | {u.get('Source', '')} |")
     if found_product:
         lines += ["", "Bolt product (SI units: m, N, N/m/m, N/m):", "",

@@ -31,7 +31,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import ROOM_AS_DRIFT_SLICE_3D, Checks, load_summary, probe, run_roofspan, scratch  # noqa: E402
+from harness import GLUED_ROOM, ROOM_AS_DRIFT_SLICE_3D, Checks, load_summary, probe, run_roofspan, scratch  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -39,7 +39,7 @@ CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 CELL = 0.3
 COMMON = ["Strength reduction/Compute factor of safety=false", "Output/Write VTU=false",
           "Output/Write HDF5=false", f"Geometry/Room and pillar/Cell size at opening={CELL}",
-          "Geometry/Room and pillar/Maximum cell size=2"]
+          "Geometry/Room and pillar/Maximum cell size=2"] + GLUED_ROOM
 
 
 def run(name, sets):

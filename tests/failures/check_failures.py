@@ -36,13 +36,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import ROOT, Checks, earlier_result, launcher, scratch  # noqa: E402
+from harness import GLUED_ROOM, ROOT, Checks, earlier_result, launcher, scratch  # noqa: E402
 
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 # Fast variants of the default room (assumption for the test only: elastic
 # rock, no factor of safety; the plastic run for the lock case).
-FAST = ["Materials/Elastic rock=true", "Strength reduction/Compute factor of safety=false"]
-PLASTIC = ["Strength reduction/Compute factor of safety=false"]
+FAST = ["Materials/Elastic rock=true", "Strength reduction/Compute factor of safety=false"] + GLUED_ROOM
+PLASTIC = ["Strength reduction/Compute factor of safety=false"] + GLUED_ROOM
 HANG_LIMIT = 120  # s: far above any run here (the watchdog ends a lone failure after its grace)
 # The failure watchdog's grace (default 15 s), shortened as the liveness
 # timeout is: what is checked is that every rank ends, not how soon.

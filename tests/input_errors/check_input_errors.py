@@ -177,7 +177,7 @@ def main():
     cases.append(("factorisation reuse without the direct solver", CASE,
                   ["Linear solver/Preconditioner=boomeramg", "Linear solver/Factorisation reuse=30"],
                   ["Linear solver/Factorisation reuse", "Preconditioner = direct"]))
-    cases.append(("matrix-free operator with the direct solver", CASE, ["Linear solver/Operator=matrix-free"],
+    cases.append(("matrix-free operator with the direct solver", CASE, ["Stratigraphy/Contacts=", "Linear solver/Operator=matrix-free"],
                   ["room_4.5m.prm", "Linear solver/Operator", "Preconditioner = direct"]))
 
     # Function expressions, probe points, unknown names, model size, bolts.
@@ -203,10 +203,10 @@ def main():
          ["room_4.5m.prm", "Stratigraphy/Layers below floor", "granite"]),
         ("unknown --set section", CASE, ["Geometry/Room and piller/Room span=4"],
          ["--set", "Room and piller", "no such parameter"]),
-        ("ten refinements", CASE, ["Discretization/Global refinements=10"],
+        ("ten refinements", CASE, ["Stratigraphy/Contacts=", "Discretization/Global refinements=10"],
          ["room_4.5m.prm", "Discretization/Global refinements", "DoFs", "GiB", "Memory limit"]),
         ("refinements beyond an explicit memory limit", CASE,
-         ["Discretization/Global refinements=2", "Discretization/Memory limit=0.1"],
+         ["Stratigraphy/Contacts=", "Discretization/Global refinements=2", "Discretization/Memory limit=0.1"],
          ["room_4.5m.prm", "Discretization/Global refinements", "0.1"]),
         ("memory limit not a number", CASE, ["Discretization/Memory limit=lots"],
          ["room_4.5m.prm", "Discretization/Memory limit", "lots"]),
@@ -254,7 +254,7 @@ def main():
         ("unknown PETSc solver type", CASE, ["Linear solver/Extra PETSc options=-ksp_type bogus"],
          ["room_4.5m.prm", "Linear solver/Extra PETSc options", "bogus"]),
         ("matrix-free operator with GAMG", CASE,
-         ["Linear solver/Operator=matrix-free", "Linear solver/Preconditioner=gamg", "Bolts/Product="],
+         ["Stratigraphy/Contacts=", "Linear solver/Operator=matrix-free", "Linear solver/Preconditioner=gamg", "Bolts/Product="],
          ["room_4.5m.prm", "Linear solver/Operator", "gamg"]),
         ("2e9 bolts per row", CASE, ["Bolts/Bolts per row=2000000000"],
          ["room_4.5m.prm", "Bolts/Bolts per row", "holes would overlap"]),
@@ -401,7 +401,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     code, _, stderr = run_roofspan(
         CASE, out, check=False, timeout=120,
-        sets=["Materials/Elastic rock=true", "Strength reduction/Compute factor of safety=false",
+        sets=["Stratigraphy/Contacts=", "Materials/Elastic rock=true", "Strength reduction/Compute factor of safety=false",
               "Linear solver/Operator=matrix-free", "Linear solver/Preconditioner=boomeramg",
               "Linear solver/Maximum iterations=1", "Output/Write VTU=false", "Output/Write HDF5=false"])
     print(f"  matrix-free, 1 iteration: exit {code}: {stderr.strip()[:300]}")

@@ -9,10 +9,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from harness import ROOT, Checks, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import GLUED_ROOM, ROOT, Checks, load_summary, run_roofspan, scratch  # noqa: E402
 
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
-PLASTIC = ["Strength reduction/Compute factor of safety=false", "Linear solver/Preconditioner=direct"]
+PLASTIC = ["Strength reduction/Compute factor of safety=false", "Linear solver/Preconditioner=direct"] + GLUED_ROOM
 
 
 def main():

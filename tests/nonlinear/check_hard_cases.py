@@ -19,7 +19,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import ROOT, Checks, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import GLUED_ROOM, ROOT, Checks, load_summary, run_roofspan, scratch  # noqa: E402
 
 BOLTS = os.path.join(ROOT, "tests", "bolts")
 ROOM = os.path.join(ROOT, "cases", "room_4.5m.prm")
@@ -49,7 +49,7 @@ def main():
     out = scratch("hard_tensionless_clay")
     code, stdout, stderr = run_roofspan(
         ROOM, out, ranks=2, check=False,
-        sets=[NO_FOS, "Materials/Library directories=../materials, ../tests/nonlinear/materials",
+        sets=GLUED_ROOM + [NO_FOS, "Materials/Library directories=../materials, ../tests/nonlinear/materials",
               "Stratigraphy/Layers above floor=ore manto: 2.5, tensionless clay: 0.6, breccia: 1.5, "
               "sandstone: 3, breccia: 4, sandstone: 8"])
     # It has an equilibrium at full excavation: PETSc SNES with the l2 line
@@ -65,7 +65,7 @@ def main():
     out = scratch("hard_no_equilibrium")
     shutil.rmtree(out)
     code, stdout, stderr = run_roofspan(ROOM, out, ranks=2, check=False,
-                                        sets=[NO_FOS, "Bolts/Product=", "Stratigraphy/Depth of floor=400"])
+                                        sets=GLUED_ROOM + [NO_FOS, "Bolts/Product=", "Stratigraphy/Depth of floor=400"])
     reached = re.search(r"no equilibrium from load factor ([0-9.e+-]+) to", stderr)
     c.condition("4. weak roof at 400 m: exit 3 (no equilibrium)", code == 3, f"exit {code}")
     c.condition("4. ... with the load reached and the path", bool(reached) and "load path" in stderr,
@@ -75,7 +75,7 @@ def main():
 
     out = scratch("hard_linear_failure")
     code, stdout, stderr = run_roofspan(ROOM, out, ranks=2, check=False,
-                                        sets=[NO_FOS, "Linear solver/Preconditioner=boomeramg",
+                                        sets=GLUED_ROOM + [NO_FOS, "Linear solver/Preconditioner=boomeramg",
                                               "Linear solver/Maximum iterations=1",
                                               "Linear solver/Direct fallback size=0"])
     c.condition("5. failed linear solver: exit 5", code == 5, f"exit {code}")

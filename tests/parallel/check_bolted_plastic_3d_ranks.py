@@ -12,13 +12,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import ROOM_AS_DRIFT_SLICE_3D, Checks, compare, load_summary, run_roofspan, scratch  # noqa: E402
+from harness import GLUED_ROOM, ROOM_AS_DRIFT_SLICE_3D, Checks, compare, load_summary, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASE = os.path.join(ROOT, "cases", "room_4.5m.prm")
 SETS = ["Output/Write VTU=false", "Output/Write HDF5=false",
         "Geometry/Room and pillar/Cell size at opening=0.75", "Geometry/Room and pillar/Maximum cell size=3",
-        "Output/Probe points=rib_top: 2.25 0 2.5", "Strength reduction/Include unbolted=false"] + ROOM_AS_DRIFT_SLICE_3D
+        "Output/Probe points=rib_top: 2.25 0 2.5", "Strength reduction/Include unbolted=false"] + ROOM_AS_DRIFT_SLICE_3D + GLUED_ROOM
 FOS = ("factor_of_safety",)
 
 

@@ -1,5 +1,5 @@
 """The same summary (to solver tolerance) on 1, 2 and 3 MPI ranks, for a 2D
-and a 3D case. Iteration counts may differ (AMG depends on the partition);
+and a 3D case (the 2D one with a bedding contact). Iteration counts may differ (AMG depends on the partition);
 every result value must agree within the regression tolerances."""
 import os
 import sys
@@ -9,9 +9,10 @@ from harness import compare, load_summary, run_roofspan, scratch  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = {
-    # The bolted, plastic default case through its excavation; its factor of
-    # safety on 1, 2 and 3 ranks is parallel.factor_of_safety's job (a
-    # smaller model: this one's strength reduction takes 2.5 min a run).
+    # The bolted, plastic default case through its excavation, with its
+    # clay-breccia bedding contact (opening, slip and where are compared); its
+    # factor of safety on 1, 2 and 3 ranks is parallel.factor_of_safety's job
+    # (a smaller model: this one's strength reduction takes minutes a run).
     "room_2d": (os.path.join(ROOT, "cases", "room_4.5m.prm"), ["Strength reduction/Compute factor of safety=false"]),
     "drift_3d": (os.path.join(ROOT, "cases", "intersection_4.5m.prm"),
                  ["Geometry/Model=drift", "Geometry/Room and pillar/Cell size at opening=0.75",

@@ -24,7 +24,8 @@ ROOM_2D = f"""
 title = "room, fast 2D variant"
 case = "{os.path.join(ROOT, 'cases', 'room_4.5m.prm')}"
 ranks = 2
-sets = ["Discretization/Polynomial degree=1", "Geometry/Room and pillar/Cell size at opening=0.2"]
+sets = ["Discretization/Polynomial degree=1", "Geometry/Room and pillar/Cell size at opening=0.2",
+        "Stratigraphy/Contacts=", "Nonlinear solver/Load steps=8"]
 [candidates]
 bolts_per_row = [4]
 row_spacing = [1.5]

@@ -32,7 +32,8 @@ namespace roofspan
                       dealii::Patterns::Bool(),
                       "true: every rock unit answers linear elastically, whatever "
                       "its library model (an elastic check of a case, or a 3D "
-                      "case kept CI-sized). No factor of safety then.");
+                      "case kept CI-sized). No factor of safety then. Bedding "
+                      "contacts (Stratigraphy/Contacts) keep their own law.");
     prm.leave_subsection();
   }
 

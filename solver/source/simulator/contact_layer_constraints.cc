@@ -1,6 +1,7 @@
 #include <roofspan/simulator/contact_layer_constraints.h>
 
 #include <deal.II/dofs/dof_handler.h>
+#include <deal.II/grid/tria.h>
 #include <deal.II/fe/fe.h>
 #include <deal.II/lac/affine_constraints.h>
 
@@ -11,6 +12,45 @@
 namespace roofspan
 {
   using namespace dealii;
+
+  namespace
+  {
+    /// A cell's thickness direction and thickness: its shortest edge.
+    template <typename CellIterator>
+    std::pair<unsigned int, double> thinnest_direction(const CellIterator &cell, const unsigned int dim)
+    {
+      unsigned int axis   = 0;
+      double       length = std::numeric_limits<double>::max();
+      for (unsigned int d = 0; d < dim; ++d)
+        {
+          const double l = cell->vertex(0).distance(cell->vertex(1u << d));
+          if (l < length)
+            {
+              length = l;
+              axis   = d;
+            }
+        }
+      return {axis, length};
+    }
+  } // namespace
+
+  template <int dim>
+  double contact_layer_thickness_mismatch(const Triangulation<dim, dim>               &mesh,
+                                          const std::map<types::material_id, double> &thickness)
+  {
+    double worst = 0;
+    for (const auto &cell : mesh.active_cell_iterators())
+      {
+        if (!cell->is_locally_owned())
+          continue;
+        const auto it = thickness.find(cell->material_id());
+        if (it == thickness.end())
+          continue;
+        const double t = thinnest_direction(cell, dim).second;
+        worst          = std::max(worst, std::abs(t - it->second) / it->second);
+      }
+    return worst;
+  }
 
   template <int dim>
   void add_contact_layer_constraints(const DoFHandler<dim, dim>         &dof_handler,
@@ -64,18 +104,7 @@ namespace roofspan
       {
         if (cell->is_artificial() || contact_materials.count(cell->material_id()) == 0)
           continue;
-        // The thickness: the shortest of the cell's edge directions.
-        unsigned int axis   = 0;
-        double       length = std::numeric_limits<double>::max();
-        for (unsigned int d = 0; d < dim; ++d)
-          {
-            const double l = cell->vertex(0).distance(cell->vertex(1u << d));
-            if (l < length)
-              {
-                length = l;
-                axis   = d;
-              }
-          }
+        const unsigned int axis = thinnest_direction(cell, dim).first;
         cell->get_dof_indices(dofs);
         for (const Interpolation &r : rules[axis])
           {
@@ -89,6 +118,10 @@ namespace roofspan
       }
   }
 
+  template double contact_layer_thickness_mismatch<2>(const Triangulation<2, 2> &,
+                                                     const std::map<types::material_id, double> &);
+  template double contact_layer_thickness_mismatch<3>(const Triangulation<3, 3> &,
+                                                     const std::map<types::material_id, double> &);
   template void add_contact_layer_constraints<2>(const DoFHandler<2, 2> &,
                                                  const std::set<types::material_id> &,
                                                  AffineConstraints<double> &);

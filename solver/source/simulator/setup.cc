@@ -204,6 +204,27 @@ namespace roofspan
                     ") lies outside the rock (in the opening or beyond the model)");
       }
 
+    // A contact layer must be one cell of its unit's Layer thickness (the
+    // built-in geometries make it so; only a Gmsh region may not be).
+    std::map<types::material_id, double> contact_thickness;
+    std::string                          contact_units;
+    for (const auto &[id, region] : geometry->regions)
+      if (contact_materials.count(id))
+        {
+          contact_thickness[id] = library.unit(region.unit, case_file, "").contact_thickness;
+          contact_units += (contact_units.empty() ? "'" : ", '") + region.unit + "'";
+        }
+    const double mismatch = Utilities::MPI::max(
+        contact_layer_thickness_mismatch(*mesh, contact_thickness), mpi_communicator);
+    require(mismatch <= 0.01,
+            case_file,
+            "Geometry/Gmsh/Mesh file",
+            "the cells of contact unit(s) " + contact_units +
+                " must form a layer one cell thick of the unit's Layer thickness; a cell's "
+                "thickness differs from it by " +
+                format_number(std::round(1000 * mismatch) / 10) +
+                " % (a contact's stiffness is k t over that thickness)");
+
     // A roof with fewer than 6 node intervals across the span cannot resolve
     // the bending of its layers: a warning, as the user may want a quick look.
     const auto &surface = geometry->bolt_surface;

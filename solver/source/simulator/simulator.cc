@@ -222,7 +222,9 @@ namespace roofspan
       {
         const RockUnit &unit = library.unit(region.unit, file, "region " + region.label);
         elastic[id]          = {unit.lame_lambda(), unit.shear_modulus(), unit.unit_weight};
-        models[id]           = library.elastic_rock ?
+        // A contact unit is no rock: under Elastic rock it keeps its own law
+        // (an isotropic layer would give it a shear stiffness it has not).
+        models[id] = library.elastic_rock && unit.contact_thickness == 0 ?
                                    std::make_unique<LinearElastic>(unit.lame_lambda(), unit.shear_modulus()) :
                                    unit.make_model(dim);
         branches.add(id, *models[id]);

@@ -4,10 +4,14 @@
 
 #include <set>
 
+#include <map>
+
 namespace dealii
 {
   template <int dim, int spacedim>
   class DoFHandler;
+  template <int dim, int spacedim>
+  class Triangulation;
   template <typename number>
   class AffineConstraints;
 } // namespace dealii
@@ -30,6 +34,18 @@ namespace roofspan
    * ghost; a face node shared by two cells gets the same constraint from
    * either. Degree 1 has no interior nodes (nothing to do).
    */
+  /**
+   * The largest relative difference, over the locally owned cells of each
+   * contact material, between the cell's thickness (its shortest edge) and
+   * the contact unit's Layer thickness (`thickness` by material): a contact
+   * layer's stiffness is k t over the cell's thickness, so a layer of another
+   * thickness (a Gmsh region meshed too thick, or two cells thick) would
+   * have another stiffness. Local to this rank; 0 without contact cells.
+   */
+  template <int dim>
+  double contact_layer_thickness_mismatch(const dealii::Triangulation<dim, dim>            &mesh,
+                                          const std::map<dealii::types::material_id, double> &thickness);
+
   template <int dim>
   void add_contact_layer_constraints(const dealii::DoFHandler<dim, dim>         &dof_handler,
                                      const std::set<dealii::types::material_id> &contact_materials,
