@@ -832,7 +832,18 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
             if unb:
                 lines.append(f"- factor of safety (same roof unbolted): {unb['value']:.4g} "
                              f"(bracket {unb['bracket'][0]:.4g}-{unb['bracket'][1]:.4g}, {unb['failure_criterion']}; "
-                             f"{unb.get('method', 'bisection')})")
+                             f"{unb.get('method', 'bisection')})"
+                             + ("; unbolted the roof has no equilibrium: it needs its bolts to stand"
+                                if unb["bracket"][1] <= 1 else ""))
+            for contact in final.get("contacts", []):
+                def where(extreme):
+                    return ", ".join(f"{x:.2f}" for x in extreme["at"])
+                lines.append(f"- bedding contact '{contact['unit']}' ({contact['region']}): "
+                             f"{contact['open_points']} of {contact['points']} points open, "
+                             f"{contact['slipping_points']} slipping; largest opening "
+                             f"{1000 * contact['max_opening']['value']:.2f} mm at ({where(contact['max_opening'])}) m, "
+                             f"largest slip {1000 * contact['max_slip']['value']:.2f} mm at "
+                             f"({where(contact['max_slip'])}) m, at the end of the excavation")
         lines += [f"- peak bolt force {chosen['max_bolt_force'] / 1e3:.1f} kN, utilisation "
                   f"{chosen['max_bolt_utilisation']:.2f}; roof sag {1000 * chosen['roof_sag']:.1f} mm"
                   + (f" (largest, {chosen['roof_sag_at']:.2f} m from the room centre line; "

@@ -255,6 +255,34 @@ print(design.report(dict(title="t", case={CASE!r}, requirement=dict(min_factor_o
         checks.condition(f"report: factor {value} against target 1.5 (tolerance 2 %) "
                          f"{'is' if expected else 'is not'} called indistinguishable",
                          proc.returncode == 0 and said == expected, proc.stderr.strip()[-200:])
+    # With a bedding contact the report says which contacts open and slip, the
+    # telltale readings, and that a roof whose unbolted factor is below 1
+    # needs its bolts to stand.
+    code = f"""
+import sys
+sys.path.insert(0, {os.path.join(ROOT, 'postprocess')!r})
+import design
+chosen = dict(bolts_per_row=3, length=2.4, product="resin rebar 19mm", row_spacing=2.0, bolts_per_m=1.5,
+              bolting_min_per_m=4.39, max_bolt_force=4.8e4, max_bolt_utilisation=0.41, roof_sag=0.057,
+              telltale_within=0.00826, telltale_above=0.00061)
+fos = dict(value=1.42, bracket=[1.42, 1.43], failure_criterion="displacement jump", method="continuation",
+           tolerance=0.02)
+unbolted = dict(fos, value=0.76, bracket=[0.76, 0.77], failure_criterion="no equilibrium")
+contact = dict(unit="clay-coated bedding", region="layer 4 (clay-coated bedding)", points=153, open_points=27,
+               slipping_points=78, max_opening=dict(value=0.0013, at=[1.48, 3.09]),
+               max_slip=dict(value=0.039, at=[1.99, 3.09]))
+print(design.report(dict(title="t", case={CASE!r}, requirement=dict(min_factor_of_safety=1.3,
+      max_bolt_utilisation=0.8, max_roof_sag=0.075)), [], chosen,
+      dict(factor_of_safety=fos, factor_of_safety_unbolted=unbolted, contacts=[contact]), None, []))
+"""
+    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True)
+    for words in (["bedding contact 'clay-coated bedding'", "27 of 153 points open", "78 slipping",
+                   "largest opening 1.30 mm at (1.48, 3.09) m", "largest slip 39.00 mm"],
+                  ["unbolted the roof has no equilibrium"],
+                  ["8.26 mm within the bolted height", "0.61 mm above it"]):
+        checks.condition(f"report with a contact says: {words[0]}",
+                         proc.returncode == 0 and all(w in proc.stdout for w in words),
+                         proc.stderr.strip()[-200:])
     check_interrupt(checks, work, design)
     checks.finish()
     print("PASSED design search")
