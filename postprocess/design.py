@@ -878,13 +878,18 @@ def report(design, candidates, chosen, final, prod, figures, assumptions_run=Non
               "are smeared over the row spacing and the force given back per bolt; in 3D every bolt is its "
               "own line of elements). **Utilisation**: peak force / the product's yield force.",
               "- **Factor of safety**: strength reduction: cohesion, tan(friction angle) and tensile strength "
-              "of every Mohr-Coulomb unit and bedding plane (and the bolts' bond) divided by F until the roof "
+              "of every Mohr-Coulomb unit, bedding plane and bedding contact (and the bolts' bond) divided "
+              "by F until the roof "
               "has no equilibrium or its largest displacement jumps; the value is the largest stable F, to the "
               "stated tolerance. A Hoek-Brown unit has its intact compressive strength sigma_ci divided by F "
               "instead (m_b, s, a unchanged): its compressive and tensile strengths fall by F, its shear "
               "strength under confinement by less, so its F is not the same reduction as c, tan(phi). "
               "**FoS >= target**: one strength-reduction path to the target F (yes, no, or not run when "
               "the candidate failed earlier).",
+              "- **Telltale within / above bolted height**: roofspan's virtual dual-height telltales: the "
+              "largest separation between the roof line and an anchor at the bolt length (within the bolted "
+              "height) and between that anchor and one at twice the bolt length (above it), at the end of "
+              "the excavation; empty when the case has no telltales.",
               "- **Bolting min/m**: bolter minutes per metre of advance for the pattern (production model)."]
     if prod is not None:
         lines += ["", production.report_markdown(prod).replace("# Production", "## Production", 1)]

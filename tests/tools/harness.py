@@ -195,7 +195,11 @@ def tolerance_for(key):
     if key.startswith("contacts[") and key.endswith("_points"):
         return 0.0, 2.0            # points on a branch: one at a switch may flip
     if key.startswith("contacts[") and key.endswith(".value"):
-        return 1e-5, 1e-9          # m: opening, slip
+        # m: opening, slip. A difference of displacements across a 1 cm
+        # layer: it carries the displacements' own solver error (measured 2e-8 m
+        # between partitions of the default room, 4e-7 of its largest
+        # displacement), which is a large part of a sub-millimetre opening.
+        return 1e-5, 1e-7
     if "stress" in key or key.startswith("probes") and ".stress." in key:
         return 1e-5, 50.0          # Pa
     if "displacement" in key or "sag" in key:

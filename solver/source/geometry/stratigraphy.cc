@@ -31,21 +31,7 @@ namespace roofspan
                   "expected 'unit name: thickness' entries separated by "
                   "commas, got '" +
                       entry + "'");
-          double thickness = 0;
-          try
-            {
-              std::size_t used = 0;
-              thickness        = std::stod(parts[1], &used);
-              if (used != parts[1].size()) // "3m", "7x": no units, no trailing text
-                throw std::invalid_argument(parts[1]);
-            }
-          catch (...)
-            {
-              throw InputError(file,
-                               parameter,
-                               "thickness '" + parts[1] + "' of '" + parts[0] +
-                                   "' is not a number (metres, without a unit)");
-            }
+          const double thickness = parse_number(parts[1], file, parameter);
           require(std::isfinite(thickness) && thickness < 1e5,
                   file,
                   parameter,
@@ -126,21 +112,7 @@ namespace roofspan
                 parameter,
                 "expected 'elevation: contact unit' entries separated by commas, got '" + entry +
                     "'");
-        double elevation = 0;
-        try
-          {
-            std::size_t used = 0;
-            elevation        = std::stod(parts[0], &used);
-            if (used != parts[0].size() || !std::isfinite(elevation))
-              throw std::invalid_argument(parts[0]);
-          }
-        catch (...)
-          {
-            throw InputError(file,
-                             parameter,
-                             "elevation '" + parts[0] + "' of contact '" + parts[1] +
-                                 "' is not a number (metres above the floor, without a unit)");
-          }
+        const double elevation = parse_number(parts[0], file, parameter);
         if (parts[1] != "bonded")
           contact_list.emplace_back(elevation, parts[1]);
       }

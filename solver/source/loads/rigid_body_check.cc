@@ -137,10 +137,14 @@ namespace roofspan
     double trace = 0;
     for (unsigned int a = 0; a < n; ++a)
       trace += gram[a * n + a];
-    const double tiny = 1e-12 * std::max(trace, 1e-300);
+    // The modes are of order 1 (scaled by the model's size): a residual of
+    // rounding size (a constraint that a mode meets exactly, such as a contact
+    // layer's linear interpolation under a rotation) is no constraint.
+    const double rounding = 1e-20;
+    const double tiny     = std::max(1e-12 * trace, rounding);
     std::string  free;
     const auto   add = [&](const std::string &what) { free += (free.empty() ? "" : ", ") + what; };
-    if (trace == 0)
+    if (trace <= rounding)
       {
         for (unsigned int m = 0; m < n; ++m)
           add(mode_name(dim, m));

@@ -1,8 +1,8 @@
 #include <roofspan/simulator/contact_layer_constraints.h>
 
 #include <deal.II/dofs/dof_handler.h>
-#include <deal.II/grid/tria.h>
 #include <deal.II/fe/fe.h>
+#include <deal.II/grid/tria.h>
 #include <deal.II/lac/affine_constraints.h>
 
 #include <array>
@@ -17,7 +17,8 @@ namespace roofspan
   {
     /// A cell's thickness direction and thickness: its shortest edge.
     template <typename CellIterator>
-    std::pair<unsigned int, double> thinnest_direction(const CellIterator &cell, const unsigned int dim)
+    std::pair<unsigned int, double> thinnest_direction(const CellIterator &cell,
+                                                       const unsigned int  dim)
     {
       unsigned int axis   = 0;
       double       length = std::numeric_limits<double>::max();
@@ -35,7 +36,7 @@ namespace roofspan
   } // namespace
 
   template <int dim>
-  double contact_layer_thickness_mismatch(const Triangulation<dim, dim>               &mesh,
+  double contact_layer_thickness_mismatch(const Triangulation<dim, dim>              &mesh,
                                           const std::map<types::material_id, double> &thickness)
   {
     double worst = 0;
@@ -119,13 +120,13 @@ namespace roofspan
   }
 
   template double contact_layer_thickness_mismatch<2>(const Triangulation<2, 2> &,
-                                                     const std::map<types::material_id, double> &);
+                                                      const std::map<types::material_id, double> &);
   template double contact_layer_thickness_mismatch<3>(const Triangulation<3, 3> &,
-                                                     const std::map<types::material_id, double> &);
-  template void add_contact_layer_constraints<2>(const DoFHandler<2, 2> &,
+                                                      const std::map<types::material_id, double> &);
+  template void   add_contact_layer_constraints<2>(const DoFHandler<2, 2> &,
                                                  const std::set<types::material_id> &,
                                                  AffineConstraints<double> &);
-  template void add_contact_layer_constraints<3>(const DoFHandler<3, 3> &,
+  template void   add_contact_layer_constraints<3>(const DoFHandler<3, 3> &,
                                                  const std::set<types::material_id> &,
                                                  AffineConstraints<double> &);
 } // namespace roofspan

@@ -1,5 +1,6 @@
 #include <roofspan/materials/linear_elastic.h>
 #include <roofspan/simulator/field_sampler.h>
+#include <roofspan/simulator/point_evaluation.h>
 #include <roofspan/simulator/simulator.h>
 
 #include <deal.II/base/quadrature_lib.h>
@@ -143,44 +144,26 @@ namespace roofspan
   FieldSampler<dim>::displacement_at(const PETScWrappers::MPI::Vector &vector,
                                      const Point<dim>                 &point) const
   {
-    Tensor<1, dim> value;
-    Point<dim>     best_centre;
-    bool           found = false;
-    for (const auto &cell : model.dof_handler.active_cell_iterators())
-      {
-        if (!cell->is_locally_owned())
-          continue;
-        const Point<dim> centre = cell->center();
-        if (found && !std::lexicographical_compare(
-                         &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
-          continue;
-        const auto unit = model.unit_point_in(cell, point);
-        if (!unit)
-          continue;
-        FEValues<dim> one(*model.mapping,
-                          *model.fe,
-                          Quadrature<dim>(std::vector<Point<dim>>{*unit}),
-                          update_values);
-        one.reinit(cell);
-        std::vector<Tensor<1, dim>> v(1);
-        one[FEValuesExtractors::Vector(0)].get_function_values(vector, v);
-        value       = v[0];
-        best_centre = centre;
-        found       = true;
-      }
-    const auto candidates =
-        Utilities::MPI::all_gather(model.mpi_communicator, std::make_pair(found, best_centre));
-    unsigned int owner = numbers::invalid_unsigned_int;
-    for (unsigned int r = 0; r < candidates.size(); ++r)
-      if (candidates[r].first && (owner == numbers::invalid_unsigned_int ||
-                                  std::lexicographical_compare(&candidates[r].second[0],
-                                                               &candidates[r].second[0] + dim,
-                                                               &candidates[owner].second[0],
-                                                               &candidates[owner].second[0] + dim)))
-        owner = r;
-    if (owner == numbers::invalid_unsigned_int)
+    const auto values =
+        evaluate_at_point<dim>(model, point, [&](const auto &cell, const Point<dim> &unit) {
+          FEValues<dim> one(*model.mapping,
+                            *model.fe,
+                            Quadrature<dim>(std::vector<Point<dim>>{unit}),
+                            update_values);
+          one.reinit(cell);
+          std::vector<Tensor<1, dim>> v(1);
+          one[FEValuesExtractors::Vector(0)].get_function_values(vector, v);
+          std::vector<double> components(dim);
+          for (unsigned int d = 0; d < dim; ++d)
+            components[d] = v[0][d];
+          return components;
+        });
+    if (!values)
       return std::nullopt;
-    return Utilities::MPI::broadcast(model.mpi_communicator, value, owner);
+    Tensor<1, dim> value;
+    for (unsigned int d = 0; d < dim; ++d)
+      value[d] = (*values)[d];
+    return value;
   }
 
   template <int dim>

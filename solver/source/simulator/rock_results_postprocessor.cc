@@ -1,5 +1,6 @@
 #include <roofspan/simulator/field_sampler.h>
 #include <roofspan/simulator/located_extreme.h>
+#include <roofspan/simulator/point_evaluation.h>
 #include <roofspan/simulator/rock_results_postprocessor.h>
 #include <roofspan/simulator/simulator.h>
 
@@ -154,77 +155,51 @@ namespace roofspan
         summary["roof_layers"] = layers;
       }
 
-    // Probes: a point on a cell boundary (a rib corner, an interface) lies
-    // in several cells, and stress jumps there. Of all cells that contain
-    // the point, the one with the lexicographically smallest centre
-    // evaluates, whichever rank owns it: the answer does not depend on the
-    // partition.
+    // Probes: displacement and stress in one cell that contains the point,
+    // the same on every rank count (evaluate_at_point).
     nlohmann::json probe_results = nlohmann::json::array();
     for (const auto &[name, point] : model.probes)
       {
-        std::vector<double> values(dim + 6, 0.);
-        Point<dim>          best_centre;
-        bool                found = false;
-        for (const auto &cell : model.dof_handler.active_cell_iterators())
-          {
-            if (!cell->is_locally_owned())
-              continue;
-            const Point<dim> centre = cell->center();
-            if (found && !std::lexicographical_compare(
-                             &centre[0], &centre[0] + dim, &best_centre[0], &best_centre[0] + dim))
-              continue;
-            const auto unit = model.unit_point_in(cell, point);
-            if (!unit)
-              continue;
-            FEValues<dim> one(*model.mapping,
-                              *model.fe,
-                              Quadrature<dim>(std::vector<Point<dim>>{*unit}),
-                              update_values | update_gradients | update_quadrature_points);
-            one.reinit(cell);
-            std::vector<Tensor<1, dim>> v(1);
-            std::vector<Tensor<2, dim>> g(1);
-            one[u].get_function_values(rock_solution, v);
-            one[u].get_function_gradients(rock_solution, g);
-            std::vector<Tensor<1, dim>> rows(dim);
-            for (unsigned int a = 0; a < dim; ++a)
-              rows[a] = g[0][a];
-            const auto s =
-                total_stress(cell->material_id(), cell->active_cell_index(), *unit, rows, point);
-            for (unsigned int d = 0; d < dim; ++d)
-              values[d] = v[0][d];
-            const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
-            std::copy(comps, comps + 6, values.begin() + dim);
-            best_centre = centre;
-            found       = true;
-          }
-        const auto candidates =
-            Utilities::MPI::all_gather(model.mpi_communicator, std::make_pair(found, best_centre));
-        unsigned int owner = numbers::invalid_unsigned_int;
-        for (unsigned int r = 0; r < candidates.size(); ++r)
-          if (candidates[r].first &&
-              (owner == numbers::invalid_unsigned_int ||
-               std::lexicographical_compare(&candidates[r].second[0],
-                                            &candidates[r].second[0] + dim,
-                                            &candidates[owner].second[0],
-                                            &candidates[owner].second[0] + dim)))
-            owner = r;
+        const auto values = evaluate_at_point<dim>(
+            model, point, [&, point = point](const auto &cell, const Point<dim> &unit) {
+              FEValues<dim> one(*model.mapping,
+                                *model.fe,
+                                Quadrature<dim>(std::vector<Point<dim>>{unit}),
+                                update_values | update_gradients | update_quadrature_points);
+              one.reinit(cell);
+              std::vector<Tensor<1, dim>> v(1);
+              std::vector<Tensor<2, dim>> g(1);
+              one[u].get_function_values(rock_solution, v);
+              one[u].get_function_gradients(rock_solution, g);
+              std::vector<Tensor<1, dim>> rows(dim);
+              for (unsigned int a = 0; a < dim; ++a)
+                rows[a] = g[0][a];
+              const auto s =
+                  total_stress(cell->material_id(), cell->active_cell_index(), unit, rows, point);
+              std::vector<double> result(dim + 6);
+              for (unsigned int d = 0; d < dim; ++d)
+                result[d] = v[0][d];
+              const double comps[6] = {s[0][0], s[1][1], s[2][2], s[0][1], s[0][2], s[1][2]};
+              std::copy(comps, comps + 6, result.begin() + dim);
+              return result;
+            });
         nlohmann::json result = {{"name", name}, {"point", to_json(point)}};
-        if (owner == numbers::invalid_unsigned_int)
+        if (!values)
           result["error"] = "point outside the mesh";
         else
           {
-            values = Utilities::MPI::broadcast(model.mpi_communicator, values, owner);
-            result["displacement"] = std::vector<double>(values.begin(), values.begin() + dim);
+            const std::vector<double> &w = *values;
+            result["displacement"]       = std::vector<double>(w.begin(), w.begin() + dim);
             SymmetricTensor<2, 3> s;
-            s[0][0]          = values[dim];
-            s[1][1]          = values[dim + 1];
-            s[2][2]          = values[dim + 2];
-            s[0][1]          = values[dim + 3];
-            s[0][2]          = values[dim + 4];
-            s[1][2]          = values[dim + 5];
+            s[0][0]          = w[dim];
+            s[1][1]          = w[dim + 1];
+            s[2][2]          = w[dim + 2];
+            s[0][1]          = w[dim + 3];
+            s[0][2]          = w[dim + 4];
+            s[1][2]          = w[dim + 5];
             result["stress"] = to_json(s);
             if (name == "roof_mid_span")
-              summary["roof"]["sag_mid_span"] = -values[dim - 1];
+              summary["roof"]["sag_mid_span"] = -w[dim - 1];
           }
         probe_results.push_back(result);
       }

@@ -214,8 +214,9 @@ namespace roofspan
           contact_thickness[id] = library.unit(region.unit, case_file, "").contact_thickness;
           contact_units += (contact_units.empty() ? "'" : ", '") + region.unit + "'";
         }
-    const double mismatch = Utilities::MPI::max(
-        contact_layer_thickness_mismatch(*mesh, contact_thickness), mpi_communicator);
+    const double mismatch =
+        Utilities::MPI::max(contact_layer_thickness_mismatch(*mesh, contact_thickness),
+                            mpi_communicator);
     require(mismatch <= 0.01,
             case_file,
             "Geometry/Gmsh/Mesh file",

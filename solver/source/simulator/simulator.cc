@@ -225,8 +225,8 @@ namespace roofspan
         // A contact unit is no rock: under Elastic rock it keeps its own law
         // (an isotropic layer would give it a shear stiffness it has not).
         models[id] = library.elastic_rock && unit.contact_thickness == 0 ?
-                                   std::make_unique<LinearElastic>(unit.lame_lambda(), unit.shear_modulus()) :
-                                   unit.make_model(dim);
+                         std::make_unique<LinearElastic>(unit.lame_lambda(), unit.shear_modulus()) :
+                         unit.make_model(dim);
         branches.add(id, *models[id]);
         if (models[id]->contact_displacement(MaterialState()).is_contact)
           contact_materials.insert(id);

@@ -11,23 +11,6 @@ namespace roofspan
 {
   using namespace dealii;
 
-  namespace
-  {
-    double number(const std::string &text,
-                  const std::string &file,
-                  const std::string &parameter,
-                  const std::string &what)
-    {
-      char        *end   = nullptr;
-      const double value = std::strtod(text.c_str(), &end);
-      require(end != text.c_str() && *end == '\0' && std::isfinite(value),
-              file,
-              parameter,
-              what + " '" + text + "' is not a number");
-      return value;
-    }
-  } // namespace
-
   void TelltaleSettings::declare_parameters(ParameterHandler &prm)
   {
     prm.enter_subsection("Telltales");
@@ -75,12 +58,12 @@ namespace roofspan
                     " horizontal coordinate(s), got '" + parts[1] + "'");
         std::vector<double> x;
         for (const auto &c : coords)
-          x.push_back(number(c, file, points_key, "coordinate"));
+          x.push_back(parse_number(c, file, points_key));
         points.emplace_back(parts[0], x);
       }
     for (const auto &entry : Utilities::split_string_list(height_list, ','))
       {
-        const double h = number(entry, file, heights_key, "height");
+        const double h = parse_number(entry, file, heights_key);
         require(h > 0,
                 file,
                 heights_key,

@@ -2,9 +2,8 @@
 
 #include <deal.II/base/types.h>
 
-#include <set>
-
 #include <map>
+#include <set>
 
 namespace dealii
 {
@@ -43,8 +42,9 @@ namespace roofspan
    * have another stiffness. Local to this rank; 0 without contact cells.
    */
   template <int dim>
-  double contact_layer_thickness_mismatch(const dealii::Triangulation<dim, dim>            &mesh,
-                                          const std::map<dealii::types::material_id, double> &thickness);
+  double
+  contact_layer_thickness_mismatch(const dealii::Triangulation<dim, dim>              &mesh,
+                                   const std::map<dealii::types::material_id, double> &thickness);
 
   template <int dim>
   void add_contact_layer_constraints(const dealii::DoFHandler<dim, dim>         &dof_handler,

@@ -14,6 +14,7 @@
 #include <roofspan/simulator/assembly_workspace.h>
 #include <roofspan/simulator/field_series_recorder.h>
 #include <roofspan/simulator/load_balancing.h>
+#include <roofspan/simulator/point_evaluation.h>
 #include <roofspan/simulator/telltale_settings.h>
 #include <roofspan/solvers/linear_solver.h>
 #include <roofspan/solvers/matrix_free_elasticity.h>
@@ -159,6 +160,9 @@ namespace roofspan
     friend class TelltalePostprocessor<dim>;
     friend class FieldSampler<dim>;
     friend class RunRecordPostprocessor<dim>;
+    friend std::optional<std::vector<double>> evaluate_at_point<>(const Simulator<dim> &,
+                                                                  const dealii::Point<dim> &,
+                                                                  const PointEvaluator<dim> &);
 
     /// Distributes DoFs, builds constraints, the matrix and vectors. (setup.cc)
     void setup_system();
