@@ -40,7 +40,7 @@ def main():
             print(f"  unbolted: F = {unbolted[0]:.4f} bracket {u['bracket']}, {u['failure_criterion']}")
     # "Within the tolerance": a factor is known to its bracket, so two factors
     # contradict the ordering only if they differ by more than the wider of
-    # their brackets (0.0125 here, under 1 % of F).
+    # their brackets (0.0125-0.025 here, under 2 % of F).
     for n, spacing, value, width in factors:
         w = max(width, unbolted[1])
         c.condition(f"{n} at {spacing:g} m: F = {value:.4f} >= unbolted {unbolted[0]:.4f} (within {w:g})",
