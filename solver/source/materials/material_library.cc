@@ -32,8 +32,9 @@ namespace roofspan
                       dealii::Patterns::Bool(),
                       "true: every rock unit answers linear elastically, whatever "
                       "its library model (an elastic check of a case, or a 3D "
-                      "case kept CI-sized). No factor of safety then. Bedding "
-                      "contacts (Stratigraphy/Contacts) keep their own law.");
+                      "case kept CI-sized). Bedding contacts (Stratigraphy/"
+                      "Contacts) keep their own law. No factor of safety then, "
+                      "unless the case has contacts: theirs alone is reduced.");
     prm.leave_subsection();
   }
 
