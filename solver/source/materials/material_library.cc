@@ -34,7 +34,8 @@ namespace roofspan
                       "its library model (an elastic check of a case, or a 3D "
                       "case kept CI-sized). Bedding contacts (Stratigraphy/"
                       "Contacts) keep their own law. No factor of safety then, "
-                      "unless the case has contacts: theirs alone is reduced.");
+                      "unless the case has contacts: only their strength (and the "
+                      "bolts' bond) is reduced.");
     prm.leave_subsection();
   }
 
