@@ -49,12 +49,33 @@ namespace roofspan
                       "A step whose residual falls by less than 10 % in five "
                       "iterations is cut earlier (stagnation), so this is a cap "
                       "for slow but steady progress near a limit load, not the "
-                      "usual cost.");
+                      "usual cost. The last attempt of a step (its smallest "
+                      "increment, no cut left) is not cut for stagnation: near a "
+                      "limit load Newton crawls for many iterations and then "
+                      "converges, and cutting it there ended the default room at "
+                      "load 0.995 with 'no equilibrium' (measured).");
     prm.declare_entry("Load steps",
                       "8",
                       Patterns::Integer(1),
                       "Equal load steps per nonlinear stage (cut automatically "
                       "when Newton does not converge).");
+    prm.declare_entry("Path tolerance",
+                      "0",
+                      Patterns::Double(0, 1),
+                      "Local error allowed per load step of a plastic path, as a "
+                      "fraction of the stresses (root mean square over the "
+                      "integration points): after a "
+                      "step converges, its stresses are compared with their "
+                      "extrapolation along the previous step (the error of the "
+                      "backward-Euler return mapping is proportional to that "
+                      "difference); a step above the tolerance is undone and "
+                      "retried shorter, and the next increment follows the "
+                      "estimate; 'Load steps' then sets the largest increment "
+                      "(the first is a quarter of it). Applies to the excavation "
+                      "stages and the strength-reduction path (in F). 0 (the "
+                      "default): off, increments from Newton's iteration counts "
+                      "alone. Experimental: its tolerance is not yet calibrated "
+                      "against the converged path (doc/limitations.md).");
     prm.declare_entry("Maximum step cuts",
                       "5",
                       Patterns::Integer(0),
@@ -115,6 +136,7 @@ namespace roofspan
     max_cuts            = prm.get_integer("Maximum step cuts");
     minimum_step_length = prm.get_double("Minimum step length");
     softening_ratio     = prm.get_double("Softening ratio");
+    path_tolerance      = prm.get_double("Path tolerance");
     verbose             = prm.get_bool("Log iterations");
     method              = prm.get("Method") == "PETSc SNES" ? Method::petsc_snes : Method::newton;
     snes_line_search    = prm.get("SNES line search");
@@ -131,6 +153,7 @@ namespace roofspan
             {"tolerance", tolerance},
             {"minimum_step_length", minimum_step_length},
             {"softening_ratio", softening_ratio},
+            {"path_tolerance", path_tolerance},
             {"initial_load_steps", load_steps},
             {"maximum_step_cuts", max_cuts},
             {"maximum_iterations", max_iterations}};
@@ -145,6 +168,8 @@ namespace roofspan
             {"increment", step.increment},
             {"cuts", step.cuts},
             {"watchdog_steps", step.watchdog_steps},
+            {"error_rejections", step.error_rejections},
+            {"path_error", step.path_error},
             {"newton_iterations", step.newton_iterations},
             {"linear_iterations", step.linear_iterations},
             {"relative_residual", step.residual},
@@ -222,8 +247,9 @@ namespace roofspan
           }
         // Stagnation: less than 10 % progress over the last five iterations
         // is not going to reach the tolerance within the budget; cut now.
-        constexpr unsigned int window = 5;
-        if (measurable && watchdog_left == 0 && s.iterations.size() >= window &&
+        constexpr unsigned int window = stagnation_window;
+        if (cut_on_stagnation && measurable && watchdog_left == 0 &&
+            s.iterations.size() >= window &&
             s.iterations[s.iterations.size() - window].residual > 0 &&
             relative > 0.9 * s.iterations[s.iterations.size() - window].residual)
           return "stagnated at relative residual " + format_short(relative) +
@@ -348,7 +374,15 @@ namespace roofspan
     bool              force         = force_one_step;
     const double      end_tolerance = 1e-12 * std::max(std::abs(to - from), 1.);
     // The smallest increment a cut may leave: the initial one / 2^cuts.
-    const double    smallest = full_step / std::pow(2., max_cuts);
+    const double smallest = full_step / std::pow(2., max_cuts);
+    // Path error control: the first increment is a quarter of the largest
+    // (its error cannot be estimated: no earlier step), then the estimate
+    // sets them. The previous converged increment of this path (0: none).
+    const bool controlled = path_tolerance > 0 && !problem.is_linear();
+    if (controlled)
+      increment = std::max(full_step / 4, smallest);
+    double          previous_increment = 0;
+    unsigned int    rejections         = 0; // of the step under way
     FailureEvidence evidence;
     evidence.path = earlier_path;
     evidence.path.push_back({from, problem.displacement()});
@@ -362,6 +396,7 @@ namespace roofspan
         s.load              = target;
         s.increment         = attempt;
         s.cuts              = cuts;
+        s.error_rejections  = rejections;
         bool linear_failure = false;
         linear_failure_remedy.clear();
         // The last attempt (no cut left after it) may have a larger budget:
@@ -369,16 +404,37 @@ namespace roofspan
         const bool last_attempt       = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
         const NonlinearSolver *solver = this;
         NonlinearSolver        patient;
-        if (last_attempt && last_attempt_iterations > max_iterations)
+        if (last_attempt)
           {
-            patient                = *this;
-            patient.max_iterations = last_attempt_iterations;
-            solver                 = &patient;
+            patient = *this;
+            if (last_attempt_iterations > max_iterations)
+              patient.max_iterations = last_attempt_iterations;
+            patient.cut_on_stagnation = false;
+            solver                    = &patient;
           }
         const std::string  failure = solver->newton(problem, target, s, linear_failure, log);
         std::ostringstream line;
         line.precision(3);
         line << "    " << problem.parameter_name() << ' ' << target << ": ";
+        double error_growth = 2; // what the path error allows the next increment
+        if (failure.empty() && controlled && previous_increment > 0)
+          {
+            s.path_error = problem.step_error(previous_increment, attempt);
+            if (s.path_error > 0)
+              error_growth = std::clamp(0.9 * path_tolerance / s.path_error, 0.25, 2.);
+            if (s.path_error > path_tolerance && attempt > smallest * (1 + 1e-9))
+              {
+                // Converged, but too long for the path's curvature.
+                problem.revert();
+                line << "path error " << format_short(s.path_error) << " > "
+                     << format_short(path_tolerance) << " at increment " << attempt
+                     << ": undone, retried shorter";
+                log(line.str());
+                ++rejections;
+                increment = std::max(error_growth * attempt, smallest);
+                continue;
+              }
+          }
         if (failure.empty())
           {
             problem.commit();
@@ -387,6 +443,8 @@ namespace roofspan
             load = target;
             line << s.newton_iterations << " Newton iterations, " << s.linear_iterations
                  << " linear iterations, relative residual " << s.residual;
+            if (s.path_error >= 0)
+              line << ", path error " << s.path_error;
             if (!s.iterations.empty() && s.iterations.size() >= 3)
               {
                 // The closing convergence ratios r_{k+1} / r_k show Newton's
@@ -404,13 +462,16 @@ namespace roofspan
             steps.push_back(s);
             if (problem.path_ended())
               return steps;
-            cuts = 0;
+            cuts               = 0;
+            rejections         = 0;
+            previous_increment = attempt;
             // The next increment follows how hard this one was: doubled after
             // an easy step, kept after a moderate one, halved after a hard
-            // one (near a limit load), never below the smallest increment.
+            // one (near a limit load), and at most what the path error
+            // allows; never below the smallest increment.
             const unsigned int n      = s.newton_iterations;
             const double       growth = n <= easy_iterations ? 2. : n <= hard_iterations ? 1. : 0.5;
-            increment                 = std::clamp(growth * attempt, smallest, full_step);
+            increment = std::clamp(std::min(growth, error_growth) * attempt, smallest, full_step);
             continue;
           }
         problem.revert();

@@ -4,6 +4,7 @@
 #include <roofspan/simulator/assembly_workspace.h>
 #include <roofspan/solvers/nonlinear_problem.h>
 
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/lac/petsc_vector.h>
 
 #include <vector>
@@ -53,9 +54,12 @@ namespace roofspan
     {
       return true;
     }
-    void        save_iterate() override;
-    void        restore_iterate() override;
-    bool        is_linear() const override;
+    void save_iterate() override;
+    void restore_iterate() override;
+    bool is_linear() const override;
+    /// From the stresses at the points: the state committed before the
+    /// last one is kept at every commit for it.
+    double      step_error(double previous_increment, double increment) const override;
     double      displacement() const override;
     std::string non_finite_place() const override;
     void        after_correction() override;
@@ -90,5 +94,7 @@ namespace roofspan
     double                             last_load    = 0;
     bool                               linear_stage = false;
     dealii::PETScWrappers::MPI::Vector watchdog_iterate;
+    /// The points' stresses in the state committed before the last commit.
+    std::vector<dealii::SymmetricTensor<2, 3>> stresses_before_last;
   };
 } // namespace roofspan

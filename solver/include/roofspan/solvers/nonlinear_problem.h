@@ -90,6 +90,20 @@ namespace roofspan
       return "load";
     }
 
+    /**
+     * The local error of the converged trial step (before its commit) as
+     * a fraction of the step's own change of state: the trial state against
+     * the committed one extrapolated along the previous increment (the
+     * Milne device of predictor-corrector integrators; see
+     * NonlinearSolver's path tolerance). `previous_increment` and
+     * `increment` are the path parameter's; the previous step is the one
+     * committed last. Negative: not estimable (a linear problem, no history).
+     */
+    virtual double step_error(double /*previous_increment*/, double /*increment*/) const
+    {
+      return -1;
+    }
+
     /// Largest displacement of the trial state (the load path's measure).
     virtual double displacement() const
     {

@@ -36,13 +36,25 @@ namespace roofspan
    * alone; a converged state is never one whose residual rose.
    *
    * Load stepping: a stage starts with increments of 1/`load steps` of its
-   * load. A step that fails (iterations exhausted, stagnation: less than 10 %
+   * load (the largest it takes; with a path tolerance the first is a
+   * quarter of that). A step that fails (iterations exhausted, stagnation: less than 10 %
    * progress in five iterations, line search failed, linear solver failed)
    * is undone and retried with half the increment it attempted, down to the
    * smallest increment, the initial one / 2^`maximum step cuts` (so at most
    * that many cuts per step). After a converged step the next increment is
    * doubled (at most 6 Newton iterations), kept (at most 15) or halved
    * (more), between the smallest and the initial one.
+   *
+   * Path error control (`path tolerance` > 0): plastic flow depends on the
+   * path, and backward Euler integrates it with a local error per step
+   * second order in the increment. After a step converges its error is
+   * estimated from the state (NonlinearProblem::step_error: the stresses
+   * against their extrapolation along the previous increment); a step whose
+   * error exceeds the tolerance is undone and retried shorter (by tolerance
+   * / error, at least a quarter, down to the smallest increment, where it
+   * is accepted and its error recorded), and the next increment is scaled by
+   * 0.9 tolerance / error (at most doubled). So the increments follow the
+   * path's curvature whatever the starting number of steps.
    *
    * When a step cannot be completed, the stage's load-displacement path
    * decides the class of failure (analysis_failure.h): NoEquilibrium when the
@@ -92,14 +104,19 @@ namespace roofspan
 
     struct Step
     {
-      double                 load              = 0;
-      double                 increment         = 0;
-      unsigned int           newton_iterations = 0;
-      unsigned int           linear_iterations = 0;
-      unsigned int           cuts              = 0; ///< failed attempts before this step
-      unsigned int           watchdog_steps    = 0; ///< full steps taken without decrease
-      double                 residual          = 0; ///< relative, at convergence
-      double                 displacement      = 0; ///< largest, at convergence
+      double       load              = 0;
+      double       increment         = 0;
+      unsigned int newton_iterations = 0;
+      unsigned int linear_iterations = 0;
+      unsigned int cuts              = 0; ///< failed attempts before this step
+      unsigned int watchdog_steps    = 0; ///< full steps taken without decrease
+      /// Converged attempts before this step rejected by the path tolerance.
+      unsigned int error_rejections = 0;
+      /// The step's local path error (NonlinearProblem::step_error; < 0: not
+      /// estimated).
+      double                 path_error   = -1;
+      double                 residual     = 0; ///< relative, at convergence
+      double                 displacement = 0; ///< largest, at convergence
       std::vector<Iteration> iterations;
     };
 
@@ -136,14 +153,22 @@ namespace roofspan
     unsigned int max_cuts            = 5;
     double       minimum_step_length = 1e-4;
     double       softening_ratio     = 5;
-    bool         verbose             = false;
-    Method       method              = Method::petsc_snes;
-    std::string  snes_line_search    = "l2"; ///< PETSc's SNESLineSearchType name
+    /// Local path error allowed per step (0: off), see advance().
+    double      path_tolerance   = 0;
+    bool        verbose          = false;
+    Method      method           = Method::petsc_snes;
+    std::string snes_line_search = "l2"; ///< PETSc's SNESLineSearchType name
     /// Newton iterations allowed on the smallest increment, the last attempt
     /// before the path's failure is classified (0: `max_iterations`). The
     /// strength-reduction path raises it: near its limit every increment
     /// changes the branch of hundreds of points (measured 20-78 iterations).
     unsigned int last_attempt_iterations = 0;
+    /// Stagnation, on both methods: an attempt whose relative residual fell
+    /// by less than 10 % over this many iterations is cut (it would not
+    /// reach the tolerance within its budget), unless it is the step's last
+    /// attempt (smallest increment), which keeps its whole budget.
+    static constexpr unsigned int stagnation_window = 5;
+
     /// Newton iterations of a step after which the next increment is doubled
     /// (at most easy_iterations), kept (at most hard_iterations) or halved.
     unsigned int easy_iterations = 6, hard_iterations = 15;
@@ -170,6 +195,8 @@ namespace roofspan
                      const std::function<void(const std::string &)> &log) const;
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
+    /// Stagnation ends an attempt (not on the last attempt of a step).
+    bool cut_on_stagnation = true;
 
     /// The remedy the failed linear solve gave (its path knows what can
     /// help: matrix-free has no direct solver), kept for the step's verdict.
