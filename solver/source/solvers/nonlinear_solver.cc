@@ -49,11 +49,11 @@ namespace roofspan
                       "A step whose residual falls by less than 10 % in five "
                       "iterations is cut earlier (stagnation), so this is a cap "
                       "for slow but steady progress near a limit load, not the "
-                      "usual cost. The last attempt of a step (its smallest "
-                      "increment, no cut left) is not cut for stagnation: near a "
-                      "limit load Newton crawls for many iterations and then "
-                      "converges, and cutting it there ended the default room at "
-                      "load 0.995 with 'no equilibrium' (measured).");
+                      "usual cost (roofspan's Newton; the PETSc SNES path has no "
+                      "stagnation test and runs this many). The last attempt of a "
+                      "step (its smallest increment, no cut left) is not cut for "
+                      "stagnation: near a limit load Newton crawls for many "
+                      "iterations and then converges.");
     prm.declare_entry("Load steps",
                       "8",
                       Patterns::Integer(1),

@@ -28,10 +28,8 @@ namespace roofspan
       std::string            solver_remedy;          ///< the failed solve's remedy
       SNES                   snes = nullptr;
       std::string            non_finite;
-      bool                   cycling           = false; ///< the iterates repeat two states
-      bool                   stagnated         = false; ///< < 10 % decrease in the window
-      bool                   cut_on_stagnation = true;
-      std::string            rank_failure; ///< RankFailure met in a callback (all ranks)
+      bool                   cycling = false; ///< the iterates repeat two states
+      std::string            rank_failure;    ///< RankFailure met in a callback (all ranks)
     };
 
     /// Makes X the problem's trial solution.
@@ -202,16 +200,6 @@ namespace roofspan
           c.cycling = true;
           *reason   = SNES_DIVERGED_LINE_SEARCH;
         }
-      else if (const auto &its = c.step->iterations;
-               c.cut_on_stagnation && its.size() >= NonlinearSolver::stagnation_window &&
-               its[its.size() - NonlinearSolver::stagnation_window].residual > 0 &&
-               relative > 0.9 * its[its.size() - NonlinearSolver::stagnation_window].residual)
-        {
-          // As roofspan's Newton: less than 10 % progress over the window
-          // will not reach the tolerance within the budget; cut now.
-          c.stagnated = true;
-          *reason     = SNES_DIVERGED_MAX_IT;
-        }
       return 0;
     }
 
@@ -233,14 +221,13 @@ namespace roofspan
                                     const std::function<void(const std::string &)> &log) const
   {
     SnesContext c;
-    c.problem           = &problem;
-    c.load              = target;
-    c.reference         = reference;
-    c.tolerance         = tolerance;
-    c.max_iterations    = max_iterations;
-    c.cut_on_stagnation = cut_on_stagnation;
-    c.step              = &s;
-    s.residual          = residual;
+    c.problem        = &problem;
+    c.load           = target;
+    c.reference      = reference;
+    c.tolerance      = tolerance;
+    c.max_iterations = max_iterations;
+    c.step           = &s;
+    s.residual       = residual;
 
     Vec      u = problem.solution_vector();
     MPI_Comm comm;
@@ -323,8 +310,6 @@ namespace roofspan
     why << "PETSc SNES: " << SNESConvergedReasons[reason] << " at relative residual " << s.residual;
     if (c.cycling)
       why << " (the iterates cycle between two states)";
-    if (c.stagnated)
-      why << " (stagnated: less than 10 % decrease in " << stagnation_window << " iterations)";
     if (!c.iterate_linear_failure.empty())
       why << "; the linear solver failed on the tangent away from the last equilibrium: "
           << c.iterate_linear_failure;

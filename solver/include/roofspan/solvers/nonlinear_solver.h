@@ -163,10 +163,11 @@ namespace roofspan
     /// strength-reduction path raises it: near its limit every increment
     /// changes the branch of hundreds of points (measured 20-78 iterations).
     unsigned int last_attempt_iterations = 0;
-    /// Stagnation, on both methods: an attempt whose relative residual fell
-    /// by less than 10 % over this many iterations is cut (it would not
-    /// reach the tolerance within its budget), unless it is the step's last
-    /// attempt (smallest increment), which keeps its whole budget.
+    /// Stagnation (roofspan's Newton; the SNES path has none): an attempt
+    /// whose relative residual fell by less than 10 % over this many
+    /// iterations is cut (it would not reach the tolerance within its
+    /// budget), unless it is the step's last attempt (smallest increment),
+    /// which keeps its whole budget.
     static constexpr unsigned int stagnation_window = 5;
 
     /// Newton iterations of a step after which the next increment is doubled
@@ -195,7 +196,8 @@ namespace roofspan
                      const std::function<void(const std::string &)> &log) const;
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
-    /// Stagnation ends an attempt (not on the last attempt of a step).
+    /// Stagnation ends an attempt of roofspan's Newton (not on the last
+    /// attempt of a step).
     bool cut_on_stagnation = true;
 
     /// The remedy the failed linear solve gave (its path knows what can
