@@ -38,7 +38,8 @@ namespace roofspan
    * Load stepping: a stage starts with increments of 1/`load steps` of its
    * load (the largest it takes; with a path tolerance the first is a
    * quarter of that). A step that fails (iterations exhausted, stagnation: less than 10 %
-   * progress in five iterations, line search failed, linear solver failed)
+   * progress in five iterations on roofspan's Newton, line search failed,
+   * linear solver failed)
    * is undone and retried with half the increment it attempted, down to the
    * smallest increment, the initial one / 2^`maximum step cuts` (so at most
    * that many cuts per step). After a converged step the next increment is
@@ -53,8 +54,9 @@ namespace roofspan
    * error exceeds the tolerance is undone and retried shorter (by tolerance
    * / error, at least a quarter, down to the smallest increment, where it
    * is accepted and its error recorded), and the next increment is scaled by
-   * 0.9 tolerance / error (at most doubled). So the increments follow the
-   * path's curvature whatever the starting number of steps.
+   * 0.9 tolerance / error (at most doubled). Off by default: at 2e-3 it
+   * narrowed the default room's factor of safety across starting steps but
+   * not to 1 % for the unbolted factor, at more solves (doc/performance.md).
    *
    * When a step cannot be completed, the stage's load-displacement path
    * decides the class of failure (analysis_failure.h): NoEquilibrium when the
