@@ -193,7 +193,7 @@ namespace roofspan
   std::string NonlinearSolver::newton(NonlinearProblem &problem,
                                       const double      target,
                                       Step             &s,
-                                      bool             &linear_failure,
+                                      LinearFailure    &linear_failure,
                                       const std::function<void(const std::string &)> &log) const
   {
     problem.prepare_step(target);
@@ -272,8 +272,8 @@ namespace roofspan
             // path went where the tangent is singular (see snes()).
             if (s.iterations.empty())
               {
-                linear_failure        = true;
-                linear_failure_remedy = e.remedy;
+                linear_failure.failed = true;
+                linear_failure.remedy = e.remedy;
                 return std::string("linear solver: ") + e.what();
               }
             return "the linear solver failed on the tangent at Newton iterate " +
@@ -393,12 +393,11 @@ namespace roofspan
         const double attempt = std::min(increment, to - load);
         const double target  = (to - load - attempt <= end_tolerance) ? to : load + attempt;
         Step         s;
-        s.load              = target;
-        s.increment         = attempt;
-        s.cuts              = cuts;
-        s.error_rejections  = rejections;
-        bool linear_failure = false;
-        linear_failure_remedy.clear();
+        s.load             = target;
+        s.increment        = attempt;
+        s.cuts             = cuts;
+        s.error_rejections = rejections;
+        LinearFailure linear_failure;
         // The last attempt (no cut left after it) may have a larger budget:
         // only then is a copy of this solver made, with that budget.
         const bool last_attempt       = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
@@ -483,9 +482,9 @@ namespace roofspan
             evidence.load_attempted = target;
             evidence.increment      = attempt;
             evidence.newton         = failure;
-            if (linear_failure)
+            if (linear_failure.failed)
               {
-                if (linear_failure_remedy.empty())
+                if (linear_failure.remedy.empty())
                   throw LinearSolverFailure("the linear solver failed on the load step from " +
                                             format_number(load) + " to " + format_number(target) +
                                             " after " + std::to_string(cuts) +
@@ -494,7 +493,7 @@ namespace roofspan
                                               format_number(load) + " to " + format_number(target) +
                                               " after " + std::to_string(cuts) +
                                               " step cuts: " + failure,
-                                          linear_failure_remedy);
+                                          linear_failure.remedy);
               }
             // Softening: compliance of the last converged increment against
             // the first of the stage (needs two converged increments).

@@ -217,7 +217,7 @@ namespace roofspan
                                     const double                                    residual,
                                     const double                                    reference,
                                     Step                                           &s,
-                                    bool                                           &linear_failure,
+                                    LinearFailure                                  &linear_failure,
                                     const std::function<void(const std::string &)> &log) const
   {
     SnesContext c;
@@ -300,8 +300,8 @@ namespace roofspan
         }
     if (!c.linear_failure.empty())
       {
-        linear_failure        = true;
-        linear_failure_remedy = c.solver_remedy;
+        linear_failure.failed = true;
+        linear_failure.remedy = c.solver_remedy;
         return "linear solver: " + c.linear_failure;
       }
     if (code == 0 && reason > 0)

@@ -177,13 +177,24 @@ namespace roofspan
     unsigned int easy_iterations = 6, hard_iterations = 15;
 
   private:
+    /// A linear solve that failed on the tangent of the last equilibrium
+    /// (the step's first solve): the step's verdict is then the linear
+    /// solver's, with the remedy its path gave (matrix-free has no direct
+    /// solver). Returned by value, not kept in the solver: a step's last
+    /// attempt runs on a copy of it.
+    struct LinearFailure
+    {
+      bool        failed = false;
+      std::string remedy;
+    };
+
     /// Newton on one step to `target`; returns an empty string on success,
-    /// else how it failed. Throws LinearSolverFailure / NonFiniteValues only
-    /// through `linear_failure` / `non_finite` flags set for the caller.
+    /// else how it failed. A linear solver failure on the step's first solve
+    /// is reported through `linear_failure` for the caller.
     std::string newton(NonlinearProblem                               &problem,
                        double                                          target,
                        Step                                           &step,
-                       bool                                           &linear_failure,
+                       LinearFailure                                  &linear_failure,
                        const std::function<void(const std::string &)> &log) const;
 
     /// The same with PETSc SNES from the current trial state, whose residual
@@ -194,17 +205,13 @@ namespace roofspan
                      double                                          residual,
                      double                                          reference,
                      Step                                           &step,
-                     bool                                           &linear_failure,
+                     LinearFailure                                  &linear_failure,
                      const std::function<void(const std::string &)> &log) const;
 
     bool force_one_step = false; ///< equilibrate(): one step even if from == to
     /// Stagnation ends an attempt of roofspan's Newton (not on the last
     /// attempt of a step).
     bool cut_on_stagnation = true;
-
-    /// The remedy the failed linear solve gave (its path knows what can
-    /// help: matrix-free has no direct solver), kept for the step's verdict.
-    mutable std::string linear_failure_remedy;
 
   public:
     /// Converged points before `from` on the same path (e.g. a path resumed
