@@ -398,8 +398,8 @@ namespace roofspan
         s.cuts             = cuts;
         s.error_rejections = rejections;
         LinearFailure linear_failure;
-        // The last attempt (no cut left after it) may have a larger budget:
-        // only then is a copy of this solver made, with that budget.
+        // The last attempt (no cut left after it) runs on a copy of this
+        // solver: a larger budget if one is set, and no stagnation cut.
         const bool last_attempt       = attempt / 2 < smallest * (1 - 1e-9) || cuts == max_cuts;
         const NonlinearSolver *solver = this;
         NonlinearSolver        patient;
