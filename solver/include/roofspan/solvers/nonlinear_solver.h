@@ -180,7 +180,7 @@ namespace roofspan
     /// A linear solve that failed on the tangent of the last equilibrium
     /// (the step's first solve): the step's verdict is then the linear
     /// solver's, with the remedy its path gave (matrix-free has no direct
-    /// solver). Returned by value, not kept in the solver: a step's last
+    /// solver). Handed to the caller, not kept in the solver: a step's last
     /// attempt runs on a copy of it.
     struct LinearFailure
     {
