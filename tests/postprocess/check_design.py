@@ -30,7 +30,7 @@ title = "design-search test"
 case = "{CASE}"
 ranks = {{ranks}}
 sets = ["Discretization/Polynomial degree=1", "Geometry/Room and pillar/Cell size at opening=0.2",
-        "Stratigraphy/Contacts=", "Nonlinear solver/Load steps=8", "Nonlinear solver/Maximum step cuts=3"]
+        "Stratigraphy/Contacts=", "Nonlinear solver/Load steps=8", "Nonlinear solver/Smallest load increment=0.011"]
 [candidates]
 bolts_per_row = [2, 4]
 row_spacing = [1.5, 2.0]

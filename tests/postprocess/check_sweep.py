@@ -21,7 +21,7 @@ title = "sweep test design"
 case = "{os.path.join(ROOT, 'cases', 'room_4.5m.prm')}"
 ranks = 1
 sets = ["Discretization/Polynomial degree=1", "Geometry/Room and pillar/Cell size at opening=0.2",
-        "Stratigraphy/Contacts=", "Nonlinear solver/Load steps=8", "Nonlinear solver/Maximum step cuts=3",
+        "Stratigraphy/Contacts=", "Nonlinear solver/Load steps=8", "Nonlinear solver/Smallest load increment=0.011",
         "Strength reduction/Tolerance=0.1"]
 [candidates]
 bolts_per_row = [4]

@@ -126,10 +126,11 @@ namespace
   void run(const double k, const bool should_converge)
   {
     NonlinearSolver solver;
-    solver.method         = NonlinearSolver::Method::newton;
-    solver.load_steps     = 1;
-    solver.max_cuts       = 1; // the first attempt has a cut left
-    solver.max_iterations = 60;
+    solver.method             = NonlinearSolver::Method::newton;
+    solver.load_steps         = 1;
+    solver.max_cuts           = 1; // the first attempt has a cut left
+    solver.smallest_increment = 0; // (counted, not bounded)
+    solver.max_iterations     = 60;
     SlowProblem problem(k);
     // The first attempt: how it ended and the iterations it took.
     std::string  outcome = "converged";

@@ -102,6 +102,7 @@ namespace roofspan
                   NonlinearSolver single         = path;
                   single.load_steps              = 1;
                   single.max_cuts                = 0;
+                  single.smallest_increment      = 0;
                   single.last_attempt_iterations = 0;
                   single.snes_line_search        = line_search;
                   single.earlier_path.clear();
@@ -254,15 +255,16 @@ namespace roofspan
     PETScWrappers::MPI::Vector &before_last = problem.before_last;
 
     // Increments of F: at most the initial one, cut near the limit down to
-    // a quarter of the tolerance (and of the initial increment): the failed
+    // the first halving at or below a quarter of the tolerance: the failed
     // increment, the bracket's width, is then below tolerance x F (F >= 1),
     // and a step that stalls far from the limit has cuts left to recover.
+    // The bound is absolute, so a smaller initial increment does not resolve
+    // the limit more finely.
     NonlinearSolver path = model.nonlinear_solver;
     path.load_steps =
         std::max(1., std::ceil((to - 1) / model.strength_reduction.initial_increment));
-    const double largest  = (to - 1) / path.load_steps;
-    const double smallest = 0.25 * std::min(model.strength_reduction.tolerance, largest);
-    path.max_cuts         = std::ceil(std::log2(largest / smallest) - 1e-9);
+    path.smallest_increment = 0.25 * model.strength_reduction.tolerance;
+    const double largest    = (to - 1) / path.load_steps;
     // Newton budgets along the path (measured on the default room, 2 ranks,
     // with the secant predictor): a converging increment takes 4-9
     // iterations, one that is too long drifts for its whole budget (60

@@ -118,7 +118,7 @@ namespace roofspan
                           exit_newton_stalled,
                           "the path shows no collapse, so this is the solver's failure, "
                           "not the roof's: raise 'Nonlinear solver/Maximum iterations' or "
-                          "'Maximum step cuts', or report the case")
+                          "lower 'Smallest load increment', or report the case")
         , evidence(evidence)
     {
     }

@@ -149,12 +149,18 @@ namespace roofspan
                      double                                          load,
                      const std::function<void(const std::string &)> &log) const;
 
-    double       tolerance           = 1e-6;
-    unsigned int max_iterations      = 60;
-    unsigned int load_steps          = 8;
-    unsigned int max_cuts            = 5;
-    double       minimum_step_length = 1e-4;
-    double       softening_ratio     = 5;
+    double       tolerance      = 1e-6;
+    unsigned int max_iterations = 60;
+    unsigned int load_steps     = 8;
+    /// Cuts of a failed step's increment (halvings of the initial one);
+    /// used when `smallest_increment` is 0.
+    unsigned int max_cuts = 5;
+    /// Absolute bound on the increments cuts may leave (0: `max_cuts`
+    /// counts them instead): the cuts run to the first halving of the initial
+    /// increment at or below it, whatever the number of load steps.
+    double smallest_increment  = 1e-3;
+    double minimum_step_length = 1e-4;
+    double softening_ratio     = 5;
     /// Local path error allowed per step (0: off), see advance().
     double      path_tolerance   = 0;
     bool        verbose          = false;
