@@ -78,7 +78,8 @@ MPI: mpirun -np N roofspan case.prm (scripts/mpirun.sh handles root/containers).
         if (message.find("not yet declared") != std::string::npos)
           throw InputError("command line --set",
                            path,
-                           "no such parameter (roofspan --print-parameters lists them)");
+                           "no such parameter (roofspan --print-parameters lists them)" +
+                               retired_parameter(key));
         throw InputError("command line --set", path, message);
       }
     for (unsigned int i = 0; i < parts.size(); ++i)

@@ -29,6 +29,10 @@ def main():
     typo_case = write(os.path.join(work, "typo.prm"),
                       text.replace("Room span            = 4.5", "Room spam            = 4.5")
                       .replace("../materials", os.path.join(ROOT, "materials")))
+    # A case with a parameter roofspan no longer declares.
+    retired_case = write(os.path.join(work, "retired.prm"),
+                         text.replace("  set Load steps = 32", "  set Load steps = 32\n  set Maximum step cuts = 5")
+                         .replace("../materials", os.path.join(ROOT, "materials")))
     # A library whose only unit has nu = 0.5.
     bad_lib = os.path.join(work, "bad_library")
     os.makedirs(bad_lib, exist_ok=True)
@@ -87,6 +91,7 @@ def main():
     cases = [
         # (what, case, --set overrides, words the message must contain)
         ("unknown key", typo_case, [], ["typo.prm", "Room spam"]),
+        ("retired key", retired_case, [], ["retired.prm", "Maximum step cuts", "Smallest load increment"]),
         # Bedding contacts and telltales.
         ("contact unit as a layer", CASE,
          ["Stratigraphy/Layers above floor=ore manto: 2.5, clay-coated bedding: 0.6, breccia: 3"],

@@ -78,7 +78,23 @@ namespace roofspan
           expected = "one of " + r[1].str();
         return "expected " + expected + ", got '" + m[1].str() + "'";
       }
+    static const std::regex undeclared("No entry with name <(.*?)> was declared");
+    if (std::regex_search(out, m, undeclared) && !retired_parameter(m[1].str()).empty())
+      {
+        const std::string hint = retired_parameter(m[1].str());
+        if (!out.empty() && out.back() == '.')
+          out.pop_back();
+        out += hint;
+      }
     return out;
+  }
+
+  std::string retired_parameter(const std::string &name)
+  {
+    if (name == "Maximum step cuts")
+      return "; 'Maximum step cuts' was replaced by 'Smallest load increment' (cuts go "
+             "down to that fraction of the load, default 1e-3, whatever 'Load steps')";
+    return "";
   }
 
   std::string format_number(const double value)

@@ -29,6 +29,10 @@ namespace roofspan
   /// line (or the whole text, whitespace collapsed, for other exceptions).
   std::string library_message(const std::exception &e);
 
+  /// For a parameter roofspan no longer declares: what replaced it (a
+  /// sentence to append to "no such parameter"); empty for other names.
+  std::string retired_parameter(const std::string &name);
+
   /// A number as a person writes it in a message: 4.5, 0.5, 2e+09.
   std::string format_number(double value);
 
