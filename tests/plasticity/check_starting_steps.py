@@ -7,7 +7,7 @@ unbolted factor is below 1 and comes from bisection, each trial replaying
 the excavation from the start with the stage's load steps. Both factors
 from 8 and from 32 starting load steps must agree within the stated
 tolerance, 2 %. With 5 cuts counted from the starting step (the rule before),
-8 steps gave the unbolted factor 0.77 against 0.80 from 32 (3.8 %). About 4
+8 steps gave the unbolted factor 0.77 against 0.80 from 32 (3.8 %). About 3
 minutes."""
 import os
 import sys
